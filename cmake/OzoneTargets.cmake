@@ -57,6 +57,7 @@ function(ozone_proto_library name)
   foreach(proto ${ARG_PROTOS})
     get_filename_component(base ${proto} NAME_WE)
     set(abs ${CMAKE_CURRENT_SOURCE_DIR}/${proto})
+    get_filename_component(proto_dir ${abs} DIRECTORY)
     set(outputs ${out_dir}/${base}.pb.cc ${out_dir}/${base}.pb.h)
     set(args --cpp_out=${out_dir})
     if(ARG_GRPC)
@@ -65,7 +66,7 @@ function(ozone_proto_library name)
     endif()
     add_custom_command(
       OUTPUT ${outputs}
-      COMMAND protobuf::protoc ${args} -I ${CMAKE_CURRENT_SOURCE_DIR} ${abs}
+      COMMAND protobuf::protoc ${args} -I ${proto_dir} -I ${PROJECT_SOURCE_DIR}/proto ${abs}
       DEPENDS ${abs} protobuf::protoc
       COMMENT "protoc ${proto}")
     list(APPEND srcs ${out_dir}/${base}.pb.cc)
