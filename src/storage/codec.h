@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "common/json/jackson_printer.h"
 #include "common/json/proto_json.h"
@@ -48,7 +49,14 @@ class FieldCodec {
   virtual Result<std::string> TextToBytes(std::string_view text) const = 0;
   // A short name of the type, for messages ("String", "Long", "ContainerInfoProto").
   virtual std::string TypeName() const = 0;
+  // OK if `path` ("acls", "type") names a field of the type, descending into nested messages
+  // and repeated fields; InvalidArgument naming the first unknown component otherwise.
+  virtual Status CheckFieldPath(const std::vector<std::string>& path) const = 0;
 };
+
+// Checks a field path against a protobuf message type (see FieldCodec::CheckFieldPath).
+Status CheckProtoFieldPath(const google::protobuf::Descriptor* type,
+                           const std::vector<std::string>& path);
 
 template <CodecType C>
 class FieldCodecAdapter final : public FieldCodec {
@@ -62,6 +70,15 @@ class FieldCodecAdapter final : public FieldCodec {
     return C::Encode(v);
   }
   std::string TypeName() const override { return C::Name(); }
+  Status CheckFieldPath(const std::vector<std::string>& path) const override {
+    if constexpr (std::is_base_of_v<google::protobuf::Message, typename C::Type>) {
+      return CheckProtoFieldPath(C::Type::descriptor(), path);
+    } else {
+      if (path.empty()) return Status::OK();
+      return Status::InvalidArgument("Invalid field \"" + path.front() + "\": " + C::Name() +
+                                     " values have no fields");
+    }
+  }
 };
 
 template <CodecType C>

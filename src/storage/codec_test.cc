@@ -42,3 +42,20 @@ TEST(CodecTest, FieldCodecErasesTypes) {
 
 }  // namespace
 }  // namespace ozone::storage
+
+namespace ozone::storage {
+namespace {
+
+TEST(CodecTest, FieldPathsAreCheckedAgainstTheSchema) {
+  auto value = MakeFieldCodec<ProtoCodec<test::TestRecord>>();
+  EXPECT_TRUE(value->CheckFieldPath({"name"}).ok());
+  EXPECT_TRUE(value->CheckFieldPath({"inner", "name"}).ok());
+  EXPECT_TRUE(value->CheckFieldPath({"inners", "numbers"}).ok());
+  EXPECT_FALSE(value->CheckFieldPath({"nope"}).ok());
+  EXPECT_FALSE(value->CheckFieldPath({"name", "deeper"}).ok());
+  EXPECT_FALSE(MakeFieldCodec<StringCodec>()->CheckFieldPath({"x"}).ok());
+  EXPECT_TRUE(MakeFieldCodec<StringCodec>()->CheckFieldPath({}).ok());
+}
+
+}  // namespace
+}  // namespace ozone::storage

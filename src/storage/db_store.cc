@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/version.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -44,6 +45,11 @@ Status CheckExists(const std::string& path) {
 }
 
 }  // namespace
+
+std::string RocksDbVersion() {
+  return std::to_string(ROCKSDB_MAJOR) + "." + std::to_string(ROCKSDB_MINOR) + "." +
+         std::to_string(ROCKSDB_PATCH);
+}
 
 DBStore::~DBStore() {
   tables_.clear();

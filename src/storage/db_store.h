@@ -43,6 +43,9 @@ struct CommitOptions {
   bool sync = true;
 };
 
+// The RocksDB library version ("7.8.3").
+std::string RocksDbVersion();
+
 class DBStore {
  public:
   ~DBStore();

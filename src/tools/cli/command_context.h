@@ -1,0 +1,36 @@
+// CommandContext: what every `ozone` subcommand gets: its output streams and the configuration,
+// loaded on first use (so `ozone version` works even with a broken ozone-site.xml, while every
+// command that reads configuration fails with the file and line).
+//
+// Thread-safety: used by the one thread that runs a command.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+#include "common/config/config_loader.h"
+#include "common/config/configuration.h"
+#include "common/result.h"
+
+namespace ozone::tools {
+
+class CommandContext {
+ public:
+  CommandContext(std::ostream& out, std::ostream& err, config::ConfigSources sources)
+      : out_(out), err_(err), sources_(std::move(sources)) {}
+
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // The configuration (ozone-site.xml + --set), loaded once.
+  Result<const config::Configuration*> conf();
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  config::ConfigSources sources_;
+  std::optional<config::Configuration> conf_;
+};
+
+}  // namespace ozone::tools
