@@ -45,9 +45,7 @@ class ManualClock final : public Clock {
       : wall_offset_ns_(wall_start_millis * 1'000'000) {}
 
   SteadyTime SteadyNow() const override { return SteadyTime(Duration(now_ns_.load())); }
-  WallTime WallNow() const override {
-    return WallTime(Duration(now_ns_.load() + wall_offset_ns_));
-  }
+  WallTime WallNow() const override { return WallTime(Duration(now_ns_.load() + wall_offset_ns_)); }
   void Advance(Duration d) { now_ns_ += d.count(); }
 
  private:

@@ -11,8 +11,7 @@
 
 namespace ozone::logging {
 
-spdlog::level::level_enum ParseLevel(const std::string& name,
-                                     spdlog::level::level_enum fallback) {
+spdlog::level::level_enum ParseLevel(const std::string& name, spdlog::level::level_enum fallback) {
   std::string lower = name;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return std::tolower(c); });

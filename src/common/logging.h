@@ -15,8 +15,7 @@
 namespace ozone::logging {
 
 // Parses "trace", "debug", "info", "warn", "error", "off" (case-insensitive).
-spdlog::level::level_enum ParseLevel(const std::string& name,
-                                     spdlog::level::level_enum fallback);
+spdlog::level::level_enum ParseLevel(const std::string& name, spdlog::level::level_enum fallback);
 
 // CLI commands: warnings and errors to stderr, no timestamps. Level from $OZONE_LOG_LEVEL.
 void InitForCli();

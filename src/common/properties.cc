@@ -72,20 +72,32 @@ std::string Unescape(std::string_view s) {
     }
     char e = s[++i];
     switch (e) {
-      case 't': out += '\t'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 'f': out += '\f'; break;
+      case 't':
+        out += '\t';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 'f':
+        out += '\f';
+        break;
       case 'u': {
         unsigned cp = 0;
         bool ok = i + 4 < s.size();
         for (size_t k = 1; ok && k <= 4; ++k) {
           char h = s[i + k];
           cp <<= 4;
-          if (h >= '0' && h <= '9') cp |= static_cast<unsigned>(h - '0');
-          else if (h >= 'a' && h <= 'f') cp |= static_cast<unsigned>(h - 'a' + 10);
-          else if (h >= 'A' && h <= 'F') cp |= static_cast<unsigned>(h - 'A' + 10);
-          else ok = false;
+          if (h >= '0' && h <= '9')
+            cp |= static_cast<unsigned>(h - '0');
+          else if (h >= 'a' && h <= 'f')
+            cp |= static_cast<unsigned>(h - 'a' + 10);
+          else if (h >= 'A' && h <= 'F')
+            cp |= static_cast<unsigned>(h - 'A' + 10);
+          else
+            ok = false;
         }
         if (!ok) {
           out += 'u';
@@ -95,7 +107,9 @@ std::string Unescape(std::string_view s) {
         AppendUtf8(cp, &out);  // \uXXXX covers the BMP only
         break;
       }
-      default: out += e; break;
+      default:
+        out += e;
+        break;
     }
   }
   return out;
@@ -110,15 +124,28 @@ std::string Escape(std::string_view s, bool is_key) {
         if (i == 0 || is_key) out += '\\';
         out += ' ';
         break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\f': out += "\\f"; break;
-      case '=': case ':': case '#': case '!': case '\\':
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '=':
+      case ':':
+      case '#':
+      case '!':
+      case '\\':
         out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;

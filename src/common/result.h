@@ -18,7 +18,7 @@ class [[nodiscard]] Result {
 
  public:
   // A value.
-  Result(const T& value) : value_(value) {}  // NOLINT: implicit by design
+  Result(const T& value) : value_(value) {}        // NOLINT: implicit by design
   Result(T&& value) : value_(std::move(value)) {}  // NOLINT
   template <typename U, typename = std::enable_if_t<std::is_convertible_v<U&&, T> &&
                                                     !std::is_same_v<std::decay_t<U>, Status> &&

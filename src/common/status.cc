@@ -7,8 +7,7 @@ namespace ozone {
 Status::Status(Code code, std::string_view msg)
     : state_(code == Code::kOk ? nullptr : new State{code, std::string(msg)}) {}
 
-Status::Status(const Status& other)
-    : state_(other.state_ ? new State(*other.state_) : nullptr) {}
+Status::Status(const Status& other) : state_(other.state_ ? new State(*other.state_) : nullptr) {}
 
 Status& Status::operator=(const Status& other) {
   if (this != &other) state_.reset(other.state_ ? new State(*other.state_) : nullptr);
@@ -39,20 +38,34 @@ Status Status::WithContext(std::string_view context) const {
 
 std::string_view Status::CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "OK";
-    case Code::kNotFound: return "NotFound";
-    case Code::kAlreadyExists: return "AlreadyExists";
-    case Code::kInvalidArgument: return "InvalidArgument";
-    case Code::kCorruption: return "Corruption";
-    case Code::kIoError: return "IOError";
-    case Code::kBusy: return "Busy";
-    case Code::kNotLeader: return "NotLeader";
-    case Code::kTimeout: return "Timeout";
-    case Code::kUnavailable: return "Unavailable";
-    case Code::kAborted: return "Aborted";
-    case Code::kFailedPrecondition: return "FailedPrecondition";
-    case Code::kNotSupported: return "NotSupported";
-    case Code::kInternal: return "Internal";
+    case Code::kOk:
+      return "OK";
+    case Code::kNotFound:
+      return "NotFound";
+    case Code::kAlreadyExists:
+      return "AlreadyExists";
+    case Code::kInvalidArgument:
+      return "InvalidArgument";
+    case Code::kCorruption:
+      return "Corruption";
+    case Code::kIoError:
+      return "IOError";
+    case Code::kBusy:
+      return "Busy";
+    case Code::kNotLeader:
+      return "NotLeader";
+    case Code::kTimeout:
+      return "Timeout";
+    case Code::kUnavailable:
+      return "Unavailable";
+    case Code::kAborted:
+      return "Aborted";
+    case Code::kFailedPrecondition:
+      return "FailedPrecondition";
+    case Code::kNotSupported:
+      return "NotSupported";
+    case Code::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

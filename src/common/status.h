@@ -19,19 +19,19 @@ class [[nodiscard]] Status {
  public:
   enum class Code : int {
     kOk = 0,
-    kNotFound,           // the thing asked for does not exist
-    kAlreadyExists,      // the thing to create exists
-    kInvalidArgument,    // bad input: nothing was changed
-    kCorruption,         // stored data failed a check (checksum, format)
-    kIoError,            // local I/O failed
-    kBusy,               // a resource is held by someone else (a locked DB)
-    kNotLeader,          // this replica is not the leader; message names the leader if known
-    kTimeout,            // a deadline passed
-    kUnavailable,        // a peer or service cannot be reached right now
-    kAborted,            // the operation was cancelled or superseded (leadership lost)
-    kFailedPrecondition, // the system is not in a state that allows the operation
-    kNotSupported,       // the operation is not supported by this component
-    kInternal,           // a broken invariant
+    kNotFound,            // the thing asked for does not exist
+    kAlreadyExists,       // the thing to create exists
+    kInvalidArgument,     // bad input: nothing was changed
+    kCorruption,          // stored data failed a check (checksum, format)
+    kIoError,             // local I/O failed
+    kBusy,                // a resource is held by someone else (a locked DB)
+    kNotLeader,           // this replica is not the leader; message names the leader if known
+    kTimeout,             // a deadline passed
+    kUnavailable,         // a peer or service cannot be reached right now
+    kAborted,             // the operation was cancelled or superseded (leadership lost)
+    kFailedPrecondition,  // the system is not in a state that allows the operation
+    kNotSupported,        // the operation is not supported by this component
+    kInternal,            // a broken invariant
   };
 
   Status() noexcept = default;

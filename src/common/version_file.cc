@@ -9,18 +9,24 @@ namespace ozone {
 
 std::string_view NodeTypeName(NodeType type) {
   switch (type) {
-    case NodeType::kScm: return "SCM";
-    case NodeType::kOm: return "OM";
-    case NodeType::kDatanode: return "DATANODE";
+    case NodeType::kScm:
+      return "SCM";
+    case NodeType::kOm:
+      return "OM";
+    case NodeType::kDatanode:
+      return "DATANODE";
   }
   return "UNKNOWN";
 }
 
 static std::string_view DirName(NodeType type) {
   switch (type) {
-    case NodeType::kScm: return "scm";
-    case NodeType::kOm: return "om";
-    case NodeType::kDatanode: return "datanode";
+    case NodeType::kScm:
+      return "scm";
+    case NodeType::kOm:
+      return "om";
+    case NodeType::kDatanode:
+      return "datanode";
   }
   return "unknown";
 }
@@ -49,10 +55,14 @@ Result<VersionFile> VersionFile::Load(const std::string& path) {
   };
   auto type = f.props_.Get(kNodeType);
   if (!type) return corrupt("no nodeType");
-  if (*type == "SCM") f.node_type_ = NodeType::kScm;
-  else if (*type == "OM") f.node_type_ = NodeType::kOm;
-  else if (*type == "DATANODE") f.node_type_ = NodeType::kDatanode;
-  else return corrupt("unknown nodeType " + *type);
+  if (*type == "SCM")
+    f.node_type_ = NodeType::kScm;
+  else if (*type == "OM")
+    f.node_type_ = NodeType::kOm;
+  else if (*type == "DATANODE")
+    f.node_type_ = NodeType::kDatanode;
+  else
+    return corrupt("unknown nodeType " + *type);
   auto cluster = f.props_.Get(kClusterId);
   if (!cluster || cluster->empty()) return corrupt("no clusterID");
   auto ctime = f.props_.Get(kCTime);
@@ -71,7 +81,8 @@ int64_t VersionFile::ctime() const {
 }
 
 int VersionFile::layout_version() const {
-  return static_cast<int>(strings::ParseInt64(props_.Get(kLayoutVersion).value_or("0")).value_or(0));
+  return static_cast<int>(
+      strings::ParseInt64(props_.Get(kLayoutVersion).value_or("0")).value_or(0));
 }
 
 std::string JavaDateString(const Clock::WallTime& time) {

@@ -22,20 +22,34 @@ grpc::Status ToGrpc(const Status& s) {
   using C = Status::Code;
   const std::string& m = s.message();
   switch (s.code()) {
-    case C::kOk: return grpc::Status::OK;
-    case C::kNotFound: return {grpc::StatusCode::NOT_FOUND, m};
-    case C::kAlreadyExists: return {grpc::StatusCode::ALREADY_EXISTS, m};
-    case C::kInvalidArgument: return {grpc::StatusCode::INVALID_ARGUMENT, m};
-    case C::kCorruption: return {grpc::StatusCode::DATA_LOSS, kCorruptionTag + m};
-    case C::kIoError: return {grpc::StatusCode::INTERNAL, kIoTag + m};
-    case C::kBusy: return {grpc::StatusCode::RESOURCE_EXHAUSTED, kBusyTag + m};
-    case C::kNotLeader: return {grpc::StatusCode::FAILED_PRECONDITION, kNotLeaderTag + m};
-    case C::kTimeout: return {grpc::StatusCode::DEADLINE_EXCEEDED, m};
-    case C::kUnavailable: return {grpc::StatusCode::UNAVAILABLE, m};
-    case C::kAborted: return {grpc::StatusCode::ABORTED, m};
-    case C::kFailedPrecondition: return {grpc::StatusCode::FAILED_PRECONDITION, m};
-    case C::kNotSupported: return {grpc::StatusCode::UNIMPLEMENTED, m};
-    case C::kInternal: return {grpc::StatusCode::INTERNAL, m};
+    case C::kOk:
+      return grpc::Status::OK;
+    case C::kNotFound:
+      return {grpc::StatusCode::NOT_FOUND, m};
+    case C::kAlreadyExists:
+      return {grpc::StatusCode::ALREADY_EXISTS, m};
+    case C::kInvalidArgument:
+      return {grpc::StatusCode::INVALID_ARGUMENT, m};
+    case C::kCorruption:
+      return {grpc::StatusCode::DATA_LOSS, kCorruptionTag + m};
+    case C::kIoError:
+      return {grpc::StatusCode::INTERNAL, kIoTag + m};
+    case C::kBusy:
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, kBusyTag + m};
+    case C::kNotLeader:
+      return {grpc::StatusCode::FAILED_PRECONDITION, kNotLeaderTag + m};
+    case C::kTimeout:
+      return {grpc::StatusCode::DEADLINE_EXCEEDED, m};
+    case C::kUnavailable:
+      return {grpc::StatusCode::UNAVAILABLE, m};
+    case C::kAborted:
+      return {grpc::StatusCode::ABORTED, m};
+    case C::kFailedPrecondition:
+      return {grpc::StatusCode::FAILED_PRECONDITION, m};
+    case C::kNotSupported:
+      return {grpc::StatusCode::UNIMPLEMENTED, m};
+    case C::kInternal:
+      return {grpc::StatusCode::INTERNAL, m};
   }
   return {grpc::StatusCode::UNKNOWN, m};
 }
@@ -43,11 +57,15 @@ grpc::Status ToGrpc(const Status& s) {
 Status FromGrpc(const grpc::Status& g) {
   std::string m = g.error_message();
   switch (g.error_code()) {
-    case grpc::StatusCode::OK: return Status::OK();
-    case grpc::StatusCode::NOT_FOUND: return Status::NotFound(m);
-    case grpc::StatusCode::ALREADY_EXISTS: return Status::AlreadyExists(m);
+    case grpc::StatusCode::OK:
+      return Status::OK();
+    case grpc::StatusCode::NOT_FOUND:
+      return Status::NotFound(m);
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return Status::AlreadyExists(m);
     case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::OUT_OF_RANGE: return Status::InvalidArgument(m);
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return Status::InvalidArgument(m);
     case grpc::StatusCode::DATA_LOSS:
       StripPrefix(&m, kCorruptionTag);
       return Status::Corruption(m);
@@ -57,15 +75,20 @@ Status FromGrpc(const grpc::Status& g) {
     case grpc::StatusCode::FAILED_PRECONDITION:
       if (StripPrefix(&m, kNotLeaderTag)) return Status::NotLeader(m);
       return Status::FailedPrecondition(m);
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return Status::Timeout(m);
-    case grpc::StatusCode::UNAVAILABLE: return Status::Unavailable(m);
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return Status::Timeout(m);
+    case grpc::StatusCode::UNAVAILABLE:
+      return Status::Unavailable(m);
     case grpc::StatusCode::ABORTED:
-    case grpc::StatusCode::CANCELLED: return Status::Aborted(m);
-    case grpc::StatusCode::UNIMPLEMENTED: return Status::NotSupported(m);
+    case grpc::StatusCode::CANCELLED:
+      return Status::Aborted(m);
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return Status::NotSupported(m);
     case grpc::StatusCode::INTERNAL:
       if (StripPrefix(&m, kIoTag)) return Status::IoError(m);
       return Status::Internal(m);
-    default: return Status::Internal(m);
+    default:
+      return Status::Internal(m);
   }
 }
 

@@ -138,7 +138,7 @@ struct Uint64Codec {
 
 // A protobuf message in its binary wire form (Ozone's Proto2Codec).
 template <typename M>
-  requires std::is_base_of_v<google::protobuf::Message, M>
+requires std::is_base_of_v<google::protobuf::Message, M>
 struct ProtoCodec {
   using Type = M;
   static std::string Name() { return M::descriptor()->name(); }

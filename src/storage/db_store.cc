@@ -156,7 +156,8 @@ Status DBStore::CreateCheckpoint(const std::string& dir) const {
   std::string abs = fs::absolute(dir, ec).string();
   if (!read_only_) {
     rocksdb::Checkpoint* raw = nullptr;
-    OZ_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint", path_));
+    OZ_RETURN_IF_ERROR(
+        FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint", path_));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     return FromRocks(checkpoint->CreateCheckpoint(abs), "checkpoint to " + abs, path_);
   }

@@ -142,10 +142,12 @@ TEST_F(DBStoreTest, IteratesInOrderWithPrefixAndRange) {
   for (uint64_t id : {300, 2, 1000000, 17}) ids.PutInBatch(batch, id, std::to_string(id));
   ASSERT_TRUE(store->Commit(batch).ok());
   std::vector<uint64_t> order;
-  ASSERT_TRUE(ids.ForEach({}, [&](const uint64_t& k, const std::string&) {
-                   order.push_back(k);
-                   return true;
-                 }).ok());
+  ASSERT_TRUE(ids.ForEach({},
+                          [&](const uint64_t& k, const std::string&) {
+                            order.push_back(k);
+                            return true;
+                          })
+                  .ok());
   EXPECT_EQ(order, (std::vector<uint64_t>{2, 17, 300, 1000000}));
 }
 

@@ -20,9 +20,9 @@ int main(int argc, char** argv) {
   }
   std::string mode = argv[1];
   // "hold" keeps whatever families the DB has; "write-batches" needs a and b.
-  DBDefinition def = mode == "hold"
-                         ? DBDefinition("any", {})
-                         : DBDefinition("test.db", {{"a", nullptr, nullptr}, {"b", nullptr, nullptr}});
+  DBDefinition def =
+      mode == "hold" ? DBDefinition("any", {})
+                     : DBDefinition("test.db", {{"a", nullptr, nullptr}, {"b", nullptr, nullptr}});
   auto store = DBStore::Open(argv[2], def);
   if (!store.ok()) {
     std::cerr << store.status() << "\n";

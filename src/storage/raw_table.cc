@@ -70,8 +70,8 @@ Status RawTable::Put(std::string_view key, std::string_view value) {
 }
 
 Status RawTable::Delete(std::string_view key) {
-  return FromRocks(db_->Delete(rocksdb::WriteOptions(), cf_, ToSlice(key)),
-                   "delete from " + name_, db_path_);
+  return FromRocks(db_->Delete(rocksdb::WriteOptions(), cf_, ToSlice(key)), "delete from " + name_,
+                   db_path_);
 }
 
 std::unique_ptr<RawIterator> RawTable::NewIterator(const IterateOptions& options) const {
@@ -98,10 +98,9 @@ std::unique_ptr<RawIterator> RawTable::NewIterator(const IterateOptions& options
     ro->iterate_upper_bound = upper_slice.get();
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(*ro, cf_));
-  return std::unique_ptr<RawIterator>(new RawIterator(std::move(it), std::move(ro),
-                                                      std::move(lower), std::move(upper),
-                                                      std::move(lower_slice),
-                                                      std::move(upper_slice)));
+  return std::unique_ptr<RawIterator>(
+      new RawIterator(std::move(it), std::move(ro), std::move(lower), std::move(upper),
+                      std::move(lower_slice), std::move(upper_slice)));
 }
 
 Result<uint64_t> RawTable::EstimateNumKeys() const {

@@ -6,10 +6,10 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what, const std::s
   if (s.ok()) return Status::OK();
   std::string detail = s.ToString();
   std::string where = "DB " + path;
-  if (s.IsIOError() && (detail.find("lock") != std::string::npos ||
-                        detail.find("LOCK") != std::string::npos)) {
-    return Status::Busy(where + " is locked by another process (is a server running on it?): " +
-                        detail);
+  if (s.IsIOError() &&
+      (detail.find("lock") != std::string::npos || detail.find("LOCK") != std::string::npos)) {
+    return Status::Busy(where +
+                        " is locked by another process (is a server running on it?): " + detail);
   }
   if (s.IsInvalidArgument() && detail.find("does not exist") != std::string::npos) {
     return Status::NotFound(where + " does not exist");

@@ -21,8 +21,7 @@ void WriteBatch::Delete(const RawTable& table, std::string_view key) {
   rep_->Delete(table.handle(), rocksdb::Slice(key.data(), key.size())).PermitUncheckedError();
 }
 
-void WriteBatch::DeleteRange(const RawTable& table, std::string_view begin,
-                             std::string_view end) {
+void WriteBatch::DeleteRange(const RawTable& table, std::string_view begin, std::string_view end) {
   rep_->DeleteRange(table.handle(), rocksdb::Slice(begin.data(), begin.size()),
                     rocksdb::Slice(end.data(), end.size()))
       .PermitUncheckedError();

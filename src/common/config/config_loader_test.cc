@@ -27,9 +27,8 @@ class ConfigLoaderTest : public ::testing::Test {
   }
   void WriteSite(const fs::path& dir, const std::string& key, const std::string& value) {
     ASSERT_TRUE(io::WriteFileAtomically((dir / kSiteFileName).string(),
-                                        "<configuration><property><name>" + key +
-                                            "</name><value>" + value +
-                                            "</value></property></configuration>")
+                                        "<configuration><property><name>" + key + "</name><value>" +
+                                            value + "</value></property></configuration>")
                     .ok());
   }
   fs::path root_;
@@ -41,8 +40,8 @@ TEST_F(ConfigLoaderTest, PrefersConfigFlagThenEnvThenInstallRoot) {
   WriteSite(env_dir, "k", "env");
   WriteSite(install / "etc" / "hadoop", "k", "install");
 
-  ConfigSources sources{.config_dir = std::nullopt, .overrides = {},
-                        .install_root = install.string()};
+  ConfigSources sources{
+      .config_dir = std::nullopt, .overrides = {}, .install_root = install.string()};
   EXPECT_EQ(LoadConfiguration(sources)->Get("k"), "install");
   ::setenv("OZONE_CONF_DIR", env_dir.c_str(), 1);
   EXPECT_EQ(LoadConfiguration(sources)->Get("k"), "env");
@@ -67,8 +66,8 @@ TEST_F(ConfigLoaderTest, OverridesWinAndNeedAnEqualsSign) {
 }
 
 TEST_F(ConfigLoaderTest, MissingExplicitDirIsAnErrorButMissingSiteFileIsNot) {
-  ConfigSources sources{.config_dir = (root_ / "absent").string(), .overrides = {},
-                        .install_root = ""};
+  ConfigSources sources{
+      .config_dir = (root_ / "absent").string(), .overrides = {}, .install_root = ""};
   EXPECT_FALSE(LoadConfiguration(sources).ok());
   fs::create_directories(root_ / "empty");
   sources.config_dir = (root_ / "empty").string();
@@ -83,8 +82,7 @@ TEST_F(ConfigLoaderTest, MalformedSiteFileFailsWithFileAndLine) {
   ConfigSources sources{.config_dir = dir.string(), .overrides = {}, .install_root = ""};
   auto conf = LoadConfiguration(sources);
   ASSERT_FALSE(conf.ok());
-  EXPECT_NE(conf.status().message().find((dir / kSiteFileName).string() + ":"),
-            std::string::npos)
+  EXPECT_NE(conf.status().message().find((dir / kSiteFileName).string() + ":"), std::string::npos)
       << conf.status();
 }
 

@@ -27,7 +27,9 @@ void Configuration::Unset(std::string_view key) {
   if (it != entries_.end()) entries_.erase(it);
 }
 
-bool Configuration::IsSet(std::string_view key) const { return entries_.find(key) != entries_.end(); }
+bool Configuration::IsSet(std::string_view key) const {
+  return entries_.find(key) != entries_.end();
+}
 
 std::optional<std::string> Configuration::Raw(std::string_view key) const {
   auto it = entries_.find(key);
@@ -117,8 +119,8 @@ Result<T> Configuration::Typed(const ConfigKey& key, Parse parse, std::string_vi
 }
 
 Result<int64_t> Configuration::GetLong(const ConfigKey& key) const {
-  return Typed<int64_t>(key, [](const std::string& s) { return strings::ParseInt64(s); },
-                        "expected an integer");
+  return Typed<int64_t>(
+      key, [](const std::string& s) { return strings::ParseInt64(s); }, "expected an integer");
 }
 
 Result<int32_t> Configuration::GetInt(const ConfigKey& key) const {
@@ -159,8 +161,8 @@ Result<bool> Configuration::GetBool(const ConfigKey& key) const {
 }
 
 Result<double> Configuration::GetDouble(const ConfigKey& key) const {
-  return Typed<double>(key, [](const std::string& s) { return strings::ParseDouble(s); },
-                       "expected a number");
+  return Typed<double>(
+      key, [](const std::string& s) { return strings::ParseDouble(s); }, "expected a number");
 }
 
 Result<std::chrono::nanoseconds> Configuration::GetDuration(const ConfigKey& key,

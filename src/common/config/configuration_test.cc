@@ -109,7 +109,8 @@ TEST(OzoneKeysTest, RegistryKnowsOzoneDefaults) {
   EXPECT_EQ(keys::FindKey("no.such.key"), nullptr);
   // Every registered name is unique.
   std::set<std::string_view> names;
-  for (const ConfigKey* key : keys::AllKeys()) EXPECT_TRUE(names.insert(key->name).second) << key->name;
+  for (const ConfigKey* key : keys::AllKeys())
+    EXPECT_TRUE(names.insert(key->name).second) << key->name;
 }
 
 }  // namespace

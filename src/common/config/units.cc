@@ -15,26 +15,40 @@ struct Suffix {
 
 int64_t NanosPer(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::kNanoseconds: return 1;
-    case TimeUnit::kMicroseconds: return 1'000;
-    case TimeUnit::kMilliseconds: return 1'000'000;
-    case TimeUnit::kSeconds: return 1'000'000'000;
-    case TimeUnit::kMinutes: return 60LL * 1'000'000'000;
-    case TimeUnit::kHours: return 3600LL * 1'000'000'000;
-    case TimeUnit::kDays: return 86400LL * 1'000'000'000;
+    case TimeUnit::kNanoseconds:
+      return 1;
+    case TimeUnit::kMicroseconds:
+      return 1'000;
+    case TimeUnit::kMilliseconds:
+      return 1'000'000;
+    case TimeUnit::kSeconds:
+      return 1'000'000'000;
+    case TimeUnit::kMinutes:
+      return 60LL * 1'000'000'000;
+    case TimeUnit::kHours:
+      return 3600LL * 1'000'000'000;
+    case TimeUnit::kDays:
+      return 86400LL * 1'000'000'000;
   }
   return 1;
 }
 
 double BytesPer(StorageUnit unit) {
   switch (unit) {
-    case StorageUnit::kBytes: return 1.0;
-    case StorageUnit::kKB: return 1024.0;
-    case StorageUnit::kMB: return 1024.0 * 1024;
-    case StorageUnit::kGB: return 1024.0 * 1024 * 1024;
-    case StorageUnit::kTB: return 1024.0 * 1024 * 1024 * 1024;
-    case StorageUnit::kPB: return 1024.0 * 1024 * 1024 * 1024 * 1024;
-    case StorageUnit::kEB: return 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024;
+    case StorageUnit::kBytes:
+      return 1.0;
+    case StorageUnit::kKB:
+      return 1024.0;
+    case StorageUnit::kMB:
+      return 1024.0 * 1024;
+    case StorageUnit::kGB:
+      return 1024.0 * 1024 * 1024;
+    case StorageUnit::kTB:
+      return 1024.0 * 1024 * 1024 * 1024;
+    case StorageUnit::kPB:
+      return 1024.0 * 1024 * 1024 * 1024 * 1024;
+    case StorageUnit::kEB:
+      return 1024.0 * 1024 * 1024 * 1024 * 1024 * 1024;
   }
   return 1.0;
 }
@@ -84,12 +98,18 @@ Result<std::chrono::nanoseconds> ParseDuration(std::string_view text, TimeUnit d
 Result<uint64_t> ParseStorageSize(std::string_view text, StorageUnit default_unit) {
   std::string lower = strings::ToLower(strings::Trim(text));
   static const Suffix kSuffixes[] = {
-      {"kb", BytesPer(StorageUnit::kKB)}, {"mb", BytesPer(StorageUnit::kMB)},
-      {"gb", BytesPer(StorageUnit::kGB)}, {"tb", BytesPer(StorageUnit::kTB)},
-      {"pb", BytesPer(StorageUnit::kPB)}, {"eb", BytesPer(StorageUnit::kEB)},
-      {"k", BytesPer(StorageUnit::kKB)},  {"m", BytesPer(StorageUnit::kMB)},
-      {"g", BytesPer(StorageUnit::kGB)},  {"t", BytesPer(StorageUnit::kTB)},
-      {"p", BytesPer(StorageUnit::kPB)},  {"e", BytesPer(StorageUnit::kEB)},
+      {"kb", BytesPer(StorageUnit::kKB)},
+      {"mb", BytesPer(StorageUnit::kMB)},
+      {"gb", BytesPer(StorageUnit::kGB)},
+      {"tb", BytesPer(StorageUnit::kTB)},
+      {"pb", BytesPer(StorageUnit::kPB)},
+      {"eb", BytesPer(StorageUnit::kEB)},
+      {"k", BytesPer(StorageUnit::kKB)},
+      {"m", BytesPer(StorageUnit::kMB)},
+      {"g", BytesPer(StorageUnit::kGB)},
+      {"t", BytesPer(StorageUnit::kTB)},
+      {"p", BytesPer(StorageUnit::kPB)},
+      {"e", BytesPer(StorageUnit::kEB)},
       {"b", 1.0},
   };
   std::string_view number;
@@ -105,7 +125,8 @@ Result<uint64_t> ParseStorageSize(std::string_view text, StorageUnit default_uni
                                    "' is not a storage size (expected e.g. 64MB, 1GB, 4096)");
   }
   double bytes = *value * multiplier;
-  if (bytes >= 1.8e19) return Status::InvalidArgument("storage size too large: " + std::string(text));
+  if (bytes >= 1.8e19)
+    return Status::InvalidArgument("storage size too large: " + std::string(text));
   return static_cast<uint64_t>(bytes);
 }
 

@@ -13,7 +13,15 @@
 
 namespace ozone::config {
 
-enum class TimeUnit { kNanoseconds, kMicroseconds, kMilliseconds, kSeconds, kMinutes, kHours, kDays };
+enum class TimeUnit {
+  kNanoseconds,
+  kMicroseconds,
+  kMilliseconds,
+  kSeconds,
+  kMinutes,
+  kHours,
+  kDays
+};
 
 enum class StorageUnit { kBytes, kKB, kMB, kGB, kTB, kPB, kEB };
 

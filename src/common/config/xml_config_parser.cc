@@ -1,9 +1,8 @@
 #include "common/config/xml_config_parser.h"
 
-#include <pugixml.hpp>
-
 #include <cerrno>
 #include <fstream>
+#include <pugixml.hpp>
 #include <sstream>
 #include <vector>
 
@@ -25,8 +24,8 @@ int LineOf(std::string_view text, ptrdiff_t offset) {
 
 Status ErrorAt(std::string_view source, std::string_view text, ptrdiff_t offset,
                std::string_view what) {
-  return Status::InvalidArgument(std::string(source) + ":" +
-                                 std::to_string(LineOf(text, offset)) + ": " + std::string(what));
+  return Status::InvalidArgument(std::string(source) + ":" + std::to_string(LineOf(text, offset)) +
+                                 ": " + std::string(what));
 }
 
 struct Property {

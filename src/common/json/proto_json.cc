@@ -13,8 +13,7 @@ using google::protobuf::Message;
 using google::protobuf::Reflection;
 
 std::string Base64(const std::string& in) {
-  static const char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   while (i + 2 < in.size()) {

@@ -36,7 +36,8 @@ Result<HostPort> ParseHostPort(std::string_view input, int default_port) {
       host = text;  // no port, or a bare IPv6 literal
     }
   }
-  if (host.empty()) return Status::InvalidArgument("no host in address '" + std::string(text) + "'");
+  if (host.empty())
+    return Status::InvalidArgument("no host in address '" + std::string(text) + "'");
   int port = default_port;
   if (!port_text.empty() || (text.back() == ':')) {
     auto p = strings::ParseInt64(port_text);

@@ -71,8 +71,8 @@ Result<std::optional<std::string>> LocalServiceId(const std::vector<std::string>
 // Picks the local node among `nodes` (each with .node_id and a host).
 template <typename Node, typename HostOf>
 Result<Node> SelectLocal(const std::vector<Node>& nodes, const Configuration& conf,
-                         const ConfigKey& node_id_key, const std::string& nodes_key,
-                         HostOf host_of, const net::LocalAddressPredicate& is_local) {
+                         const ConfigKey& node_id_key, const std::string& nodes_key, HostOf host_of,
+                         const net::LocalAddressPredicate& is_local) {
   std::vector<std::string> all_ids;
   for (const auto& n : nodes) all_ids.push_back(n.node_id);
   if (auto wanted = conf.Get(node_id_key.name)) {
@@ -90,8 +90,7 @@ Result<Node> SelectLocal(const std::vector<Node>& nodes, const Configuration& co
   if (local.size() == 1) return *local[0];
   if (local.empty()) {
     return Status::NotFound("none of the nodes in " + nodes_key + " (" +
-                            strings::Join(all_ids, ",") +
-                            ") has an address of this machine: set " +
+                            strings::Join(all_ids, ",") + ") has an address of this machine: set " +
                             std::string(node_id_key.name));
   }
   std::vector<std::string> ids;
@@ -132,9 +131,9 @@ Result<std::vector<ScmNodeDetails>> ScmNodes(const Configuration& conf,
     d.host = hp.host;
     OZ_ASSIGN_OR_RETURN(d.ratis_port, PortFor(conf, keys::kScmRatisPort, service_id, node));
     OZ_ASSIGN_OR_RETURN(d.grpc_port, PortFor(conf, keys::kScmGrpcPort, service_id, node));
-    OZ_ASSIGN_OR_RETURN(d.client_address, AddressFor(conf, keys::kScmClientAddress,
-                                                      keys::kScmClientPort, service_id, node,
-                                                      d.host));
+    OZ_ASSIGN_OR_RETURN(
+        d.client_address,
+        AddressFor(conf, keys::kScmClientAddress, keys::kScmClientPort, service_id, node, d.host));
     OZ_ASSIGN_OR_RETURN(d.block_client_address,
                         AddressFor(conf, keys::kScmBlockClientAddress, keys::kScmBlockClientPort,
                                    service_id, node, d.host));
@@ -204,8 +203,9 @@ Result<ScmNodeDetails> FindLocalScmNode(const Configuration& conf,
     return d;
   }
   OZ_ASSIGN_OR_RETURN(auto nodes, ScmNodes(conf, *svc));
-  return SelectLocal(nodes, conf, keys::kScmNodeId, NodesKey(keys::kScmNodesPrefix, *svc),
-                     [](const ScmNodeDetails& n) { return n.host; }, is_local);
+  return SelectLocal(
+      nodes, conf, keys::kScmNodeId, NodesKey(keys::kScmNodesPrefix, *svc),
+      [](const ScmNodeDetails& n) { return n.host; }, is_local);
 }
 
 // --- OM --------------------------------------------------------------------------------------
@@ -278,8 +278,9 @@ Result<OmNodeDetails> FindLocalOmNode(const Configuration& conf,
     return d;
   }
   OZ_ASSIGN_OR_RETURN(auto nodes, OmNodes(conf, *svc));
-  return SelectLocal(nodes, conf, keys::kOmNodeId, NodesKey(keys::kOmNodesPrefix, *svc),
-                     [](const OmNodeDetails& n) { return n.rpc_address.host; }, is_local);
+  return SelectLocal(
+      nodes, conf, keys::kOmNodeId, NodesKey(keys::kOmNodesPrefix, *svc),
+      [](const OmNodeDetails& n) { return n.rpc_address.host; }, is_local);
 }
 
 }  // namespace ozone::topology

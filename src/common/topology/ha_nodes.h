@@ -29,11 +29,11 @@ inline constexpr char kDefaultOmServiceId[] = "omServiceIdDefault";
 inline constexpr char kDefaultOmNodeId[] = "om1";
 
 struct ScmNodeDetails {
-  std::string service_id;  // empty for a non-HA (ozone.scm.names) entry
-  std::string node_id;     // from ozone.scm.nodes.<svc>; the host for a non-HA entry
-  std::string host;        // ozone.scm.address.<svc>.<node>
-  int ratis_port = 0;      // ozone.scm.ratis.port
-  int grpc_port = 0;       // ozone.scm.grpc.port
+  std::string service_id;              // empty for a non-HA (ozone.scm.names) entry
+  std::string node_id;                 // from ozone.scm.nodes.<svc>; the host for a non-HA entry
+  std::string host;                    // ozone.scm.address.<svc>.<node>
+  int ratis_port = 0;                  // ozone.scm.ratis.port
+  int grpc_port = 0;                   // ozone.scm.grpc.port
   net::HostPort client_address;        // ozone.scm.client.address / .port
   net::HostPort block_client_address;  // ozone.scm.block.client.address / .port
   net::HostPort datanode_address;      // ozone.scm.datanode.address / .port
@@ -65,9 +65,9 @@ Result<std::vector<ScmNodeDetails>> ScmNodes(const config::Configuration& conf,
 // configured. Error when neither is configured.
 Result<std::vector<ScmNodeDetails>> AllScmNodes(const config::Configuration& conf);
 // This process's SCM node.
-Result<ScmNodeDetails> FindLocalScmNode(const config::Configuration& conf,
-                                        const net::LocalAddressPredicate& is_local =
-                                            net::IsLocalAddress);
+Result<ScmNodeDetails> FindLocalScmNode(
+    const config::Configuration& conf,
+    const net::LocalAddressPredicate& is_local = net::IsLocalAddress);
 
 std::vector<std::string> OmServiceIds(const config::Configuration& conf);
 Result<std::optional<std::string>> LocalOmServiceId(const config::Configuration& conf);
@@ -75,8 +75,8 @@ Result<std::vector<OmNodeDetails>> OmNodes(const config::Configuration& conf,
                                            const std::string& service_id);
 // Every OM of every service id, or the single ozone.om.address OM when none is configured.
 Result<std::vector<OmNodeDetails>> AllOmNodes(const config::Configuration& conf);
-Result<OmNodeDetails> FindLocalOmNode(const config::Configuration& conf,
-                                      const net::LocalAddressPredicate& is_local =
-                                          net::IsLocalAddress);
+Result<OmNodeDetails> FindLocalOmNode(
+    const config::Configuration& conf,
+    const net::LocalAddressPredicate& is_local = net::IsLocalAddress);
 
 }  // namespace ozone::topology

@@ -77,8 +77,7 @@ TEST(HaNodesTest, MissingNodeListOrAddressNamesTheKey) {
   conf.Set("ozone.scm.nodes.cluster1", "scm1");
   auto no_addr = ScmNodes(conf, "cluster1");
   ASSERT_FALSE(no_addr.ok());
-  EXPECT_NE(no_addr.status().message().find("ozone.scm.address.cluster1.scm1"),
-            std::string::npos);
+  EXPECT_NE(no_addr.status().message().find("ozone.scm.address.cluster1.scm1"), std::string::npos);
 }
 
 TEST(HaNodesTest, ExplicitNodeIdWins) {
@@ -136,8 +135,7 @@ TEST(HaNodesTest, SeveralServiceIdsNeedTheLocalOneNamed) {
   conf.Set("ozone.om.service.ids", "cluster1,cluster2");
   auto ambiguous = LocalOmServiceId(conf);
   ASSERT_FALSE(ambiguous.ok());
-  EXPECT_NE(ambiguous.status().message().find("ozone.om.internal.service.id"),
-            std::string::npos);
+  EXPECT_NE(ambiguous.status().message().find("ozone.om.internal.service.id"), std::string::npos);
   conf.Set("ozone.om.internal.service.id", "cluster2");
   EXPECT_EQ(**LocalOmServiceId(conf), "cluster2");
   conf.Set("ozone.om.internal.service.id", "cluster3");

@@ -24,8 +24,7 @@ inline constexpr TableSpec<StringCodec, ProtoCodec<VolumeInfo>> kVolumeTable{"vo
 inline constexpr TableSpec<StringCodec, ProtoCodec<BucketInfo>> kBucketTable{"bucketTable"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<KeyInfo>> kKeyTable{"keyTable"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<KeyInfo>> kOpenKeyTable{"openKeyTable"};
-inline constexpr TableSpec<StringCodec, ProtoCodec<RepeatedKeyInfo>> kDeletedTable{
-    "deletedTable"};
+inline constexpr TableSpec<StringCodec, ProtoCodec<RepeatedKeyInfo>> kDeletedTable{"deletedTable"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<KeyInfo>> kFileTable{"fileTable"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<KeyInfo>> kOpenFileTable{"openFileTable"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<hdds::TransactionInfo>> kTransactionInfoTable{

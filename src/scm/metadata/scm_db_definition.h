@@ -23,8 +23,8 @@ inline constexpr char kTransactionInfoKey[] = "#TRANSACTIONINFO";
 inline constexpr TableSpec<ContainerIdCodec, ProtoCodec<hdds::ContainerInfoProto>> kContainers{
     "containers"};
 inline constexpr TableSpec<PipelineIdCodec, ProtoCodec<hdds::Pipeline>> kPipelines{"pipelines"};
-inline constexpr TableSpec<Uint64Codec, ProtoCodec<hdds::DeletedBlocksTransaction>>
-    kDeletedBlocks{"deletedBlocks"};
+inline constexpr TableSpec<Uint64Codec, ProtoCodec<hdds::DeletedBlocksTransaction>> kDeletedBlocks{
+    "deletedBlocks"};
 // SequenceIdType name ("localId", "delTxnId", "containerId", ...) -> last allocated id.
 inline constexpr TableSpec<StringCodec, Uint64Codec> kSequenceId{"sequenceId"};
 inline constexpr TableSpec<StringCodec, ProtoCodec<hdds::TransactionInfo>> kTransactionInfoTable{

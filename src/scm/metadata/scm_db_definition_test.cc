@@ -36,11 +36,14 @@ TEST(ScmDbDefinitionTest, ContainersRoundTripAndSortNumerically) {
   }
   ASSERT_TRUE(store->Commit(batch).ok());
   std::vector<uint64_t> order;
-  ASSERT_TRUE(containers.ForEach({}, [&](const uint64_t& id, const hdds::ContainerInfoProto& c) {
-    EXPECT_EQ(static_cast<uint64_t>(c.containerid()), id);
-    order.push_back(id);
-    return true;
-  }).ok());
+  ASSERT_TRUE(containers
+                  .ForEach({},
+                           [&](const uint64_t& id, const hdds::ContainerInfoProto& c) {
+                             EXPECT_EQ(static_cast<uint64_t>(c.containerid()), id);
+                             order.push_back(id);
+                             return true;
+                           })
+                  .ok());
   EXPECT_EQ(order, (std::vector<uint64_t>{2, 10, 300}));
 }
 

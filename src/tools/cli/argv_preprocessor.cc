@@ -46,8 +46,10 @@ Result<PreprocessedArgs> PreprocessArgs(const std::vector<std::string>& args) {
         value = a.substr(6);
       }
       if (value.find('=') == std::string::npos || value.front() == '=') {
-        return Status::InvalidArgument("Value for option '--set' should be in KEY=VALUE format but "
-                                       "was " + value);
+        return Status::InvalidArgument(
+            "Value for option '--set' should be in KEY=VALUE format but "
+            "was " +
+            value);
       }
       out.overrides.push_back(value);
       continue;

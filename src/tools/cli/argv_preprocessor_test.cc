@@ -8,8 +8,8 @@ namespace {
 using Args = std::vector<std::string>;
 
 TEST(ArgvPreprocessorTest, ExtractsLeadingConfigAndAnySet) {
-  auto p = PreprocessArgs({"--config", "/etc/oz", "admin", "--set=a.b=1", "scm", "--set", "c=d=e",
-                           "roles"});
+  auto p = PreprocessArgs(
+      {"--config", "/etc/oz", "admin", "--set=a.b=1", "scm", "--set", "c=d=e", "roles"});
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->config_dir, "/etc/oz");
   EXPECT_EQ(p->overrides, (Args{"a.b=1", "c=d=e"}));
@@ -21,7 +21,8 @@ TEST(ArgvPreprocessorTest, ExtractsLeadingConfigAndAnySet) {
 
 TEST(ArgvPreprocessorTest, RewritesGetconfDashForms) {
   EXPECT_EQ(PreprocessArgs({"getconf", "-confKey", "k"})->args, (Args{"getconf", "confKey", "k"}));
-  EXPECT_EQ(PreprocessArgs({"getconf", "-ozonemanagers"})->args, (Args{"getconf", "ozonemanagers"}));
+  EXPECT_EQ(PreprocessArgs({"getconf", "-ozonemanagers"})->args,
+            (Args{"getconf", "ozonemanagers"}));
   EXPECT_EQ(PreprocessArgs({"getconf", "-storagecontainermanagers"})->args,
             (Args{"getconf", "storagecontainermanagers"}));
   // Only right after getconf.

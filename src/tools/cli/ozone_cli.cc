@@ -1,7 +1,6 @@
 #include "tools/cli/ozone_cli.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <ostream>
 

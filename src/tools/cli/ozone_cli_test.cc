@@ -1,5 +1,3 @@
-#include "tools/cli/cli_test_util.h"
-
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -7,6 +5,7 @@
 
 #include "common/io/file_util.h"
 #include "tests/testutil/subprocess.h"
+#include "tools/cli/cli_test_util.h"
 #include "tools/cli/exit_codes.h"
 
 namespace ozone::tools {
@@ -67,16 +66,16 @@ TEST_F(OzoneCliTest, GetconfConfKeyUsesDefaultsOverridesAndReportsMissing) {
 }
 
 TEST_F(OzoneCliTest, GetconfListsScmsAndOms) {
-  std::string conf = WriteSite(
-      "conf", Property("ozone.scm.service.ids", "cluster1") +
-                  Property("ozone.scm.nodes.cluster1", "scm1,scm2,scm3") +
-                  Property("ozone.scm.address.cluster1.scm1", "host1") +
-                  Property("ozone.scm.address.cluster1.scm2", "host2") +
-                  Property("ozone.scm.address.cluster1.scm3", "host3") +
-                  Property("ozone.om.service.ids", "omservice") +
-                  Property("ozone.om.nodes.omservice", "om1,om2") +
-                  Property("ozone.om.address.omservice.om1", "omhost1:9862") +
-                  Property("ozone.om.address.omservice.om2", "omhost2"));
+  std::string conf =
+      WriteSite("conf", Property("ozone.scm.service.ids", "cluster1") +
+                            Property("ozone.scm.nodes.cluster1", "scm1,scm2,scm3") +
+                            Property("ozone.scm.address.cluster1.scm1", "host1") +
+                            Property("ozone.scm.address.cluster1.scm2", "host2") +
+                            Property("ozone.scm.address.cluster1.scm3", "host3") +
+                            Property("ozone.om.service.ids", "omservice") +
+                            Property("ozone.om.nodes.omservice", "om1,om2") +
+                            Property("ozone.om.address.omservice.om1", "omhost1:9862") +
+                            Property("ozone.om.address.omservice.om2", "omhost2"));
   CliRun scms = Ozone({"--config", conf, "getconf", "storagecontainermanagers"});
   EXPECT_EQ(scms.code, kExitOk) << scms.err;
   EXPECT_EQ(scms.out, "host1\nhost2\nhost3\n");
@@ -93,9 +92,10 @@ TEST_F(OzoneCliTest, GetconfWithoutScmsIsAnError) {
 
 TEST_F(OzoneCliTest, MalformedSiteFileExits255NamingFileAndLine) {
   std::string dir = tmp_.Sub("bad");
-  ASSERT_TRUE(io::WriteFileAtomically(dir + "/ozone-site.xml",
-                                      "<configuration>\n<property>\n<name>a</name>\n</configuration>")
-                  .ok());
+  ASSERT_TRUE(
+      io::WriteFileAtomically(dir + "/ozone-site.xml",
+                              "<configuration>\n<property>\n<name>a</name>\n</configuration>")
+          .ok());
   CliRun r = Ozone({"--config", dir, "getconf", "confKey", "a"});
   EXPECT_EQ(r.code, kExitError);
   EXPECT_NE(r.err.find(dir + "/ozone-site.xml:"), std::string::npos) << r.err;

@@ -1,7 +1,6 @@
 #include "tools/getconf/getconf_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <ostream>
 
 #include "common/config/ozone_keys.h"
@@ -42,9 +41,10 @@ Status PrintOms(CommandContext& ctx) {
 }  // namespace
 
 void RegisterGetconfCommand(CLI::App& root, ActionSlot& slot) {
-  CLI::App* getconf = root.add_subcommand(
-      "getconf", "ozone getconf is utility for getting configuration information from the "
-                 "config file.");
+  CLI::App* getconf =
+      root.add_subcommand("getconf",
+                          "ozone getconf is utility for getting configuration information from the "
+                          "config file.");
   getconf->require_subcommand(1);
 
   auto key = std::make_shared<std::string>();
@@ -53,13 +53,13 @@ void RegisterGetconfCommand(CLI::App& root, ActionSlot& slot) {
   conf_key->add_option("key", *key, "configuration key")->required();
   OnInvoke(conf_key, &slot, [key](CommandContext& ctx) { return PrintConfKey(ctx, *key); });
 
-  CLI::App* scms = getconf->add_subcommand(
-      "storagecontainermanagers",
-      "gets list of ozone storage container manager nodes in the cluster");
+  CLI::App* scms =
+      getconf->add_subcommand("storagecontainermanagers",
+                              "gets list of ozone storage container manager nodes in the cluster");
   OnInvoke(scms, &slot, PrintScms);
 
-  CLI::App* oms = getconf->add_subcommand(
-      "ozonemanagers", "gets list of Ozone ozone-manager nodes in the cluster");
+  CLI::App* oms = getconf->add_subcommand("ozonemanagers",
+                                          "gets list of Ozone ozone-manager nodes in the cluster");
   OnInvoke(oms, &slot, PrintOms);
 }
 

@@ -1,7 +1,6 @@
 #include "tools/version/version_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <ostream>
 #include <sstream>
 

@@ -39,7 +39,8 @@ std::string KeyText(const json::Json& key) {
 }  // namespace
 
 Status ListColumnFamilies(const std::string& db_path, std::ostream& out) {
-  OZ_ASSIGN_OR_RETURN(auto names, storage::DBStore::ListColumnFamilies(StripTrailingSlash(db_path)));
+  OZ_ASSIGN_OR_RETURN(auto names,
+                      storage::DBStore::ListColumnFamilies(StripTrailingSlash(db_path)));
   for (const auto& n : names) out << n << "\n";
   return Status::OK();
 }

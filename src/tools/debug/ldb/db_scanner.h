@@ -24,7 +24,7 @@ struct ScanOptions {
   std::string db_path;
   std::string column_family;
   bool with_keys = true;
-  int64_t limit = -1;  // -1: all
+  int64_t limit = -1;                    // -1: all
   std::optional<std::string> start_key;  // inclusive
   std::optional<std::string> end_key;    // inclusive
   std::optional<std::string> fields;

@@ -11,7 +11,8 @@ Result<FieldSelector> FieldSelector::Parse(
   for (const std::string& field : strings::SplitTrimmed(spec, ',')) {
     std::vector<std::string> path = strings::Split(field, '.');
     for (const auto& p : path) {
-      if (p.empty()) return Status::InvalidArgument("Error: empty field in --fields \"" + field + "\"");
+      if (p.empty())
+        return Status::InvalidArgument("Error: empty field in --fields \"" + field + "\"");
     }
     OZ_RETURN_IF_ERROR(check_path(path));
     Node* node = &selector.root_;

@@ -14,9 +14,8 @@ void RegisterLdbCommand(CLI::App& debug, ActionSlot& slot) {
 
   CLI::App* ls = ldb->add_subcommand("list_column_families", "list all column families in db.");
   ls->alias("ls");
-  OnInvoke(ls, &slot, [db](CommandContext& ctx) {
-    return ldb::ListColumnFamilies(*db, ctx.out());
-  });
+  OnInvoke(ls, &slot,
+           [db](CommandContext& ctx) { return ldb::ListColumnFamilies(*db, ctx.out()); });
 
   auto scan_options = std::make_shared<ldb::ScanOptions>();
   auto& o = *scan_options;
@@ -43,12 +42,10 @@ void RegisterLdbCommand(CLI::App& debug, ActionSlot& slot) {
   });
 
   auto output = std::make_shared<std::string>();
-  CLI::App* checkpoint =
-      ldb->add_subcommand("checkpoint", "Create checkpoint for specified db");
+  CLI::App* checkpoint = ldb->add_subcommand("checkpoint", "Create checkpoint for specified db");
   checkpoint->add_option("--output", *output, "Directory path to store checkpoint")->required();
-  OnInvoke(checkpoint, &slot, [db, output](CommandContext& ctx) {
-    return ldb::Checkpoint(*db, *output, ctx.out());
-  });
+  OnInvoke(checkpoint, &slot,
+           [db, output](CommandContext& ctx) { return ldb::Checkpoint(*db, *output, ctx.out()); });
 }
 
 }  // namespace ozone::tools

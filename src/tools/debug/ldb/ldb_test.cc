@@ -11,8 +11,8 @@
 #include "storage/db_store.h"
 #include "storage/table.h"
 #include "tests/testutil/subprocess.h"
-#include "tools/cli/exit_codes.h"
 #include "tools/cli/cli_test_util.h"
+#include "tools/cli/exit_codes.h"
 
 namespace ozone::tools {
 namespace {
@@ -52,8 +52,9 @@ class LdbTest : public ::testing::Test {
   void SetUp() override {
     scm_db_ = tmp_.Sub("metadata/scm.db");
     auto store = *DBStore::Open(scm_db_, scm::ScmDbDefinition());
-    auto containers = *Table<scm::ContainerIdCodec, storage::ProtoCodec<hdds::ContainerInfoProto>>::Open(
-        *store, scm::kContainers);
+    auto containers =
+        *Table<scm::ContainerIdCodec, storage::ProtoCodec<hdds::ContainerInfoProto>>::Open(
+            *store, scm::kContainers);
     storage::WriteBatch batch;
     containers.PutInBatch(batch, 1, Container(1, hdds::OPEN, 100));
     containers.PutInBatch(batch, 2, Container(2, hdds::CLOSED, 5000));
@@ -87,7 +88,7 @@ TEST_F(LdbTest, ListsColumnFamilies) {
 
 TEST_F(LdbTest, ScansWithKeysAsJsonObject) {
   CliRun r = Ozone({"debug", "ldb", "--db=" + scm_db_, "scan", "--with-keys",
-                 "--column_family=containers", "--limit=2"});
+                    "--column_family=containers", "--limit=2"});
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(r.out,
             "{ \"1\": {\n"
@@ -114,7 +115,7 @@ TEST_F(LdbTest, ScansWithKeysAsJsonObject) {
 
 TEST_F(LdbTest, ScansValuesOnlyAsJsonArray) {
   CliRun r = Ozone({"debug", "ldb", "--db", scm_db_, "scan", "--cf", "containers",
-                 "--with-keys=false", "--compact", "--fields=containerID,state"});
+                    "--with-keys=false", "--compact", "--fields=containerID,state"});
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(r.out,
             "[ {\"containerID\":1,\"state\":\"OPEN\"}, {\"containerID\":2,\"state\":\"CLOSED\"}, "
@@ -123,8 +124,8 @@ TEST_F(LdbTest, ScansValuesOnlyAsJsonArray) {
 
 TEST_F(LdbTest, HonoursRangeFilterAndCount) {
   auto ids = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"debug", "ldb", "--db", scm_db_, "scan",
-                                      "--column-family=containers", "--compact"};
+    std::vector<std::string> args = {
+        "debug", "ldb", "--db", scm_db_, "scan", "--column-family=containers", "--compact"};
     args.insert(args.end(), extra.begin(), extra.end());
     CliRun r = Ozone(args);
     EXPECT_EQ(r.code, kExitOk) << r.err;
@@ -151,7 +152,7 @@ TEST_F(LdbTest, HonoursRangeFilterAndCount) {
 
 TEST_F(LdbTest, DecodesOmTablesWithNestedFilters) {
   CliRun r = Ozone({"debug", "ldb", "--db", om_db_, "scan", "--cf=volumeTable",
-                 "--filter=volumeAcls.name:equals:bob", "--fields=volume,ownerName"});
+                    "--filter=volumeAcls.name:equals:bob", "--fields=volume,ownerName"});
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(r.out,
             "{ \"/vol2\": {\n"
@@ -169,8 +170,8 @@ TEST_F(LdbTest, ErrorsAreOneLineAndExit255) {
   EXPECT_EQ(bad_cf.code, kExitError);
   EXPECT_EQ(bad_cf.err, "Error: Table with name 'nope' not found\n");
 
-  CliRun bad_field = Ozone({"debug", "ldb", "--db", scm_db_, "scan", "--cf=containers",
-                         "--filter=nosuch:equals:1"});
+  CliRun bad_field = Ozone(
+      {"debug", "ldb", "--db", scm_db_, "scan", "--cf=containers", "--filter=nosuch:equals:1"});
   EXPECT_EQ(bad_field.code, kExitError);
   EXPECT_NE(bad_field.err.find("nosuch"), std::string::npos);
 
@@ -201,8 +202,8 @@ TEST_F(LdbTest, CheckpointCopiesTheData) {
   EXPECT_EQ(r.out, "Created checkpoint at " + out_dir + "\n");
   // The copy is named like any directory; scan it through a scm.db-named link.
   std::filesystem::create_directory_symlink(out_dir, tmp_.Sub("cp-scm.db"));
-  CliRun scan = Ozone({"debug", "ldb", "--db", tmp_.Sub("cp-scm.db"), "scan", "--cf=containers",
-                    "--count"});
+  CliRun scan =
+      Ozone({"debug", "ldb", "--db", tmp_.Sub("cp-scm.db"), "scan", "--cf=containers", "--count"});
   EXPECT_EQ(scan.out, "3\n");
   EXPECT_EQ(Ozone({"debug", "ldb", "--db", scm_db_, "checkpoint", "--output=" + out_dir}).code,
             kExitError);  // exists

@@ -52,7 +52,8 @@ Result<RecordFilter> RecordFilter::Parse(
     c.value = value;
     std::vector<std::string> path = strings::Split(parts[0], '.');
     for (const auto& p : path) {
-      if (p.empty()) return Status::InvalidArgument("Error: empty field in filter \"" + item + "\"");
+      if (p.empty())
+        return Status::InvalidArgument("Error: empty field in filter \"" + item + "\"");
     }
     OZ_RETURN_IF_ERROR(check_path(path));
     std::map<std::string, Node>* level = &filter.root_;
@@ -60,8 +61,7 @@ Result<RecordFilter> RecordFilter::Parse(
       Node& node = (*level)[path[i]];
       bool last = i + 1 == path.size();
       if ((!node.conditions.empty() && !last) || (last && !node.children.empty())) {
-        return Status::InvalidArgument(
-            "Cannot have filter for both parent and child");
+        return Status::InvalidArgument("Cannot have filter for both parent and child");
       }
       if (last) node.conditions.push_back(c);
       level = &node.children;
@@ -104,8 +104,12 @@ Result<bool> RecordFilter::MatchLeaf(const std::vector<Condition>& conditions,
   for (const Condition& c : conditions) {
     bool ok = false;
     switch (c.op) {
-      case Op::kEquals: ok = text == c.value; break;
-      case Op::kRegex: ok = std::regex_search(text, *c.regex); break;
+      case Op::kEquals:
+        ok = text == c.value;
+        break;
+      case Op::kRegex:
+        ok = std::regex_search(text, *c.regex);
+        break;
       case Op::kLesser:
       case Op::kGreater: {
         auto n =

@@ -27,11 +27,11 @@ TEST(RecordFilterTest, ComparesTextNumbersAndRegex) {
   EXPECT_TRUE(*(*RecordFilter::Parse("keyName:regex:^key1", AnyPath)).Matches(k));
   EXPECT_FALSE(*(*RecordFilter::Parse("keyName:regex:^x", AnyPath)).Matches(k));
   // A range on one field.
-  EXPECT_TRUE(*(*RecordFilter::Parse("dataSize:greater:500,dataSize:lesser:2000", AnyPath))
-                   .Matches(k));
+  EXPECT_TRUE(
+      *(*RecordFilter::Parse("dataSize:greater:500,dataSize:lesser:2000", AnyPath)).Matches(k));
   // AND of several.
-  EXPECT_FALSE(*(*RecordFilter::Parse("keyName:regex:key,dataSize:greater:2000", AnyPath))
-                    .Matches(k));
+  EXPECT_FALSE(
+      *(*RecordFilter::Parse("keyName:regex:key,dataSize:greater:2000", AnyPath)).Matches(k));
 }
 
 TEST(RecordFilterTest, NestedFieldsMatchAnyElement) {
@@ -57,15 +57,16 @@ TEST(RecordFilterTest, BadSpecsAreErrors) {
   auto f = *RecordFilter::Parse("keyName:lesser:5", AnyPath);
   EXPECT_FALSE(f.Matches(Key("k", 1, {})).ok());
   // A value may contain ':'.
-  EXPECT_TRUE(*(*RecordFilter::Parse("keyName:equals:a:b", AnyPath)).Matches(Json{{"keyName", "a:b"}}));
+  EXPECT_TRUE(
+      *(*RecordFilter::Parse("keyName:equals:a:b", AnyPath)).Matches(Json{{"keyName", "a:b"}}));
 }
 
 TEST(FieldSelectorTest, KeepsNamedFieldsInRecordOrder) {
   auto s = *FieldSelector::Parse("acls.name,keyName", AnyPath);
   Json projected = s.Project(Key("k1", 5, {"alice", "bob"}));
   EXPECT_EQ(projected,
-            (Json{{"keyName", "k1"}, {"acls", Json::array({Json{{"name", "alice"}},
-                                                           Json{{"name", "bob"}}})}}));
+            (Json{{"keyName", "k1"},
+                  {"acls", Json::array({Json{{"name", "alice"}}, Json{{"name", "bob"}}})}}));
   EXPECT_EQ(projected.begin().key(), "keyName");
   EXPECT_FALSE(FieldSelector::Parse("a..b", AnyPath).ok());
 }

@@ -1,0 +1,24 @@
+#include "common/strong_id.h"
+
+#include <gtest/gtest.h>
+
+#include <type_traits>
+#include <unordered_set>
+
+namespace ozone {
+namespace {
+
+TEST(StrongIdTest, DistinctTypesWithValueSemantics) {
+  static_assert(!std::is_convertible_v<ContainerId, LocalId>);
+  static_assert(!std::is_convertible_v<uint64_t, ContainerId>);
+  ContainerId a(1), b(2);
+  EXPECT_LT(a, b);
+  EXPECT_EQ(a, ContainerId(1));
+  EXPECT_EQ(b.value(), 2u);
+  std::unordered_set<ContainerId> set{a, b, ContainerId(1)};
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(NodeId("scm1").value(), "scm1");
+}
+
+}  // namespace
+}  // namespace ozone
