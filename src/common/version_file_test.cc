@@ -7,6 +7,7 @@
 
 #include "common/io/file_util.h"
 #include "common/uuid.h"
+#include "tests/testutil/subprocess.h"
 
 namespace ozone {
 namespace {
@@ -15,14 +16,8 @@ namespace fs = std::filesystem;
 
 class VersionFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("version_file_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  testutil::TempDir tmp_;
+  fs::path dir_{tmp_.path()};
 };
 
 TEST_F(VersionFileTest, WritesOzoneFormatAndReadsItBack) {

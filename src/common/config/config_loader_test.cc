@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/io/file_util.h"
+#include "tests/testutil/subprocess.h"
 
 namespace ozone::config {
 namespace {
@@ -14,24 +15,16 @@ namespace fs = std::filesystem;
 
 class ConfigLoaderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("config_loader_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    ::unsetenv("OZONE_CONF_DIR");
-  }
-  void TearDown() override {
-    fs::remove_all(root_);
-    ::unsetenv("OZONE_CONF_DIR");
-  }
+  void SetUp() override { ::unsetenv("OZONE_CONF_DIR"); }
+  void TearDown() override { ::unsetenv("OZONE_CONF_DIR"); }
   void WriteSite(const fs::path& dir, const std::string& key, const std::string& value) {
     ASSERT_TRUE(io::WriteFileAtomically((dir / kSiteFileName).string(),
                                         "<configuration><property><name>" + key + "</name><value>" +
                                             value + "</value></property></configuration>")
                     .ok());
   }
-  fs::path root_;
+  testutil::TempDir tmp_;
+  fs::path root_{tmp_.path()};
 };
 
 TEST_F(ConfigLoaderTest, PrefersConfigFlagThenEnvThenInstallRoot) {

@@ -70,33 +70,40 @@ bool SplitUnit(std::string_view text, const Suffix* suffixes, size_t n, double n
   return !text.empty();
 }
 
+// Parses "<non-negative number><suffix>" into number * multiplier of the suffix (or of
+// `default_multiplier` without one). `expected` completes the error message.
+Result<double> ParseScaled(std::string_view text, const Suffix* suffixes, size_t n,
+                           double default_multiplier, std::string_view expected) {
+  std::string lower = strings::ToLower(strings::Trim(text));
+  std::string_view number;
+  double multiplier;
+  auto error = [&] {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not " + std::string(expected));
+  };
+  if (!SplitUnit(lower, suffixes, n, default_multiplier, &number, &multiplier)) return error();
+  auto value = strings::ParseDouble(number);
+  if (!value || *value < 0 || !std::isfinite(*value) || number.empty() ||
+      !(std::isdigit(static_cast<unsigned char>(number[0])) || number[0] == '.')) {
+    return error();
+  }
+  return *value * multiplier;
+}
+
 }  // namespace
 
 Result<std::chrono::nanoseconds> ParseDuration(std::string_view text, TimeUnit default_unit) {
-  std::string lower = strings::ToLower(strings::Trim(text));
   // Longest suffixes first so that "ms" is not read as "s".
   static const Suffix kSuffixes[] = {
       {"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}, {"d", 86400e9},
   };
-  std::string_view number;
-  double multiplier;
-  if (!SplitUnit(lower, kSuffixes, std::size(kSuffixes),
-                 static_cast<double>(NanosPer(default_unit)), &number, &multiplier)) {
-    return Status::InvalidArgument("empty duration");
-  }
-  auto value = strings::ParseDouble(number);
-  if (!value || *value < 0 || !std::isfinite(*value) || number.empty() ||
-      !(std::isdigit(static_cast<unsigned char>(number[0])) || number[0] == '.')) {
-    return Status::InvalidArgument("'" + std::string(text) +
-                                   "' is not a duration (expected e.g. 5s, 300ms, 10m)");
-  }
-  double nanos = *value * multiplier;
+  OZ_ASSIGN_OR_RETURN(double nanos, ParseScaled(text, kSuffixes, std::size(kSuffixes),
+                                                static_cast<double>(NanosPer(default_unit)),
+                                                "a duration (expected e.g. 5s, 300ms, 10m)"));
   if (nanos > 9.2e18) return Status::InvalidArgument("duration too large: " + std::string(text));
   return std::chrono::nanoseconds(static_cast<int64_t>(nanos));
 }
 
 Result<uint64_t> ParseStorageSize(std::string_view text, StorageUnit default_unit) {
-  std::string lower = strings::ToLower(strings::Trim(text));
   static const Suffix kSuffixes[] = {
       {"kb", BytesPer(StorageUnit::kKB)},
       {"mb", BytesPer(StorageUnit::kMB)},
@@ -112,21 +119,12 @@ Result<uint64_t> ParseStorageSize(std::string_view text, StorageUnit default_uni
       {"e", BytesPer(StorageUnit::kEB)},
       {"b", 1.0},
   };
-  std::string_view number;
-  double multiplier;
-  if (!SplitUnit(lower, kSuffixes, std::size(kSuffixes), BytesPer(default_unit), &number,
-                 &multiplier)) {
-    return Status::InvalidArgument("empty storage size");
-  }
-  auto value = strings::ParseDouble(number);
-  if (!value || *value < 0 || !std::isfinite(*value) || number.empty() ||
-      !(std::isdigit(static_cast<unsigned char>(number[0])) || number[0] == '.')) {
-    return Status::InvalidArgument("'" + std::string(text) +
-                                   "' is not a storage size (expected e.g. 64MB, 1GB, 4096)");
-  }
-  double bytes = *value * multiplier;
-  if (bytes >= 1.8e19)
+  OZ_ASSIGN_OR_RETURN(double bytes,
+                      ParseScaled(text, kSuffixes, std::size(kSuffixes), BytesPer(default_unit),
+                                  "a storage size (expected e.g. 64MB, 1GB, 4096)"));
+  if (bytes >= 1.8e19) {
     return Status::InvalidArgument("storage size too large: " + std::string(text));
+  }
   return static_cast<uint64_t>(bytes);
 }
 
