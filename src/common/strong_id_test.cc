@@ -20,5 +20,16 @@ TEST(StrongIdTest, DistinctTypesWithValueSemantics) {
   EXPECT_EQ(NodeId("scm1").value(), "scm1");
 }
 
+TEST(StrongIndexTest, PositionArithmetic) {
+  static_assert(!std::is_convertible_v<Term, LogIndex>);
+  LogIndex i(10);
+  EXPECT_EQ(i + 5, LogIndex(15));
+  EXPECT_EQ(LogIndex(15) - i, 5u);
+  EXPECT_EQ(i - 1, LogIndex(9));
+  ++i;
+  EXPECT_EQ(i.value(), 11u);
+  EXPECT_LT(Term(1), Term(2));
+}
+
 }  // namespace
 }  // namespace ozone
