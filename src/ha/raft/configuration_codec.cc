@@ -18,9 +18,9 @@ void ToProto(const Configuration& config, ConfigurationProto* out) {
 Configuration FromProto(const ConfigurationProto& proto) {
   Configuration c;
   for (const auto& pp : proto.peers()) {
-    c.peers.push_back(PeerInfo{pp.id(), pp.address(),
-                               pp.role() == PeerProto::LEARNER ? PeerRole::kLearner
-                                                               : PeerRole::kVoter});
+    c.peers.push_back(
+        PeerInfo{pp.id(), pp.address(),
+                 pp.role() == PeerProto::LEARNER ? PeerRole::kLearner : PeerRole::kVoter});
   }
   return c;
 }

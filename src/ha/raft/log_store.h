@@ -33,7 +33,8 @@ class LogReader {
   virtual Result<Term> TermAt(LogIndex index) const = 0;
   // Appends entries [lo, hi) to `out`, stopping early (after at least one entry) once their
   // ByteSize() sum reaches `max_bytes`. REQUIRES: FirstIndex() <= lo <= hi <= LastIndex() + 1.
-  virtual Status Read(LogIndex lo, LogIndex hi, size_t max_bytes, std::vector<Entry>* out) const = 0;
+  virtual Status Read(LogIndex lo, LogIndex hi, size_t max_bytes,
+                      std::vector<Entry>* out) const = 0;
 };
 
 // What a server finds on disk when it starts.

@@ -92,12 +92,12 @@ struct ReadState {
 
 struct Event {
   enum class Type : uint8_t {
-    kRoleChanged,          // role, term, leader (see SoftState)
-    kLeaderChanged,        // leader (may be unknown), term
-    kLeaderReady,          // this leader's no-op of `term` is applied: it may serve
-    kConfigurationChanged, // the configuration in effect (appended) changed
-    kTransferFinished,     // a transfer this leader started ended: `status` says how
-    kReadFailed,           // a ReadIndex request `request_id` cannot be served (lost leadership)
+    kRoleChanged,           // role, term, leader (see SoftState)
+    kLeaderChanged,         // leader (may be unknown), term
+    kLeaderReady,           // this leader's no-op of `term` is applied: it may serve
+    kConfigurationChanged,  // the configuration in effect (appended) changed
+    kTransferFinished,      // a transfer this leader started ended: `status` says how
+    kReadFailed,            // a ReadIndex request `request_id` cannot be served (lost leadership)
   };
   Type type;
   Term term;
@@ -143,6 +143,9 @@ struct PeerProgress {
 // The state a core starts from (what LogStore::LoadState returned).
 struct InitialState {
   StoredState stored;
+  // The state machine's durable applied index (>= stored.snapshot.index): entries through it are
+  // not handed out again. Default: 0 (apply from the snapshot on).
+  LogIndex applied;
 };
 
 class RaftCore {
