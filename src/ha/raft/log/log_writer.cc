@@ -75,7 +75,9 @@ void LogWriter::Run() {
     }
     if (abort) {
       const Status aborted = Status::Aborted("the log writer stopped before this request");
-      for (Op& op : ops) op.done(aborted);
+      for (Op& op : ops) {
+        if (op.done) op.done(aborted);
+      }
       std::lock_guard<std::mutex> lock(mu_);
       stats_.requests += ops.size();
       ops.clear();
@@ -91,7 +93,9 @@ void LogWriter::Run() {
         ++end;
       }
       const Status status = ExecuteBatch(ops, begin, end);
-      for (size_t k = begin; k < end; ++k) ops[k].done(status);
+      for (size_t k = begin; k < end; ++k) {
+        if (ops[k].done) ops[k].done(status);
+      }
       begin = end;
     }
     ops.clear();

@@ -52,6 +52,7 @@ struct LogWriterStats {
 class LogWriter {
  public:
   // Runs with the outcome of a request once it is durable (or failed). On the writer thread.
+  // May be empty (no notification).
   using Callback = std::function<void(const Status&)>;
 
   enum class StopMode : uint8_t {
