@@ -43,15 +43,15 @@ void SimNetwork::Enqueue(Message message, SimTime time) {
   std::push_heap(queue_.begin(), queue_.end(), Later());
 }
 
-bool SimNetwork::Send(Message message, SimTime now) {
+SimNetwork::SendResult SimNetwork::Send(Message message, SimTime now) {
   ++stats_.sent;
   if (!LinkUp(message.from, message.to)) {
     ++stats_.cut;
-    return false;
+    return SendResult::kLinkDown;
   }
   if (random_.Chance(faults_.drop_probability)) {
     ++stats_.dropped;
-    return true;  // lost silently: the sender cannot tell
+    return SendResult::kDropped;
   }
   if (random_.Chance(faults_.duplicate_probability)) {
     ++stats_.duplicated;
@@ -59,23 +59,24 @@ bool SimNetwork::Send(Message message, SimTime now) {
   }
   const SimDuration delay = DrawDelay();
   Enqueue(std::move(message), now + delay);
-  return true;
+  return SendResult::kQueued;
 }
 
 SimTime SimNetwork::NextDeliveryTime() const {
   return queue_.empty() ? kSimTimeInfinity : queue_.front().time;
 }
 
-std::optional<Message> SimNetwork::PopNext() {
+SimNetwork::Arrival SimNetwork::PopNext() {
   std::pop_heap(queue_.begin(), queue_.end(), Later());
-  Message message = std::move(queue_.back().message);
+  Arrival arrival{std::move(queue_.back().message), false};
   queue_.pop_back();
-  if (!LinkUp(message.from, message.to)) {
+  if (!LinkUp(arrival.message.from, arrival.message.to)) {
     ++stats_.cut;
-    return std::nullopt;
+    arrival.lost = true;
+    return arrival;
   }
   ++stats_.delivered;
-  return message;
+  return arrival;
 }
 
 }  // namespace ozone::raft::sim

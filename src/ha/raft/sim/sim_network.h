@@ -66,14 +66,22 @@ class SimNetwork {
   bool AllLinksUp() const { return cut_.empty(); }
 
   // --- Traffic ------------------------------------------------------------------------------
-  // Sends `message` (from message.from to message.to) at `now`. Returns false if the link is down
-  // (the sender's transport would see the connection fail).
-  bool Send(Message message, SimTime now);
+  enum class SendResult : uint8_t {
+    kQueued,    // on its way (once or twice)
+    kDropped,   // lost by the drop probability
+    kLinkDown,  // not sent: the link is down
+  };
+  // Sends `message` (from message.from to message.to) at `now`.
+  SendResult Send(Message message, SimTime now);
   // The time of the earliest queued delivery, or kSimTimeInfinity.
   SimTime NextDeliveryTime() const;
-  // Takes the earliest queued message. Returns nullopt if it was lost on the way (its link went
-  // down). REQUIRES: NextDeliveryTime() != kSimTimeInfinity.
-  std::optional<Message> PopNext();
+  // The earliest queued message, `lost` if its link went down while it was on its way.
+  struct Arrival {
+    Message message;
+    bool lost = false;
+  };
+  // Takes the earliest queued message. REQUIRES: NextDeliveryTime() != kSimTimeInfinity.
+  Arrival PopNext();
   size_t in_flight() const { return queue_.size(); }
   const NetworkStats& stats() const { return stats_; }
 

@@ -21,8 +21,8 @@ std::vector<uint64_t> Drain(SimNetwork* net) {
   while (net->NextDeliveryTime() != kSimTimeInfinity) {
     EXPECT_GE(net->NextDeliveryTime(), last);
     last = net->NextDeliveryTime();
-    std::optional<Message> m = net->PopNext();
-    if (m) out.push_back(m->context);
+    SimNetwork::Arrival a = net->PopNext();
+    if (!a.lost) out.push_back(a.message.context);
   }
   return out;
 }
@@ -35,7 +35,7 @@ TEST(SimNetworkTest, SameSeedSameDeliveries) {
     f.duplicate_probability = 0.2;
     f.slow_probability = 0.1;
     net.set_faults(f);
-    for (uint64_t i = 0; i < 200; ++i) EXPECT_TRUE(net.Send(Msg("a", "b", i), SimTime(i * 10)));
+    for (uint64_t i = 0; i < 200; ++i) net.Send(Msg("a", "b", i), SimTime(i * 10));
     return Drain(&net);
   };
   EXPECT_EQ(run(7), run(7));
@@ -50,7 +50,7 @@ TEST(SimNetworkTest, DelaysReorderAndFaultsDropAndDuplicate) {
   f.min_delay = 10;
   f.max_delay = 5000;
   net.set_faults(f);
-  for (uint64_t i = 0; i < 1000; ++i) ASSERT_TRUE(net.Send(Msg("a", "b", i), SimTime(i)));
+  for (uint64_t i = 0; i < 1000; ++i) net.Send(Msg("a", "b", i), SimTime(i));
   std::vector<uint64_t> got = Drain(&net);
   EXPECT_GT(net.stats().dropped, 0u);
   EXPECT_GT(net.stats().duplicated, 0u);
@@ -66,10 +66,10 @@ TEST(SimNetworkTest, PartitionsCutLinksBothWaysAndHealRestoresThem) {
   EXPECT_TRUE(net.LinkUp("a", "b"));
   EXPECT_FALSE(net.LinkUp("a", "c"));
   EXPECT_FALSE(net.LinkUp("c", "b"));
-  EXPECT_FALSE(net.Send(Msg("c", "a", 1), 0));
+  EXPECT_EQ(net.Send(Msg("c", "a", 1), 0), SimNetwork::SendResult::kLinkDown);
   net.HealAll();
   EXPECT_TRUE(net.AllLinksUp());
-  EXPECT_TRUE(net.Send(Msg("c", "a", 1), 0));
+  EXPECT_EQ(net.Send(Msg("c", "a", 1), 0), SimNetwork::SendResult::kQueued);
 }
 
 TEST(SimNetworkTest, AsymmetricLinkAndLossInFlight) {
@@ -77,7 +77,7 @@ TEST(SimNetworkTest, AsymmetricLinkAndLossInFlight) {
   net.CutLink("a", "b");
   EXPECT_FALSE(net.LinkUp("a", "b"));
   EXPECT_TRUE(net.LinkUp("b", "a"));
-  ASSERT_TRUE(net.Send(Msg("b", "a", 1), 0));
+  ASSERT_EQ(net.Send(Msg("b", "a", 1), 0), SimNetwork::SendResult::kQueued);
   net.CutLink("b", "a");  // goes down while the message is on its way
   EXPECT_TRUE(Drain(&net).empty());
   EXPECT_EQ(net.stats().cut, 1u);
