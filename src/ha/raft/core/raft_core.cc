@@ -56,6 +56,10 @@ class RaftCore::Impl {
   void OnApplied(LogIndex index);
   Result<SnapshotMeta> OnSnapshotTaken(LogIndex index);
   void OnSnapshotInstalled(const SnapshotMeta& meta);
+  void OnSnapshotInstallFailed() {
+    installing_.reset();
+    snapshot_to_install_.reset();
+  }
   void ReportUnreachable(const PeerId& peer);
   bool HasReady() const;
   Ready TakeReady();
@@ -1236,6 +1240,7 @@ Result<SnapshotMeta> RaftCore::OnSnapshotTaken(LogIndex index) {
   return impl_->OnSnapshotTaken(index);
 }
 void RaftCore::OnSnapshotInstalled(const SnapshotMeta& meta) { impl_->OnSnapshotInstalled(meta); }
+void RaftCore::OnSnapshotInstallFailed() { impl_->OnSnapshotInstallFailed(); }
 void RaftCore::ReportUnreachable(const PeerId& peer) { impl_->ReportUnreachable(peer); }
 bool RaftCore::HasReady() const { return impl_->HasReady(); }
 Ready RaftCore::TakeReady() { return impl_->TakeReady(); }

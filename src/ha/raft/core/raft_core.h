@@ -187,6 +187,9 @@ class RaftCore {
   // The state machine installed the leader's snapshot `meta` and the log was reset to it
   // (LogStore::ResetToSnapshot). The core continues from (meta.index, meta.term).
   void OnSnapshotInstalled(const SnapshotMeta& meta);
+  // Installing the snapshot the core asked for failed; a later InstallSnapshot from the leader
+  // is taken up again.
+  void OnSnapshotInstallFailed();
   // The transport could not deliver to `peer`: slow down replication to it.
   void ReportUnreachable(const PeerId& peer);
 

@@ -1,0 +1,293 @@
+// RaftServer end to end in one process: real strands, log writer and threads, over the
+// in-process LocalTransportHub, with MemoryLogStores and a KV state machine.
+#include "ha/raft/server/raft_server.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "ha/raft/testing/kv_state_machine.h"
+#include "ha/raft/testing/memory_log_store.h"
+#include "ha/raft/transport/local_transport_hub.h"
+
+namespace ozone::raft {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr char kGroup[] = "group-1";
+
+// Waits (polling the servers' state) until `pred` holds. False on timeout.
+bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+struct Member {
+  PeerId id;
+  std::unique_ptr<Transport> transport;
+  std::unique_ptr<RaftRuntime> runtime;
+  std::unique_ptr<MemoryLogStore> log;
+  std::unique_ptr<KvStateMachine> sm;
+  std::unique_ptr<RaftServer> server;
+};
+
+class ServerCluster {
+ public:
+  explicit ServerCluster(int voters, RaftServerOptions options = DefaultOptions())
+      : options_(std::move(options)) {
+    for (int i = 1; i <= voters; ++i) initial_.peers.push_back(Peer(i));
+    for (int i = 1; i <= voters; ++i) {
+      Add(i, /*bootstrap=*/true);
+    }
+  }
+  ~ServerCluster() {
+    for (auto& [id, m] : members_) StopMember(*m);
+  }
+
+  static RaftServerOptions DefaultOptions() {
+    RaftServerOptions o;
+    o.raft.election_ticks = 10;  // 100-200 ms at 10 ms ticks: fast tests
+    o.raft.heartbeat_ticks = 2;
+    o.request_timeout = 3s;
+    o.snapshot_threshold = 0;
+    return o;
+  }
+  static PeerInfo Peer(int i) {
+    return PeerInfo{"n" + std::to_string(i), "n" + std::to_string(i), PeerRole::kVoter};
+  }
+
+  Member& Add(int i, bool bootstrap) {
+    auto m = std::make_unique<Member>();
+    m->id = "n" + std::to_string(i);
+    m->transport = *hub_.CreateEndpoint(m->id);
+    RaftRuntimeOptions ro;
+    ro.threads = 2;
+    m->runtime = std::make_unique<RaftRuntime>(m->transport.get(), ro);
+    m->log = std::make_unique<MemoryLogStore>();
+    m->sm = std::make_unique<KvStateMachine>([this](const SnapshotMeta& meta, const PeerInfo& l) {
+      return members_.at(l.id)->sm->SnapshotAt(meta.index);
+    });
+    if (bootstrap) {
+      EXPECT_TRUE(RaftServer::Bootstrap(m->log.get(), initial_).ok());
+    }
+    Member& ref = *m;
+    members_[m->id] = std::move(m);
+    StartMember(ref);
+    return ref;
+  }
+
+  void StartMember(Member& m) {
+    RaftServerOptions o = options_;
+    o.known_peers = initial_.peers;
+    auto s = RaftServer::Start(m.runtime.get(), kGroup, m.id, m.log.get(), m.sm.get(), o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    m.server = std::move(*s);
+  }
+  void StopMember(Member& m) {
+    if (m.server) m.server->Stop();
+    m.server.reset();
+  }
+
+  Member& member(const PeerId& id) { return *members_.at(id); }
+  RaftServer& server(const PeerId& id) { return *members_.at(id)->server; }
+  LocalTransportHub& hub() { return hub_; }
+
+  // The id of the single leader that all running members agree on.
+  std::optional<PeerId> StableLeader() {
+    std::optional<PeerId> leader;
+    for (auto& [id, m] : members_) {
+      if (!m->server) continue;
+      auto st = m->server->GetStatus();
+      if (!st.leader) return std::nullopt;
+      if (leader && *leader != *st.leader) return std::nullopt;
+      leader = st.leader;
+    }
+    if (!leader || !members_.count(*leader) || !members_.at(*leader)->server) return std::nullopt;
+    if (!members_.at(*leader)->server->IsLeaderReady()) return std::nullopt;
+    return leader;
+  }
+  PeerId WaitForLeader() {
+    std::optional<PeerId> leader;
+    EXPECT_TRUE(WaitUntil([&] { return (leader = StableLeader()).has_value(); }));
+    return leader.value_or("");
+  }
+
+ private:
+  RaftServerOptions options_;
+  Configuration initial_;
+  LocalTransportHub hub_;
+  std::map<PeerId, std::unique_ptr<Member>> members_;
+};
+
+TEST(RaftServerTest, ReplicatesProposalsToEveryServer) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  std::vector<std::future<Result<std::string>>> futures;
+  for (int i = 0; i < 200; ++i) {
+    futures.push_back(
+        c.server(leader).Propose("put k" + std::to_string(i % 10) + " v" + std::to_string(i)));
+  }
+  for (int i = 0; i < 200; ++i) {
+    auto r = futures[i].get();
+    ASSERT_TRUE(r.ok()) << r.status();
+    // The result is the previous value of the key.
+    EXPECT_EQ(*r, i < 10 ? "" : "v" + std::to_string(i - 10));
+  }
+  LogIndex last = c.member(leader).sm->applied();
+  for (const char* n : {"n1", "n2", "n3"}) {
+    ASSERT_TRUE(c.member(n).sm->WaitApplied(last, 5s)) << n;
+    EXPECT_EQ(c.member(n).sm->Get("k3"), "v193") << n;
+  }
+  EXPECT_EQ(c.member(leader).sm->leader_ready_events(), 1u);
+}
+
+TEST(RaftServerTest, FollowersAnswerNotLeaderWithTheLeader) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  PeerId follower = leader == "n1" ? "n2" : "n1";
+  auto r = c.server(follower).Propose("put a b").get();
+  ASSERT_TRUE(r.status().IsNotLeader()) << r.status();
+  EXPECT_NE(r.status().message().find("Suggested leader is " + leader + "[" + leader + "]"),
+            std::string::npos)
+      << r.status();
+  EXPECT_EQ(c.server(follower).LeaderInfo()->id, leader);
+  EXPECT_TRUE(c.server(follower).ReadIndex().get().IsNotLeader());
+}
+
+TEST(RaftServerTest, ReadIndexIsServedOnceApplied) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  ASSERT_TRUE(c.server(leader).Propose("put x 1").get().ok());
+  ASSERT_TRUE(c.server(leader).ReadIndex().get().ok());
+  EXPECT_EQ(c.member(leader).sm->Get("x"), "1");
+}
+
+TEST(RaftServerTest, ANewLeaderTakesOverWhenTheLeaderStops) {
+  ServerCluster c(3);
+  PeerId old_leader = c.WaitForLeader();
+  ASSERT_TRUE(c.server(old_leader).Propose("put before 1").get().ok());
+  c.StopMember(c.member(old_leader));
+  c.hub().Isolate(old_leader);
+  std::optional<PeerId> leader;
+  ASSERT_TRUE(WaitUntil([&] {
+    leader = c.StableLeader();
+    return leader && *leader != old_leader;
+  }));
+  ASSERT_TRUE(c.server(*leader).Propose("put after 2").get().ok());
+  EXPECT_EQ(c.member(*leader).sm->Get("before"), "1");
+}
+
+TEST(RaftServerTest, TransfersLeadership) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  PeerId target = leader == "n3" ? "n2" : "n3";
+  Status s = c.server(leader).TransferLeadership(target).get();
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(WaitUntil([&] { return c.StableLeader() == target; }));
+  EXPECT_TRUE(c.server(target).Propose("put t 1").get().ok());
+}
+
+TEST(RaftServerTest, AddsAVoterThatStartsEmpty) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(c.server(leader).Propose("put k v").get().ok());
+  c.Add(4, /*bootstrap=*/false);
+  Status s = c.server(leader).AddVoter(ServerCluster::Peer(4), 10s);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(c.server(leader).GetStatus().configuration.IsVoter("n4"));
+  ASSERT_TRUE(c.member("n4").sm->WaitApplied(c.member(leader).sm->applied(), 5s));
+  EXPECT_EQ(c.member("n4").sm->Get("k"), "v");
+}
+
+TEST(RaftServerTest, RemovesAServer) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  PeerId victim = leader == "n3" ? "n2" : "n3";
+  ASSERT_TRUE(c.server(leader).Remove(victim).get().ok());
+  EXPECT_FALSE(c.server(leader).GetStatus().configuration.Contains(victim));
+  c.StopMember(c.member(victim));
+  ASSERT_TRUE(c.server(leader).Propose("put after-remove 1").get().ok());
+}
+
+TEST(RaftServerTest, ANewServerCatchesUpThroughASnapshot) {
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.snapshot_threshold = 20;
+  o.purge_gap = 5;
+  ServerCluster c(3, o);
+  PeerId leader = c.WaitForLeader();
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(c.server(leader).Propose("put k" + std::to_string(i) + " v").get().ok());
+  }
+  // The leader's log no longer starts at 1.
+  ASSERT_TRUE(WaitUntil([&] { return c.member(leader).log->FirstIndex() > LogIndex(1); }));
+  c.Add(4, /*bootstrap=*/false);
+  Status s = c.server(leader).AddVoter(ServerCluster::Peer(4), 10s);
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_TRUE(c.member("n4").sm->WaitApplied(c.member(leader).sm->applied(), 5s));
+  EXPECT_EQ(c.member("n4").sm->data(), c.member(leader).sm->data());
+  EXPECT_GT(c.member("n4").log->FirstIndex(), LogIndex(1));  // it started from the snapshot
+}
+
+TEST(RaftServerTest, ProposalsTimeOutWithoutAMajority) {
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.request_timeout = 300ms;
+  o.raft.check_quorum = false;  // keep the leader leading while cut off
+  ServerCluster c(3, o);
+  PeerId leader = c.WaitForLeader();
+  c.hub().Isolate(leader);
+  auto r = c.server(leader).Propose("put lonely 1").get();
+  EXPECT_TRUE(r.status().IsTimeout()) << r.status();
+}
+
+TEST(RaftServerTest, StopFailsPendingRequests) {
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.raft.check_quorum = false;
+  ServerCluster c(3, o);
+  PeerId leader = c.WaitForLeader();
+  c.hub().Isolate(leader);
+  auto f = c.server(leader).Propose("put never 1");
+  c.StopMember(c.member(leader));
+  auto r = f.get();
+  EXPECT_TRUE(r.status().IsAborted()) << r.status();
+}
+
+TEST(RaftServerTest, ApplyFailureStopsTheReplica) {
+  // A state machine that cannot apply (a local I/O error) must stop the replica, never skip.
+  struct FailingSm : KvStateMachine {
+    Result<std::string> Apply(const Entry& e) override {
+      if (e.type == EntryType::kNormal) return Status::IoError("disk gone");
+      return KvStateMachine::Apply(e);
+    }
+  };
+  LocalTransportHub hub;
+  auto transport = *hub.CreateEndpoint("solo");
+  RaftRuntime runtime(transport.get());
+  MemoryLogStore log;
+  FailingSm sm;
+  ASSERT_TRUE(RaftServer::Bootstrap(&log, Configuration{{PeerInfo{"solo", "solo", {}}}}).ok());
+  std::promise<Status> fatal;
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.on_fatal = [&](const Status& s) { fatal.set_value(s); };
+  auto server = *RaftServer::Start(&runtime, kGroup, "solo", &log, &sm, o);
+  ASSERT_TRUE(WaitUntil([&] { return server->IsLeaderReady(); }));
+  server->ProposeAsync("put a b", [](Result<std::string>) {});
+  auto f = fatal.get_future();
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  EXPECT_TRUE(f.get().IsIoError());
+  server->Stop();
+}
+
+TEST(RaftServerTest, BootstrapRefusesANonEmptyLog) {
+  MemoryLogStore log;
+  Configuration config{{PeerInfo{"a", "a", {}}}};
+  ASSERT_TRUE(RaftServer::Bootstrap(&log, config).ok());
+  EXPECT_EQ(RaftServer::Bootstrap(&log, config).code(), Status::Code::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace ozone::raft

@@ -1,0 +1,102 @@
+#include "ha/raft/server/thread_pool.h"
+
+#include <pthread.h>
+
+namespace ozone::raft {
+
+ThreadPool::ThreadPool(size_t threads, std::string name) {
+  if (threads == 0) threads = 1;
+  for (size_t i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, name, i] {
+      std::string thread_name = (name + "-" + std::to_string(i)).substr(0, 15);
+      pthread_setname_np(pthread_self(), thread_name.c_str());
+      Run();
+    });
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void ThreadPool::Post(Task task) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void ThreadPool::Run() {
+  while (true) {
+    Task task;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      cv_.wait(l, [&] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;  // stopping and drained
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+    }
+    task();
+  }
+}
+
+void Strand::Post(ThreadPool::Task task) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    tasks_.push_back(std::move(task));
+    if (!scheduled_) {
+      scheduled_ = true;
+      schedule = true;
+    }
+  }
+  if (schedule) {
+    auto self = shared_from_this();
+    pool_->Post([self] { self->RunSome(); });
+  }
+}
+
+void Strand::RunSome() {
+  // Run a bounded number of tasks, then yield the pool thread to other strands.
+  constexpr int kMaxTasksPerTurn = 64;
+  for (int i = 0; i < kMaxTasksPerTurn; ++i) {
+    ThreadPool::Task task;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (tasks_.empty()) {
+        scheduled_ = false;
+        running_thread_ = {};
+        idle_cv_.notify_all();
+        return;
+      }
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+      running_thread_ = std::this_thread::get_id();
+    }
+    task();
+  }
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    running_thread_ = {};
+  }
+  auto self = shared_from_this();
+  pool_->Post([self] { self->RunSome(); });
+}
+
+void Strand::Drain() {
+  std::unique_lock<std::mutex> l(mu_);
+  idle_cv_.wait(l, [&] { return !scheduled_ && tasks_.empty(); });
+}
+
+bool Strand::RunningInThisThread() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return running_thread_ == std::this_thread::get_id();
+}
+
+}  // namespace ozone::raft
