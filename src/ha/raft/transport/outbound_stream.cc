@@ -2,6 +2,7 @@
 
 #include <grpcpp/alarm.h>
 #include <grpcpp/create_channel.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <functional>
@@ -82,6 +83,7 @@ void OutboundStream::Join() {
 }
 
 void OutboundStream::Run() {
+  pthread_setname_np(pthread_self(), "raft-send");
   Backoff backoff(config_->initial_backoff, config_->max_backoff,
                   std::hash<std::string>{}(address_));
   std::vector<Queued> batch;
