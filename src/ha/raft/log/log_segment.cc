@@ -208,8 +208,20 @@ Status LogSegment::Rename(const std::string& new_name) {
   return Status::OK();
 }
 
+Result<log_format::SegmentHeader> LogSegment::ReadHeader() const {
+  char bytes[kSegmentHeaderSize];
+  OZ_RETURN_IF_ERROR(ReadAt(0, sizeof(bytes), bytes));
+  auto header = log_format::DecodeSegmentHeader(std::string_view(bytes, sizeof(bytes)));
+  if (!header.ok()) return header.status().WithContext(path());
+  return header;
+}
+
 Status LogSegment::Read(uint64_t offset, size_t n, char* out) const {
   counters_->reads.fetch_add(1, std::memory_order_relaxed);
+  return ReadAt(offset, n, out);
+}
+
+Status LogSegment::ReadAt(uint64_t offset, size_t n, char* out) const {
   while (n > 0) {
     ssize_t r = ::pread(fd_, out, n, static_cast<off_t>(offset));
     if (r < 0) {

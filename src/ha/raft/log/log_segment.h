@@ -106,7 +106,11 @@ class LogSegment {
   // Closes the file and unlinks it. The caller syncs the directory.
   Status Remove();
 
-  // Reads `n` bytes at `offset`. REQUIRES: offset + n <= written_end().
+  // Reads and checks the file's header (Corruption naming the file if damaged).
+  Result<log_format::SegmentHeader> ReadHeader() const;
+
+  // Reads `n` bytes at `offset` (counted in SegmentIoCounters::reads). REQUIRES: offset + n <=
+  // written_end().
   Status Read(uint64_t offset, size_t n, char* out) const;
 
  private:
@@ -119,6 +123,7 @@ class LogSegment {
   // Grows the file by a chunk (the space after the records, after a create or a cut).
   Status PreallocateChunk();
   Status Rename(const std::string& new_name);
+  Status ReadAt(uint64_t offset, size_t n, char* out) const;
 
   const std::string dir_;
   std::string name_;

@@ -151,12 +151,8 @@ Status SegmentedLog::RecoverSegments(std::vector<SegmentName> names) {
     OZ_ASSIGN_OR_RETURN(auto segment, LogSegment::OpenExisting(dir_, name, Sizing(), &io_));
     std::optional<Term> prev_term;
     if (segments_.empty()) {
-      char bytes[log_format::kSegmentHeaderSize];
-      Status read = segment->Read(0, sizeof(bytes), bytes);
-      if (!read.ok()) return read.WithContext("segment header");
-      auto header = log_format::DecodeSegmentHeader(std::string_view(bytes, sizeof(bytes)));
-      if (!header.ok()) return header.status().WithContext(segment->path());
-      terms_.Reset(name.first - 1, header->prev_term);
+      OZ_ASSIGN_OR_RETURN(log_format::SegmentHeader header, segment->ReadHeader());
+      terms_.Reset(name.first - 1, header.prev_term);
     } else {
       const LogSegment& previous = *segments_.back();
       if (name.first != previous.last_index() + 1) {

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <thread>
 
 #include "ha/raft/configuration_codec.h"
 #include "ha/raft/log/log_test_util.h"
+#include "ha/raft/log/log_writer.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::raft {
@@ -458,79 +460,137 @@ TEST_F(SegmentedLogTest, OneWriteAndOneSyncPerBatch) {
   EXPECT_EQ(after.appended_entries, 256u);
 }
 
-// One thread appends (and purges) while another reads: every read returns exactly the entries
-// asked for, with their content, or NotFound for a range that was purged meanwhile.
-TEST_F(SegmentedLogTest, ConcurrentReaderSeesAConsistentPrefix) {
-  SegmentedLogOptions options = SmallSegments();
-  options.max_segment_size = 16 << 10;
-  options.cache_bytes = 8 << 10;  // some reads from memory, most from the files
-  auto log = OpenLog(options);
-  constexpr uint64_t kLast = 10000;
-  std::atomic<bool> done{false};
-  std::atomic<uint64_t> reads{0};
-  std::atomic<uint64_t> entries_checked{0};
-  auto term_of = [](uint64_t i) { return 1 + i / 1000; };
+uint64_t TermOf(uint64_t index) { return 1 + index / 1000; }
 
-  std::atomic<bool> reader_exited{false};
+// A thread that reads random ranges of a log being written, until stopped, and checks that each
+// read returns exactly the entries asked for, with their content (entry i is
+// MakeEntry(i, TermOf(i))), or NotFound for a range purged meanwhile.
+class VerifyingReader {
+ public:
+  explicit VerifyingReader(const LogReader* log)
+      : log_(log), thread_([this] {
+          Loop();
+          exited_ = true;
+        }) {}
+  ~VerifyingReader() { Stop(); }
+
+  // Waits for a few more reads (so that the final log is read too), then stops the thread.
+  void Stop() {
+    const uint64_t target = reads_.load() + 10;
+    while (reads_.load() < target && !exited_.load()) std::this_thread::yield();
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  uint64_t entries_checked() const { return entries_checked_.load(); }
+
+ private:
   // Returns at the first failed check (gtest's ASSERT returns from the function).
-  auto read_loop = [&] {
+  void Loop() {
     uint64_t seed = 1;
-    while (!done.load()) {
+    while (!done_.load()) {
       seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-      const LogIndex last = log->LastIndex();
-      const LogIndex first = log->FirstIndex();
+      const LogIndex last = log_->LastIndex();
+      const LogIndex first = log_->FirstIndex();
       if (last < first) continue;
-      const uint64_t span = last - first + 1;
-      const LogIndex lo = first + (seed >> 33) % span;
+      const LogIndex lo = first + (seed >> 33) % (last - first + 1);
       std::vector<Entry> out;
-      Status s = log->Read(lo, last + 1, 16 << 10, &out);
+      Status s = log_->Read(lo, last + 1, 16 << 10, &out);
       if (s.IsNotFound()) {
-        ASSERT_LT(lo, log->FirstIndex()) << s;  // purged meanwhile
+        ASSERT_LT(lo, log_->FirstIndex()) << s;  // purged meanwhile
         continue;
       }
       ASSERT_TRUE(s.ok()) << s;
       ASSERT_FALSE(out.empty());
       for (size_t k = 0; k < out.size(); ++k) {
-        ASSERT_TRUE(IsEntry(out[k], lo.value() + k, term_of(lo.value() + k)));
+        ASSERT_TRUE(IsEntry(out[k], lo.value() + k, TermOf(lo.value() + k)));
       }
-      auto term = log->TermAt(lo);
+      auto term = log_->TermAt(lo);
       if (term.ok()) {
-        ASSERT_EQ(*term, Term(term_of(lo.value())));
+        ASSERT_EQ(*term, Term(TermOf(lo.value())));
       }
-      reads.fetch_add(1);
-      entries_checked.fetch_add(out.size());
+      reads_.fetch_add(1);
+      entries_checked_.fetch_add(out.size());
     }
-  };
-  std::thread reader([&] {
-    read_loop();
-    reader_exited = true;
-  });
-  // Joins the reader however this test returns.
-  struct Joiner {
-    std::atomic<bool>& done;
-    std::thread& thread;
-    ~Joiner() {
-      done = true;
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{done, reader};
+  }
 
+  const LogReader* const log_;
+  std::atomic<bool> done_{false};
+  std::atomic<bool> exited_{false};
+  std::atomic<uint64_t> reads_{0};
+  std::atomic<uint64_t> entries_checked_{0};
+  std::thread thread_;
+};
+
+SegmentedLogOptions ConcurrencyOptions() {
+  SegmentedLogOptions options;
+  options.max_segment_size = 16 << 10;
+  options.preallocate_size = 4 << 10;
+  options.cache_bytes = 8 << 10;  // some reads from memory, most from the files
+  return options;
+}
+
+// One thread appends (and purges) while another reads: reads never see a torn entry.
+TEST_F(SegmentedLogTest, ConcurrentReaderSeesAConsistentPrefix) {
+  auto log = OpenLog(ConcurrencyOptions());
+  constexpr uint64_t kLast = 10000;
+  VerifyingReader reader(log.get());
   for (uint64_t i = 1; i <= kLast;) {
     const uint64_t n = 1 + i % 37;
     std::vector<Entry> batch;
-    for (uint64_t k = 0; k < n && i <= kLast; ++k, ++i) batch.push_back(MakeEntry(i, term_of(i)));
+    for (uint64_t k = 0; k < n && i <= kLast; ++k, ++i) batch.push_back(MakeEntry(i, TermOf(i)));
     ASSERT_TRUE(log->Append(batch).ok());
     ASSERT_TRUE(log->Sync().ok());
     if (i > 1000 && i % 1000 < 37) {
       ASSERT_TRUE(log->Purge(LogIndex(i - 500)).ok());
     }
   }
-  // Let the reader see the final log at least once.
-  const uint64_t reads_at_end = reads.load();
-  while (reads.load() < reads_at_end + 10 && !reader_exited.load()) std::this_thread::yield();
-  done = true;
-  reader.join();
-  EXPECT_GT(entries_checked.load(), 0u);
+  reader.Stop();
+  EXPECT_GT(reader.entries_checked(), 0u);
+  EXPECT_EQ(log->LastIndex(), LogIndex(kLast));
+  EXPECT_GT(log->stats().segments_removed, 10u);
+}
+
+// The deployment's threads: a submitter (the protocol thread) feeds a LogWriter thread while a
+// reader thread reads.
+TEST_F(SegmentedLogTest, ConcurrentReaderWhileTheLogWriterAppends) {
+  auto log = OpenLog(ConcurrencyOptions());
+  constexpr uint64_t kLast = 10000;
+  VerifyingReader reader(log.get());
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;
+  Status failure;
+  {
+    LogWriter writer(log.get());
+    auto done = [&](const Status& s) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!s.ok()) failure = s;
+      --in_flight;
+      cv.notify_one();
+    };
+    for (uint64_t i = 1; i <= kLast;) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return in_flight < 16; });
+        in_flight += 1;
+      }
+      const uint64_t n = 1 + i % 13;
+      std::vector<Entry> batch;
+      for (uint64_t k = 0; k < n && i <= kLast; ++k, ++i) {
+        batch.push_back(MakeEntry(i, TermOf(i)));
+      }
+      ASSERT_TRUE(writer.Persist(std::nullopt, std::move(batch), done).ok());
+      if (i > 1000 && i % 1000 < 13) {
+        std::lock_guard<std::mutex> lock(mu);
+        in_flight += 1;
+        ASSERT_TRUE(writer.Purge(LogIndex(i - 500), done).ok());
+      }
+    }
+    writer.Stop();
+  }
+  EXPECT_TRUE(failure.ok()) << failure;
+  reader.Stop();
+  EXPECT_GT(reader.entries_checked(), 0u);
   EXPECT_EQ(log->LastIndex(), LogIndex(kLast));
   EXPECT_GT(log->stats().segments_removed, 10u);
 }
