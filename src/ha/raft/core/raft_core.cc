@@ -521,13 +521,16 @@ void RaftCore::Impl::Step(Message m) {
 
 void RaftCore::Impl::HandleVoteRequest(const Message& m) {
   bool pre = m.type == MessageType::kPreVote;
+  // A server that knows no configuration is not a member yet (or lost its disk): it has made
+  // no promise about the log, so its vote must not count.
+  bool member = !configs_.Current().empty();
   bool can_vote = (vote_ && *vote_ == m.from) || (!vote_ && !leader_) || (pre && m.term > term_);
   bool up_to_date = m.last_log_term > log_.LastTerm() ||
                     (m.last_log_term == log_.LastTerm() && m.last_log_index >= log_.LastIndex());
   Message r;
   r.type = pre ? MessageType::kPreVoteResponse : MessageType::kVoteResponse;
   r.to = m.from;
-  if (can_vote && up_to_date) {
+  if (member && can_vote && up_to_date) {
     r.term = m.term;  // for a pre-vote, the term it asked about
     r.reject = false;
     if (!pre) {
@@ -653,6 +656,16 @@ void RaftCore::Impl::HandleAppendResponse(const Message& m) {
   pr->recently_active = true;
   pr->reported_commit = std::max(pr->reported_commit, m.commit);
   if (m.reject) {
+    if (m.index >= pr->match && m.hint_index < pr->match) {
+      // The peer no longer has entries it acknowledged: its disk was wiped or replaced. Start
+      // over from what it has (it will need a snapshot if the log was purged since).
+      spdlog::warn("raft {}: {} lost its log (has up to {}, had acknowledged {})", self_, m.from,
+                   m.hint_index.value(), pr->match.value());
+      pr->match = m.hint_index;
+      pr->BecomeProbe();
+      SendAppend(m.from, true);
+      return;
+    }
     LogIndex next_probe = m.hint_index;
     if (m.hint_term > Term(0)) next_probe = log_.FindConflictByTerm(m.hint_index, m.hint_term);
     if (pr->MaybeDecrease(m.index, next_probe)) {
@@ -683,7 +696,14 @@ void RaftCore::Impl::HandleHeartbeatResponse(const Message& m) {
   pr->recently_active = true;
   pr->probe_sent = false;
   pr->reported_commit = std::max(pr->reported_commit, m.commit);
-  if (pr->match < log_.LastIndex()) SendAppend(m.from, true);
+  if (pr->match < log_.LastIndex()) {
+    SendAppend(m.from, true);
+  } else if (m.commit < std::min(commit_, pr->match) &&
+             pr->state != PeerProgress::State::kSnapshot) {
+    // It could not commit what we told it to: it lacks entries it once had (a wiped disk).
+    // Probing finds out.
+    SendAppend(m.from, true);
+  }
   if (m.context != 0) AckRead(m.from, m.context);
 }
 

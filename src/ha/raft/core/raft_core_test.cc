@@ -479,3 +479,47 @@ TEST(RaftCoreTest, StaleMessagesAreIgnored) {
 
 }  // namespace
 }  // namespace ozone::raft
+
+namespace ozone::raft {
+namespace {
+
+TEST(RaftCoreTest, AFollowerThatLostItsLogIsRebuiltFromASnapshot) {
+  CoreTestCluster c(3);
+  ASSERT_TRUE(c.Elect("n1"));
+  for (int i = 0; i < 20; ++i) c.Propose("n1", "e" + std::to_string(i));
+  c.TickAll(2);
+  auto meta = c.core("n1").OnSnapshotTaken(c.core("n1").applied_index());
+  ASSERT_TRUE(meta.ok());
+  ASSERT_TRUE(c.node("n1").store->SaveSnapshotMeta(*meta).ok());
+  ASSERT_TRUE(c.node("n1").store->Purge(meta->index).ok());
+  // n3's disk is replaced by an empty one.
+  c.Crash("n3");
+  c.node("n3").store = std::make_unique<MemoryLogStore>();
+  c.node("n3").applied.clear();
+  c.Start("n3");
+  // It knows no configuration: it must not vote.
+  Message v;
+  v.type = MessageType::kVote;
+  v.from = "n2";
+  v.to = "n3";
+  v.term = c.core("n3").term() + 1;
+  c.core("n3").Step(v);
+  c.Process();
+  ASSERT_FALSE(c.queue().empty());
+  EXPECT_TRUE(c.queue().back().reject);
+  c.queue().clear();
+  // The leader notices and sends the snapshot.
+  c.TickAll(3);
+  ASSERT_EQ(c.node("n3").install_requests.size(), 1u);
+  SnapshotMeta m = c.node("n3").install_requests[0];
+  c.node("n3").applied = c.node("n1").applied;
+  c.node("n3").applied.resize(m.index.value());
+  ASSERT_TRUE(c.node("n3").store->ResetToSnapshot(m).ok());
+  c.core("n3").OnSnapshotInstalled(m);
+  c.Propose("n1", "after");
+  c.TickAll(3);
+  EXPECT_EQ(c.AppliedCommands("n3"), c.AppliedCommands("n1"));
+}
+
+}  // namespace
+}  // namespace ozone::raft
