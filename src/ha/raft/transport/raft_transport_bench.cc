@@ -1,21 +1,24 @@
-// raft_transport_bench: two GrpcTransports on 127.0.0.1 in one process.
-//   (a) ping-pong: one small message there and its answer back, one at a time (p50/p99 RTT);
-//   (b) one-way throughput of Append messages with 64 entries of 104 B, with a window of
-//       messages in flight (like a leader pipelining to one follower).
+// raft_transport_bench: two GrpcTransports on 127.0.0.1, A and B, in one process or (with
+// --processes 2) in two, as Raft peers would be.
+//   (a) ping-pong: A sends one small message (a Heartbeat) and waits for B's answer before the
+//       next one: round-trip time percentiles, and context switches and CPU per round trip;
+//   (b) Append throughput: A sends Append messages with 64 entries of 104 B and B answers each
+//       with an AppendResponse, with at most --window Appends unanswered (a leader pipelining
+//       to one follower): messages, entries and payload bytes per second.
 // Prints one "RESULT <name> <value> <unit>" line per figure.
 //
-// Usage: raft_transport_bench [--pingpong N] [--seconds S] [--window W] [--entries E]
-//                             [--entry-bytes B]
+// Usage: raft_transport_bench [--processes 1|2] [--pingpong N] [--seconds S] [--window W]
+//                             [--entries E] [--entry-bytes B]
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -28,6 +31,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Flags {
+  int processes = 1;
   int pingpong = 20000;
   double seconds = 3;
   int window = 64;
@@ -47,40 +51,63 @@ std::unique_ptr<GrpcTransport> StartOrDie() {
   return std::move(t).value();
 }
 
-std::string Address(const GrpcTransport& t) { return "127.0.0.1:" + std::to_string(t.port()); }
+std::string Address(int port) { return "127.0.0.1:" + std::to_string(port); }
 
-void Result(const char* name, double value, const char* unit) {
+void Report(const char* name, double value, const char* unit) {
   std::printf("RESULT %s %.2f %s\n", name, value, unit);
+  std::fflush(stdout);
 }
 
-// A waits for the answer to each message before sending the next.
-void PingPong(GrpcTransport& a, GrpcTransport& b, int iterations) {
-  const std::string a_address = Address(a), b_address = Address(b);
+void CheckOk(const Status& status) {
+  if (!status.ok()) {
+    std::fprintf(stderr, "%s\n", status.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+// B's side: answers every ping and every Append, as a follower would, on its own stream to A.
+void ServeAnswers(GrpcTransport& b, const std::string& a_address) {
+  CheckOk(b.RegisterGroup("ping", GroupHandler{[&b, a_address](std::vector<Message> batch) {
+                                                 for (Message& m : batch) {
+                                                   Message reply;
+                                                   reply.type = MessageType::kHeartbeatResponse;
+                                                   reply.from = "b";
+                                                   reply.to = "a";
+                                                   reply.term = m.term;
+                                                   reply.context = m.context;
+                                                   b.Send("ping", a_address, std::move(reply));
+                                                 }
+                                               },
+                                               nullptr}));
+  CheckOk(b.RegisterGroup("append", GroupHandler{[&b, a_address](std::vector<Message> batch) {
+                                                   for (Message& m : batch) {
+                                                     Message reply;
+                                                     reply.type = MessageType::kAppendResponse;
+                                                     reply.from = "b";
+                                                     reply.to = "a";
+                                                     reply.term = m.term;
+                                                     reply.index =
+                                                         m.prev_log_index + m.entries.size();
+                                                     b.Send("append", a_address, std::move(reply));
+                                                   }
+                                                 },
+                                                 nullptr}));
+}
+
+double CpuMicros(const rusage& u) {
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+void PingPong(GrpcTransport& a, const std::string& b_address, int iterations, int processes) {
   std::mutex mu;
   std::condition_variable cv;
   uint64_t answered = 0;  // GUARDED_BY(mu): context of the latest answer
-  if (!b.RegisterGroup("ping", GroupHandler{[&](std::vector<Message> batch) {
-                                              for (Message& m : batch) {
-                                                Message reply;
-                                                reply.type = MessageType::kHeartbeatResponse;
-                                                reply.from = "b";
-                                                reply.to = "a";
-                                                reply.term = m.term;
-                                                reply.context = m.context;
-                                                b.Send("ping", a_address, std::move(reply));
-                                              }
-                                            },
-                                            nullptr})
-           .ok() ||
-      !a.RegisterGroup("ping", GroupHandler{[&](std::vector<Message> batch) {
-                                              std::lock_guard lock(mu);
-                                              answered = batch.back().context;
-                                              cv.notify_one();
-                                            },
-                                            nullptr})
-           .ok()) {
-    std::exit(1);
-  }
+  CheckOk(a.RegisterGroup("ping", GroupHandler{[&](std::vector<Message> batch) {
+                                                 std::lock_guard lock(mu);
+                                                 answered = batch.back().context;
+                                                 cv.notify_one();
+                                               },
+                                               nullptr}));
   const int warmup = std::max(100, iterations / 10);
   std::vector<double> micros;
   micros.reserve(iterations);
@@ -110,83 +137,72 @@ void PingPong(GrpcTransport& a, GrpcTransport& b, int iterations) {
   std::sort(micros.begin(), micros.end());
   double sum = 0;
   for (double v : micros) sum += v;
-  Result("pingpong_rtt_p50", micros[micros.size() / 2], "us");
-  Result("pingpong_rtt_p99", micros[micros.size() * 99 / 100], "us");
-  Result("pingpong_rtt_mean", sum / static_cast<double>(micros.size()), "us");
-  // Thread hops: every wake-up of a sleeping thread is a voluntary context switch.
-  Result("pingpong_context_switches_per_rtt",
+  Report("pingpong_rtt_p50", micros[micros.size() / 2], "us");
+  Report("pingpong_rtt_p90", micros[micros.size() * 90 / 100], "us");
+  Report("pingpong_rtt_p99", micros[micros.size() * 99 / 100], "us");
+  Report("pingpong_rtt_mean", sum / static_cast<double>(micros.size()), "us");
+  // Every wake-up of a sleeping thread is a voluntary context switch (a thread hop). With two
+  // processes these count only A's side.
+  const char* side = processes == 1 ? "" : "_sender_side";
+  Report((std::string("pingpong_context_switches_per_rtt") + side).c_str(),
          static_cast<double>(usage_after.ru_nvcsw - usage_before.ru_nvcsw) / iterations, "");
-  const double cpu_us = (usage_after.ru_utime.tv_sec - usage_before.ru_utime.tv_sec +
-                         usage_after.ru_stime.tv_sec - usage_before.ru_stime.tv_sec) *
-                            1e6 +
-                        (usage_after.ru_utime.tv_usec - usage_before.ru_utime.tv_usec +
-                         usage_after.ru_stime.tv_usec - usage_before.ru_stime.tv_usec);
-  Result("pingpong_cpu_per_rtt", cpu_us / iterations, "us");
+  Report((std::string("pingpong_cpu_per_rtt") + side).c_str(),
+         (CpuMicros(usage_after) - CpuMicros(usage_before)) / iterations, "us");
   a.UnregisterGroup("ping");
-  b.UnregisterGroup("ping");
 }
 
-void Throughput(GrpcTransport& a, GrpcTransport& b, const Flags& flags) {
-  const std::string b_address = Address(b);
+void Throughput(GrpcTransport& a, const std::string& b_address, const Flags& flags) {
   std::mutex mu;
   std::condition_variable cv;
-  uint64_t received = 0;  // GUARDED_BY(mu)
-  uint64_t entries_received = 0;
-  if (!b.RegisterGroup("append", GroupHandler{[&](std::vector<Message> batch) {
-                                                uint64_t entries = 0;
-                                                for (const Message& m : batch) {
-                                                  entries += m.entries.size();
-                                                }
-                                                std::lock_guard lock(mu);
-                                                received += batch.size();
-                                                entries_received += entries;
-                                                cv.notify_one();
-                                              },
-                                              nullptr})
-           .ok()) {
-    std::exit(1);
-  }
+  uint64_t answered = 0;  // GUARDED_BY(mu): Appends answered
+  CheckOk(a.RegisterGroup("append", GroupHandler{[&](std::vector<Message> batch) {
+                                                   std::lock_guard lock(mu);
+                                                   answered += batch.size();
+                                                   cv.notify_one();
+                                                 },
+                                                 nullptr}));
   // Entries as a leader holds them: payloads shared between the log and messages.
-  Message proto_message;
-  proto_message.type = MessageType::kAppend;
-  proto_message.from = "a";
-  proto_message.to = "b";
-  proto_message.term = Term(1);
+  Message append;
+  append.type = MessageType::kAppend;
+  append.from = "a";
+  append.to = "b";
+  append.term = Term(1);
   for (int i = 0; i < flags.entries; ++i) {
-    proto_message.entries.push_back(Entry{Term(1), LogIndex(i + 1), EntryType::kNormal,
-                                          MakePayload(std::string(flags.entry_bytes, 'x'))});
+    append.entries.push_back(Entry{Term(1), LogIndex(i + 1), EntryType::kNormal,
+                                   MakePayload(std::string(flags.entry_bytes, 'x'))});
   }
-  const TransportStats before = b.stats();
+  const TransportStats before = a.stats();
   uint64_t sent = 0;
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration<double>(flags.seconds);
   while (Clock::now() < end) {
     {
       std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return sent - received < uint64_t(flags.window); });
+      cv.wait(lock, [&] { return sent - answered < uint64_t(flags.window); });
     }
-    Message m = proto_message;
+    Message m = append;
     m.prev_log_index = LogIndex(sent * flags.entries);
     a.Send("append", b_address, std::move(m));
     ++sent;
   }
   {
     std::unique_lock lock(mu);
-    if (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return received == sent; })) {
-      std::fprintf(stderr, "lost %llu messages\n", (unsigned long long)(sent - received));
+    if (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return answered == sent; })) {
+      std::fprintf(stderr, "lost %llu Appends\n", static_cast<unsigned long long>(sent - answered));
     }
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
-  const TransportStats after = b.stats();
-  const double messages = static_cast<double>(received);
-  Result("append_messages_per_s", messages / secs, "msg/s");
-  Result("append_entries_per_s", static_cast<double>(entries_received) / secs, "entries/s");
-  Result("append_payload_mb_per_s",
-         static_cast<double>(entries_received) * flags.entry_bytes / secs / 1e6, "MB/s");
-  Result("append_messages_per_frame",
-         messages / static_cast<double>(after.batches_received - before.batches_received),
+  const TransportStats after = a.stats();
+  const double messages = static_cast<double>(sent);
+  const double entries = messages * flags.entries;
+  Report("append_messages_per_s", messages / secs, "msg/s");
+  Report("append_entries_per_s", entries / secs, "entries/s");
+  Report("append_payload_mb_per_s", entries * flags.entry_bytes / secs / 1e6, "MB/s");
+  Report("append_messages_per_frame",
+         static_cast<double>(after.messages_sent - before.messages_sent) /
+             static_cast<double>(after.batches_sent - before.batches_sent),
          "msg/frame");
-  b.UnregisterGroup("append");
+  a.UnregisterGroup("append");
 }
 
 Flags ParseFlags(int argc, char** argv) {
@@ -194,7 +210,9 @@ Flags ParseFlags(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     const char* value = argv[i + 1];
-    if (name == "--pingpong") {
+    if (name == "--processes") {
+      f.processes = std::atoi(value);
+    } else if (name == "--pingpong") {
       f.pingpong = std::atoi(value);
     } else if (name == "--seconds") {
       f.seconds = std::atof(value);
@@ -209,7 +227,29 @@ Flags ParseFlags(int argc, char** argv) {
       std::exit(2);
     }
   }
+  if (argc % 2 == 0 || f.processes < 1 || f.processes > 2) {
+    std::fprintf(stderr, "usage: see the top of raft_transport_bench.cc\n");
+    std::exit(2);
+  }
   return f;
+}
+
+void WriteInt(int fd, int value) {
+  if (write(fd, &value, sizeof(value)) != sizeof(value)) std::exit(1);
+}
+int ReadInt(int fd) {
+  int value = 0;
+  if (read(fd, &value, sizeof(value)) != sizeof(value)) std::exit(1);
+  return value;
+}
+
+void RunA(GrpcTransport& a, const std::string& b_address, const Flags& flags) {
+  std::printf("# %d process(es), loopback 127.0.0.1\n", flags.processes);
+  if (flags.pingpong > 0) PingPong(a, b_address, flags.pingpong, flags.processes);
+  if (flags.seconds > 0) Throughput(a, b_address, flags);
+  const TransportStats stats = a.stats();
+  Report("sender_drops", static_cast<double>(stats.dropped_queue_full + stats.dropped_unreachable),
+         "messages");
 }
 
 }  // namespace
@@ -219,12 +259,39 @@ int main(int argc, char** argv) {
   using namespace ozone::raft;
   const Flags flags = ParseFlags(argc, argv);
   spdlog::set_level(spdlog::level::warn);
+  if (flags.processes == 1) {
+    auto a = StartOrDie();
+    auto b = StartOrDie();
+    ServeAnswers(*b, Address(a->port()));
+    RunA(*a, Address(b->port()), flags);
+    return 0;
+  }
+  // Two processes: fork before gRPC starts any thread. The pipes exchange the ports; B exits
+  // when A closes its end.
+  int to_a[2], to_b[2];
+  if (pipe(to_a) != 0 || pipe(to_b) != 0) return 1;
+  const pid_t child = fork();
+  if (child < 0) return 1;
+  if (child == 0) {
+    close(to_a[0]);
+    close(to_b[1]);
+    auto b = StartOrDie();
+    WriteInt(to_a[1], b->port());
+    ServeAnswers(*b, Address(ReadInt(to_b[0])));
+    char c;
+    while (read(to_b[0], &c, 1) > 0) {
+    }
+    b->Shutdown();
+    _exit(0);
+  }
+  close(to_a[1]);
+  close(to_b[0]);
+  const int b_port = ReadInt(to_a[0]);
   auto a = StartOrDie();
-  auto b = StartOrDie();
-  if (flags.pingpong > 0) PingPong(*a, *b, flags.pingpong);
-  if (flags.seconds > 0) Throughput(*a, *b, flags);
-  const TransportStats stats = a->stats();
-  std::printf("RESULT sender_drops %llu messages\n",
-              (unsigned long long)(stats.dropped_queue_full + stats.dropped_unreachable));
+  WriteInt(to_b[1], a->port());
+  RunA(*a, Address(b_port), flags);
+  close(to_b[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
   return 0;
 }
