@@ -39,6 +39,24 @@ size_t ByteSizeOfRecord(uint64_t record_size) {
   return static_cast<size_t>(record_size - RecordSize(0)) + kEmptyByteSize;
 }
 
+// Creates `dir` and any missing parents, and syncs the directory above each one created, so that
+// a crash cannot lose the log directory itself (with the votes in it).
+Status CreateDurably(const std::string& dir) {
+  fs::path path = fs::path(dir).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // a trailing '/'
+  std::vector<fs::path> created;                        // deepest first
+  for (fs::path p = path; !p.empty() && !fs::exists(p); p = p.parent_path()) {
+    created.push_back(p);
+    if (p == p.parent_path()) break;
+  }
+  OZ_RETURN_IF_ERROR(io::CreateDirectories(dir));
+  for (auto it = created.rbegin(); it != created.rend(); ++it) {
+    const fs::path parent = it->parent_path();
+    OZ_RETURN_IF_ERROR(io::SyncDirectory(parent.empty() ? "." : parent.string()));
+  }
+  return Status::OK();
+}
+
 Entry ToEntry(const RecordView& rec) {
   return Entry{rec.term, rec.index, rec.type,
                rec.data.empty() ? nullptr : MakePayload(std::string(rec.data))};
@@ -54,7 +72,7 @@ Result<std::unique_ptr<SegmentedLog>> SegmentedLog::Open(const std::string& dir,
     return Status::InvalidArgument("max_segment_size must be within [1 KiB, 1 GiB], not " +
                                    std::to_string(options.max_segment_size));
   }
-  OZ_RETURN_IF_ERROR(io::CreateDirectories(dir));
+  OZ_RETURN_IF_ERROR(CreateDurably(dir));
   const std::string lock_path = dir + "/" + kLockFile;
   int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd < 0) return Status::FromErrno("open " + lock_path, errno);
@@ -102,18 +120,23 @@ Status SegmentedLog::Recover() {
   }
 
   std::vector<SegmentName> names;
+  std::vector<fs::path> leftovers;
   std::error_code ec;
   for (const auto& item : fs::directory_iterator(dir_, ec)) {
     const std::string name = item.path().filename().string();
     if (name.ends_with(".tmp")) {
-      // A segment or state file whose creation a crash interrupted before its rename.
-      fs::remove(item.path(), ec);
-      if (ec) return Status::IoError("cannot remove " + item.path().string() + ": " + ec.message());
-      continue;
+      leftovers.push_back(item.path());
+    } else if (auto parsed = log_format::ParseSegmentName(name)) {
+      names.push_back(*parsed);
     }
-    if (auto parsed = log_format::ParseSegmentName(name)) names.push_back(*parsed);
   }
   if (ec) return Status::IoError("cannot list " + dir_ + ": " + ec.message());
+  // Segment or state files whose creation a crash interrupted before their rename.
+  for (const fs::path& path : leftovers) {
+    if (!fs::remove(path, ec) && ec) {
+      return Status::IoError("cannot remove " + path.string() + ": " + ec.message());
+    }
+  }
   OZ_RETURN_IF_ERROR(RecoverSegments(std::move(names)));
 
   // A snapshot the log does not lead up to means ResetToSnapshot was interrupted between saving
