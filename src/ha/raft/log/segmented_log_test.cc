@@ -460,6 +460,37 @@ TEST_F(SegmentedLogTest, OneWriteAndOneSyncPerBatch) {
   EXPECT_EQ(after.appended_entries, 256u);
 }
 
+TEST_F(SegmentedLogTest, LargeAppendsAreWrittenBeforeSync) {
+  SegmentedLogOptions options;
+  options.write_buffer_size = 4096;
+  auto log = OpenLog(options);
+  const uint64_t writes_before = log->stats().writes;
+  ASSERT_TRUE(log->Append(MakeEntries(1, 100, 1)).ok());  // 12.5 KB of records
+  EXPECT_EQ(log->stats().writes - writes_before, 3u);     // every 4 KiB, not synced
+  ASSERT_TRUE(log->Sync().ok());
+  EXPECT_EQ(log->stats().writes - writes_before, 4u);
+  auto all = ReadAll(*log, 1, 101);
+  ASSERT_EQ(all.size(), 100u);
+  EXPECT_TRUE(IsEntry(all.back(), 100, 1));
+}
+
+TEST_F(SegmentedLogTest, CloseWritesWhatWasAppended) {
+  {
+    auto log = OpenLog();
+    ASSERT_TRUE(log->Append(MakeEntries(1, 10, 1)).ok());  // no Sync
+  }
+  auto log = OpenLog();
+  EXPECT_EQ(log->LastIndex(), LogIndex(10));
+}
+
+TEST_F(SegmentedLogTest, RejectsImpossibleOptions) {
+  SegmentedLogOptions options;
+  options.max_segment_size = 100;
+  EXPECT_TRUE(SegmentedLog::Open(dir_, options).status().IsInvalidArgument());
+  options.max_segment_size = uint64_t{2} << 30;
+  EXPECT_TRUE(SegmentedLog::Open(dir_, options).status().IsInvalidArgument());
+}
+
 uint64_t TermOf(uint64_t index) { return 1 + index / 1000; }
 
 // A thread that reads random ranges of a log being written, until stopped, and checks that each
