@@ -14,6 +14,7 @@ void FollowerProgress::BecomeProbe() {
   probe_sent = false;
   inflight.clear();
   pending_snapshot = LogIndex(0);
+  stall_ticks = 0;
 }
 
 void FollowerProgress::BecomeReplicate() {
@@ -21,6 +22,7 @@ void FollowerProgress::BecomeReplicate() {
   next = match + 1;
   probe_sent = false;
   inflight.clear();
+  stall_ticks = 0;
 }
 
 void FollowerProgress::BecomeSnapshot(LogIndex snapshot_index) {
@@ -37,6 +39,7 @@ bool FollowerProgress::MaybeUpdate(LogIndex index) {
     match = index;
     updated = true;
     probe_sent = false;
+    stall_ticks = 0;
   }
   if (next < index + 1) next = index + 1;
   while (!inflight.empty() && inflight.front() <= index) inflight.pop_front();

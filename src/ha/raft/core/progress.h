@@ -32,6 +32,8 @@ struct FollowerProgress {
   int snapshot_ticks = 0;
   // Heard from since the last check-quorum round.
   bool recently_active = false;
+  // kReplicate: ticks with Appends in flight and no acknowledgement (lost messages).
+  int stall_ticks = 0;
 
   void BecomeProbe();
   void BecomeReplicate();

@@ -403,9 +403,16 @@ void RaftCore::Impl::Tick() {
     }
   }
   for (auto& [id, pr] : prs_.peers()) {
+    if (id == self_) continue;
     if (pr.state == PeerProgress::State::kSnapshot &&
         ++pr.snapshot_ticks >= 2 * opts_.election_ticks) {
       // No word on the snapshot: probe again (it re-sends the snapshot if still needed).
+      pr.BecomeProbe();
+      SendAppend(id, true);
+    } else if (pr.state == PeerProgress::State::kReplicate && !pr.inflight.empty() &&
+               ++pr.stall_ticks >= std::max(2, opts_.election_ticks / 2)) {
+      // Appends in flight for half an election timeout without an answer: they were lost.
+      // Probe from the last acknowledged index.
       pr.BecomeProbe();
       SendAppend(id, true);
     }

@@ -523,3 +523,25 @@ TEST(RaftCoreTest, AFollowerThatLostItsLogIsRebuiltFromASnapshot) {
 
 }  // namespace
 }  // namespace ozone::raft
+
+namespace ozone::raft {
+namespace {
+
+TEST(RaftCoreTest, LostAppendsInPipelineAreResent) {
+  RaftOptions o = CoreTestCluster::DefaultOptions();
+  o.max_inflight_appends = 2;
+  o.max_append_entries = 1;
+  CoreTestCluster c(3, 3, o);
+  ASSERT_TRUE(c.Elect("n1"));
+  c.Propose("n1", "warm");  // n2 and n3 are pipelining now
+  // Every Append to n3 is lost while the window fills.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(c.core("n1").Propose(MakePayload("p")).ok());
+  c.Deliver([](const Message& m) { return !(m.type == MessageType::kAppend && m.to == "n3"); });
+  // Heartbeats keep flowing; the window stays full until the leader notices the stall.
+  for (int i = 0; i < c.options().election_ticks; ++i) c.TickAll(1);
+  EXPECT_EQ(c.core("n3").last_index(), c.core("n1").last_index());
+  EXPECT_EQ(c.AppliedCommands("n3"), c.AppliedCommands("n1"));
+}
+
+}  // namespace
+}  // namespace ozone::raft
