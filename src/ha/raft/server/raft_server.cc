@@ -292,8 +292,10 @@ void RaftServer::UpdateStatus() {
     } else {
       ps.role = "FOLLOWER";
     }
+    ps.term = st.term;
     ps.match = p.match;
     ps.commit = p.commit;
+    if (p.peer.id == self_) ps.applied = st.applied;
     st.peers.push_back(std::move(ps));
   }
   std::lock_guard<std::mutex> l(status_mu_);

@@ -66,8 +66,10 @@ struct RaftServerOptions {
 struct PeerStatus {
   PeerInfo peer;
   std::string role;  // LEADER, FOLLOWER, CANDIDATE, LEARNER (from this server's view)
+  Term term;         // the group's term as this server knows it
   LogIndex match;    // leader's view; this server's persisted index for itself
   LogIndex commit;   // the commit index the peer last reported (this server's own for itself)
+  LogIndex applied;  // known for this server only (0 for the others)
 };
 
 struct RaftStatus {
@@ -125,6 +127,8 @@ class RaftServer {
 
   // The state of the group as this server sees it.
   RaftStatus GetStatus() const;
+  // Every member with its role, term and indexes (GetStatus().peers).
+  std::vector<PeerStatus> Roles() const { return GetStatus().peers; }
   // The leader's id and address if known.
   std::optional<PeerInfo> LeaderInfo() const;
   bool IsLeader() const;

@@ -282,6 +282,63 @@ TEST(RaftServerTest, ApplyFailureStopsTheReplica) {
   server->Stop();
 }
 
+TEST(RaftServerTest, SeveralGroupsShareOneRuntimeAndTransport) {
+  // Three processes' worth of endpoints, each hosting two groups (as datanodes host one group
+  // per pipeline) on one runtime: one pool, one ticker, one transport.
+  LocalTransportHub hub;
+  struct Process {
+    std::unique_ptr<Transport> transport;
+    std::unique_ptr<RaftRuntime> runtime;
+    std::map<GroupId, std::unique_ptr<MemoryLogStore>> logs;
+    std::map<GroupId, std::unique_ptr<KvStateMachine>> sms;
+    std::map<GroupId, std::unique_ptr<RaftServer>> servers;
+  };
+  std::vector<GroupId> groups = {"pipeline-a", "pipeline-b"};
+  Configuration config;
+  for (int i = 1; i <= 3; ++i) config.peers.push_back(ServerCluster::Peer(i));
+  std::map<PeerId, Process> procs;
+  for (int i = 1; i <= 3; ++i) {
+    PeerId id = "n" + std::to_string(i);
+    Process& p = procs[id];
+    p.transport = *hub.CreateEndpoint(id);
+    RaftRuntimeOptions ro;
+    ro.threads = 2;
+    p.runtime = std::make_unique<RaftRuntime>(p.transport.get(), ro);
+    for (const GroupId& g : groups) {
+      p.logs[g] = std::make_unique<MemoryLogStore>();
+      p.sms[g] = std::make_unique<KvStateMachine>();
+      ASSERT_TRUE(RaftServer::Bootstrap(p.logs[g].get(), config).ok());
+      auto s = RaftServer::Start(p.runtime.get(), g, id, p.logs[g].get(), p.sms[g].get(),
+                                 ServerCluster::DefaultOptions());
+      ASSERT_TRUE(s.ok()) << s.status();
+      p.servers[g] = std::move(*s);
+    }
+  }
+  for (const GroupId& g : groups) {
+    PeerId leader;
+    ASSERT_TRUE(WaitUntil([&] {
+      for (auto& [id, p] : procs) {
+        if (p.servers[g]->IsLeaderReady()) leader = id;
+      }
+      return !leader.empty();
+    }));
+    for (int k = 0; k < 20; ++k) {
+      ASSERT_TRUE(
+          procs[leader].servers[g]->Propose("put " + g + " " + std::to_string(k)).get().ok());
+    }
+    LogIndex applied = procs[leader].sms[g]->applied();
+    for (auto& [id, p] : procs) {
+      ASSERT_TRUE(p.sms[g]->WaitApplied(applied, 5s)) << id << " " << g;
+      EXPECT_EQ(p.sms[g]->Get(g), "19");
+      // The other group's key never shows up in this group's state.
+      EXPECT_FALSE(p.sms[g]->Get(g == groups[0] ? groups[1] : groups[0]).has_value());
+    }
+  }
+  for (auto& [id, p] : procs) {
+    for (auto& [g, s] : p.servers) s->Stop();
+  }
+}
+
 TEST(RaftServerTest, BootstrapRefusesANonEmptyLog) {
   MemoryLogStore log;
   Configuration config{{PeerInfo{"a", "a", {}}}};

@@ -6,7 +6,8 @@
 //   - Apply is deterministic: the same entries in the same order give the same state and results
 //     on every replica (no clock, randomness or I/O to other services inside; DESIGN.md §5).
 //     It is called for every entry, kNoop and kConfig included, so the state machine can record
-//     the applied (term, index) with its state (Ozone's #TRANSACTIONINFO).
+//     the applied (term, index) with its state (Ozone's #TRANSACTIONINFO); those entries are
+//     where Ozone's notifyTermIndexUpdated would fire.
 //   - A non-OK status from Apply means the replica cannot go on (a local I/O error): the server
 //     stops rather than skip the entry.
 //   - TakeSnapshot makes the state durable through at least the last applied index and says
