@@ -35,7 +35,8 @@ demo: deps build
 	@scripts/demo.sh
 
 bench: deps build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -L bench $(CTEST_ARGS)
+	@scripts/install-deps.sh --bench
+	@bench/raft_bench.sh all
 
 chaos: deps build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L chaos $(CTEST_ARGS)

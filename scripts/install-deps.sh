@@ -16,6 +16,12 @@ PACKAGES=(
   iproute2 procps psmisc
 )
 
+# Only for `make bench`: the baselines measured side by side (../shared/peers).
+BENCH_PACKAGES=(libraft-dev libuv1-dev etcd-server etcd-client python3)
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=("${BENCH_PACKAGES[@]}")
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
