@@ -9,7 +9,7 @@
 // segments, 4 MiB preallocation), so segments roll over during long runs.
 // Prints one "RESULT <name> <value> <unit>" line per figure.
 //
-// Usage: raft_log_bench [--dir DIR] [--seconds S]
+// Usage: raft_log_bench [--dir DIR] [--seconds S] [--filter SUBSTRING]
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -36,6 +36,9 @@ struct Flags {
   std::string dir =
       (fs::temp_directory_path() / ("raft_log_bench." + std::to_string(::getpid()))).string();
   double seconds = 2;
+  std::string filter;  // run only the figures whose name contains it
+
+  bool Runs(const std::string& name) const { return name.find(filter) != std::string::npos; }
 };
 
 void Report(const std::string& name, double value, const char* unit) {
@@ -65,6 +68,7 @@ void Check(const Status& s) {
 Payload PayloadOf(size_t entry_bytes) { return MakePayload(std::string(entry_bytes - 24, 'x')); }
 
 void RawSync(const Flags& flags) {
+  if (!flags.Runs("raw_pwrite_fdatasync_128B")) return;
   fs::create_directories(flags.dir);
   const std::string path = flags.dir + "/raw";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -91,6 +95,9 @@ void RawSync(const Flags& flags) {
 }
 
 void AppendSync(const Flags& flags, size_t entry_bytes, size_t batch) {
+  const std::string name =
+      "append_sync_" + std::to_string(entry_bytes) + "B_batch" + std::to_string(batch);
+  if (!flags.Runs(name)) return;
   auto log = OpenFresh(flags.dir + "/append");
   const Payload payload = PayloadOf(entry_bytes);
   std::vector<Entry> entries(batch);
@@ -105,14 +112,15 @@ void AppendSync(const Flags& flags, size_t entry_bytes, size_t batch) {
   }
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const auto after = log->stats();
-  const std::string name =
-      "append_sync_" + std::to_string(entry_bytes) + "B_batch" + std::to_string(batch);
   Report(name, double(next - 1) / secs, "entries/s");
   Report(name + "_fsyncs", double(after.data_syncs - before.data_syncs) / secs, "fsyncs/s");
   Report(name + "_mb", double(after.bytes_written - before.bytes_written) / secs / 1e6, "MB/s");
 }
 
 void Writer(const Flags& flags, size_t entry_bytes, int outstanding) {
+  const std::string name =
+      "writer_" + std::to_string(entry_bytes) + "B_outstanding" + std::to_string(outstanding);
+  if (!flags.Runs(name)) return;
   auto log = OpenFresh(flags.dir + "/writer");
   const Payload payload = PayloadOf(entry_bytes);
   LogWriter writer(log.get());
@@ -147,8 +155,6 @@ void Writer(const Flags& flags, size_t entry_bytes, int outstanding) {
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const auto after = log->stats();
   const LogWriterStats stats = writer.stats();
-  const std::string name =
-      "writer_" + std::to_string(entry_bytes) + "B_outstanding" + std::to_string(outstanding);
   Report(name, double(committed) / secs, "entries/s");
   Report(name + "_fsyncs", double(after.data_syncs - before.data_syncs) / secs, "fsyncs/s");
   Report(name + "_batch", stats.batches ? double(stats.entries) / double(stats.batches) : 0,
@@ -166,8 +172,10 @@ int main(int argc, char** argv) {
       flags.dir = argv[++i];
     } else if (arg == "--seconds" && i + 1 < argc) {
       flags.seconds = std::atof(argv[++i]);
+    } else if (arg == "--filter" && i + 1 < argc) {
+      flags.filter = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: raft_log_bench [--dir DIR] [--seconds S]\n");
+      std::fprintf(stderr, "usage: raft_log_bench [--dir DIR] [--seconds S] [--filter S]\n");
       return 2;
     }
   }
