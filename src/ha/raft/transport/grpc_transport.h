@@ -17,17 +17,28 @@
 // frame per stream Write (consecutive messages of one group share one group header), so under
 // load batches grow by themselves and when idle every message leaves at once.
 //
-// Failures. A connection attempt (TCP connect, TLS, handshake) that fails or exceeds
-// connect_timeout, or a stream whose write fails, drops the queued (or in-flight) messages,
-// reports their peers unreachable to their groups, and the next attempt waits an exponential
-// backoff (initial_backoff doubling to max_backoff, ±20% jitter; reset by a successful
-// handshake). A destination with nothing queued is not dialed. Host names are resolved by
-// gRPC's resolver on every connection attempt (a fresh channel per attempt), never cached.
+// Failures. A connection attempt (resolution, TCP connect, TLS, handshake) that fails or
+// exceeds connect_timeout drops what is queued, reports its peers unreachable to their groups,
+// and the next attempt waits an exponential backoff (initial_backoff doubling to max_backoff,
+// ±20% jitter; reset by a successful handshake). A stream whose write fails (peer gone or
+// restarted) drops that batch (it may or may not have arrived; nothing is ever sent twice),
+// reports its peers and reconnects at once; only failed attempts back off. A destination with
+// nothing queued is not dialed. Host names are resolved by gRPC's resolver on every connection
+// attempt (a fresh channel per attempt), never cached. Dead connections are found by failed
+// writes and by HTTP/2 keepalive pings.
 //
-// Latency. gRPC sets TCP_NODELAY on every TCP socket it creates or accepts (client and
-// listener), so nothing is set here; the test TcpNoDelayOnBothEnds checks it. Received messages
-// are decoded and handed to the group's handler on the gRPC thread that read them (no hop);
-// payloads are moved out of the received proto, and copied once into the proto when sent.
+// Latency. gRPC sets TCP_NODELAY on every TCP socket it dials or accepts, so nothing is set
+// here; the test TcpNoDelayOnBothEnds checks it on both ends. Received messages are decoded
+// and handed to the group's handler on the gRPC thread that read them (no hop of ours); sending
+// costs one hop per batch (Send -> the destination's sender thread), none per message under
+// load. Payloads are copied once into the proto when sent and moved out of it when received.
+//
+// Threads: one sender thread per destination ("raft-send", lives until Shutdown), one gRPC
+// sync-server thread per inbound stream plus gRPC's pollers. The sync API is used on both
+// sides: a sync Write blocks only the sender thread (flow control is the backpressure that
+// fills the bounded queue), while the callback API of gRPC 1.51 as packaged by Debian (iomgr,
+// not EventEngine) runs every reaction on a small process-wide thread pool: one more hop per
+// message.
 //
 // TLS. With tls_cert_pem and tls_key_pem the server serves TLS and the channels present that
 // certificate (mTLS); with tls_ca_pem as well, peers are verified against that CA and the
