@@ -8,9 +8,14 @@
 // the protocol thread and must see a consistent prefix: an entry that Read returns stays valid
 // until the core itself asks for it to be truncated or purged.
 //
-// Durability: Append and TruncateSuffix are buffered; Sync() makes every earlier write durable
-// (one fdatasync: group commit). SaveHardState is durable when it returns. A crash loses exactly
-// the writes after the last Sync().
+// Durability: Append (which also truncates a suffix when it overwrites) is buffered; Sync()
+// makes every earlier write durable (one fdatasync: group commit). SaveHardState,
+// SaveSnapshotMeta and ResetToSnapshot are durable when they return. A crash loses exactly the
+// appends after the last Sync(). Appended entries are visible to readers when Append returns,
+// before Sync; the protocol core only reads indexes it knows are persisted.
+//
+// All writing methods are called by one thread at a time: the LogWriter thread, including from
+// the callbacks it runs (RaftServer records snapshot metadata that way).
 #pragma once
 
 #include <cstddef>
