@@ -24,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -105,7 +106,7 @@ class InvariantChecker {
   Status CheckLeaderHas(const NodeView& leader, LogIndex index, const CommittedEntry& c) const;
   Status RecordCommits(const NodeView& view, NodeTrack* track, std::vector<LogIndex>* changed);
 
-  std::map<PeerId, NodeTrack> nodes_;
+  std::unordered_map<PeerId, NodeTrack> nodes_;
   std::map<Term, PeerId> leaders_;
   std::map<std::pair<LogIndex, Term>, WrittenEntry> written_;
   std::vector<AppliedEntry> applied_;

@@ -21,7 +21,7 @@ int Usage(const std::string& error) {
   std::cerr << "raft_sim: " << error << "\n"
             << "usage: raft_sim [--seeds=A..B | --seeds=N] [--nodes=3|5|3,5] [--jobs=N]\n"
             << "                [--transport=connection|datagram] [--bootstrap=entry|snapshot]\n"
-            << "                [--max-failures=N] [--verbose]\n"
+            << "                [--sabotage=1|2|3] [--max-failures=N] [--verbose]\n"
             << "                [--progress]\n";
   return 2;
 }
@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
     } else if (std::string v = value("--bootstrap"); v != "\x01") {
       if (v != "entry" && v != "snapshot") return Usage("bad --bootstrap: " + v);
       overrides.bootstrap_with_entry = v == "entry";
+    } else if (std::string v = value("--sabotage"); v != "\x01") {
+      uint64_t k = 0;
+      if (!ParseUint(v, &k) || k > 3) return Usage("bad --sabotage (1, 2 or 3): " + v);
+      overrides.sabotage = static_cast<ozone::raft::sim::Sabotage>(k);
     } else if (arg == "--verbose") {
       verbose = true;
     } else if (arg == "--progress") {

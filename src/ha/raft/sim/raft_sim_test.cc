@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "ha/raft/sim/seed_runner.h"
 
@@ -65,6 +66,69 @@ TEST_F(RaftSimTest, ThreeNodesSeeds3) { RunSweep(200001, 500, 3); }
 TEST_F(RaftSimTest, FiveNodesSeeds1) { RunSweep(1, 400, 5); }
 TEST_F(RaftSimTest, FiveNodesSeeds2) { RunSweep(100001, 400, 5); }
 TEST_F(RaftSimTest, FiveNodesSeeds3) { RunSweep(200001, 400, 5); }
+
+// The simulation must catch a driver that breaks the rules: for each sabotage, some early seed
+// fails with the violation that sabotage causes (liveness failures do not count).
+struct SabotageCase {
+  const char* name;
+  Sabotage sabotage;
+  std::vector<std::string> expected;  // the failure must mention one of these
+  bool snapshots = true;              // false: no snapshots, purges or state machine flushes
+};
+
+class RaftSimSabotageTest : public ::testing::TestWithParam<SabotageCase> {
+ protected:
+  static void SetUpTestSuite() { PrepareProcess(false); }
+};
+
+TEST_P(RaftSimSabotageTest, IsCaught) {
+  const SabotageCase& c = GetParam();
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    SimOptions options = OptionsForSeed(seed, seed % 2 == 0 ? 3 : 5);
+    options.sabotage = c.sabotage;
+    options.connection_transport = true;
+    options.converge_timeout = 3 * kSecond;  // liveness failures do not count here
+    if (!c.snapshots) {
+      options.faults.snapshot_weight = 0;
+      options.faults.snapshot_every = 1'000'000;
+      options.faults.flush_probability = 0;
+    }
+    SimCluster cluster(options);
+    const Status status = cluster.Run();
+    if (status.ok() || status.message().rfind("liveness", 0) == 0) continue;
+    std::cout << c.name << " caught by seed " << seed << ": " << status.ToString().substr(0, 400)
+              << "\n";
+    bool expected = false;
+    for (const std::string& e : c.expected)
+      expected |= status.message().find(e) != std::string::npos;
+    EXPECT_TRUE(expected) << status;
+    return;
+  }
+  ADD_FAILURE() << "no seed in 1..300 noticed " << c.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Sabotages, RaftSimSabotageTest,
+    ::testing::Values(
+        // Acknowledging unsynced entries lets a crash lose what a quorum counted on.
+        SabotageCase{"AckBeforeSync",
+                     Sabotage::kAckBeforeSync,
+                     {"log matching", "leader completeness", "state machine safety", "linearizab",
+                      "acknowledged write", "durable", "commit index", "applied",
+                      "restarted with its state machine"}},
+        // Without snapshots, the lost entries surface as broken Raft properties.
+        SabotageCase{"AckBeforeSyncWithoutSnapshots",
+                     Sabotage::kAckBeforeSync,
+                     {"log matching", "leader completeness", "state machine safety", "linearizab",
+                      "acknowledged write", "commit index"},
+                     false},
+        // Answering before the apply reads a stale state.
+        SabotageCase{"ServeReadsEarly", Sabotage::kServeReadsEarly, {"linearizab"}},
+        // A forgotten vote lets a server vote twice in one term.
+        SabotageCase{"ForgetVote", Sabotage::kForgetVote, {"vote", "election safety"}}),
+    [](const ::testing::TestParamInfo<SabotageCase>& info) {
+      return std::string(info.param.name);
+    });
 
 }  // namespace
 }  // namespace ozone::raft::sim

@@ -40,6 +40,7 @@ std::string SeedOverrides::Flags() const {
   if (bootstrap_with_entry) {
     flags += *bootstrap_with_entry ? " --bootstrap=entry" : " --bootstrap=snapshot";
   }
+  if (sabotage) flags += fmt::format(" --sabotage={}", static_cast<int>(*sabotage));
   return flags;
 }
 
@@ -51,6 +52,7 @@ SimOptions OptionsFor(uint64_t seed, int nodes, const SeedOverrides& overrides) 
   if (overrides.bootstrap_with_entry) {
     options.bootstrap_with_entry = *overrides.bootstrap_with_entry;
   }
+  if (overrides.sabotage) options.sabotage = *overrides.sabotage;
   return options;
 }
 

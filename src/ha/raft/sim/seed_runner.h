@@ -28,6 +28,8 @@ struct SeedOverrides {
   // Bootstrap with a configuration entry (true) or the snapshot at index 0 (false):
   // SimOptions::bootstrap_with_entry.
   std::optional<bool> bootstrap_with_entry;
+  // SimOptions::sabotage (to see a checker catch it).
+  std::optional<Sabotage> sabotage;
 
   // The command-line flags that reproduce these overrides ("" if none).
   std::string Flags() const;

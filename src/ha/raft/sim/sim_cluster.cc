@@ -103,6 +103,12 @@ bool SimCluster::Step() {
   }
   ++steps_;
   CheckInvariants();
+  if (steps_ > world_.options.max_steps) {
+    world_.Fail(Status::Internal(fmt::format(
+        "{} steps by {}ms of simulated time: a message storm or a busy loop ({} messages in "
+        "flight, {} timers)",
+        steps_, world_.now / kMillisecond, world_.network.in_flight(), world_.events.size())));
+  }
   return true;
 }
 
@@ -119,8 +125,12 @@ void SimCluster::OnLoss(const PeerId& from, const PeerId& to) {
 }
 
 void SimCluster::CheckInvariants() {
-  views_.clear();
-  for (const auto& n : nodes_) views_.push_back(n->View());
+  if (views_.size() != nodes_.size()) {
+    views_.clear();
+    for (const auto& n : nodes_) views_.push_back(n->View());
+  } else {
+    for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->RefreshView(&views_[i]);
+  }
   world_.Fail(world_.checker.CheckStep(views_));
   for (const auto& n : nodes_) {
     const auto& violation = n->store().contract_violation();

@@ -79,6 +79,7 @@ void SimNode::Start() {
   if (!stored.ok()) return Fail(stored.status().WithContext(id_ + " LoadState"));
   InitialState initial;
   initial.stored = *stored;
+  if (world_->options.sabotage == Sabotage::kForgetVote) initial.stored.hard_state.vote.reset();
   initial.applied = durable_kv_.applied;
   RaftOptions options = world_->options.raft;
   options.random_seed = world_->random.Fork() | 1;
@@ -233,15 +234,19 @@ void SimNode::TakeSnapshot() {
 NodeView SimNode::View() const {
   NodeView v;
   v.id = id_;
-  v.log = store_.get();
-  v.alive = alive();
-  if (!v.alive) return v;
-  v.leader = core_->role() == Role::kLeader;
-  v.term = core_->term();
-  v.commit = core_->commit_index();
-  v.applied = kv_.applied();
-  v.core_applied = core_->applied_index();
+  RefreshView(&v);
   return v;
+}
+
+void SimNode::RefreshView(NodeView* v) const {
+  v->log = store_.get();
+  v->alive = alive();
+  if (!v->alive) return;
+  v->leader = core_->role() == Role::kLeader;
+  v->term = core_->term();
+  v->commit = core_->commit_index();
+  v->applied = kv_.applied();
+  v->core_applied = core_->applied_index();
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -345,6 +350,7 @@ void SimNode::Persist(const Ready& ready) {
   }
   unsynced_readies_.push_back(ready.id);
   if (!sync_in_flight_) StartSync();
+  if (world_->options.sabotage == Sabotage::kAckBeforeSync) core_->OnPersisted(ready.id);
 }
 
 void SimNode::StartSync() {
@@ -391,7 +397,8 @@ void SimNode::Apply(const std::vector<Entry>& committed) {
 }
 
 void SimNode::ServeReads() {
-  while (!waiting_reads_.empty() && waiting_reads_.begin()->first <= kv_.applied()) {
+  const bool early = world_->options.sabotage == Sabotage::kServeReadsEarly;
+  while (!waiting_reads_.empty() && (early || waiting_reads_.begin()->first <= kv_.applied())) {
     const PendingRead r = waiting_reads_.begin()->second;
     const LogIndex index = waiting_reads_.begin()->first;
     waiting_reads_.erase(waiting_reads_.begin());

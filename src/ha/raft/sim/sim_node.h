@@ -53,6 +53,8 @@ class SimNode {
   const SimLogStore& store() const { return *store_; }
   const KvStateMachine& kv() const { return kv_; }
   bool installing() const { return install_wanted_.has_value(); }
+  // Writes are waiting for a log sync: a crash now loses them.
+  bool has_unsynced_writes() const { return store_->unsynced_appends() > 0; }
   // The server has never run or was wiped, and is down.
   bool blank() const { return blank_ && !alive(); }
 
@@ -79,6 +81,8 @@ class SimNode {
 
   // What the invariant checker sees. REQUIRES: the view is used before the next step.
   NodeView View() const;
+  // Updates `view` (made by View() for this server) to the server's current state.
+  void RefreshView(NodeView* view) const;
 
  private:
   void ScheduleTick();

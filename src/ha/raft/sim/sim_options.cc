@@ -24,6 +24,7 @@ SimOptions OptionsForSeed(uint64_t seed, int nodes) {
   o.raft.max_inflight_appends = static_cast<size_t>(r.Uniform(1, 16));
   o.raft.promote_max_lag = static_cast<uint64_t>(r.Uniform(0, 50));
   o.max_clock_skew = r.Chance(0.2) ? 0.3 : 0.1;
+  if (r.Chance(0.3)) o.max_sync_latency = r.Uniform(5, 30) * kMillisecond;  // a slow disk
 
   FaultProfile& f = o.faults;
   f.nemesis_interval = r.Uniform(40, 300) * kMillisecond;

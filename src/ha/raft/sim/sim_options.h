@@ -41,6 +41,15 @@ struct FaultProfile {
   NetworkFaults network;
 };
 
+// Deliberate mistakes of the driver, to show that the checkers catch what they are meant to
+// (raft_sim_test's sabotage tests). OptionsForSeed never sets one.
+enum class Sabotage : uint8_t {
+  kNone,
+  kAckBeforeSync,    // OnPersisted as soon as a Ready is written, before the log sync
+  kServeReadsEarly,  // a confirmed read is answered before the state machine reaches its index
+  kForgetVote,       // a restarting server loses the vote it made durable
+};
+
 struct SimOptions {
   uint64_t seed = 1;
   // Voters of the initial configuration: 3 or 5. Default: 3.
@@ -85,8 +94,10 @@ struct SimOptions {
   bool bootstrap_with_entry = true;
   RaftOptions raft;
   FaultProfile faults;
-  // Prints every event of the run.
-  bool trace = false;
+  // A run taking more steps than this fails (a message storm, a busy loop). Default: 20M.
+  uint64_t max_steps = 20'000'000;
+  // Default: kNone.
+  Sabotage sabotage = Sabotage::kNone;
 };
 
 // The options of run `seed` with `nodes` initial voters: a fault profile drawn from the seed.
