@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
   std::string id, peers_arg, dir, cluster_id = "raft-node", group = "group-1", probe_csv;
   bool bootstrap = false;
   int tick_ms = 10, election_ticks = 30, heartbeat_ticks = 3, http_offset = 100;
-  uint64_t snapshot_threshold = 10000, purge_gap = 10000;
+  // As the libraft baseline's harness (../shared/peers/libraft): snapshot every 100000
+  // entries, keep 20000 behind it.
+  uint64_t snapshot_threshold = 100000, purge_gap = 20000;
   uint64_t segment_bytes = uint64_t{64} << 20;
   app.add_option("--id", id, "This server's peer id")->required();
   app.add_option("--peers", peers_arg, "id=host:port,... of every initial member")->required();
