@@ -132,6 +132,19 @@ std::string Explain(const std::vector<RegisterOp>& ops, const std::vector<int>& 
       fmt::format("{}; {} operations; the longest linearizable prefix found has {}:", what,
                   ops.size(), best_prefix.size());
   for (int i : best_prefix) out += fmt::format("\n    {}", DescribeOperation(*ops[i].source));
+  // The operation that returned first among those the prefix leaves out: it cannot follow it.
+  std::vector<bool> placed(ops.size(), false);
+  for (int i : best_prefix) placed[i] = true;
+  const KvOperation* blocked = nullptr;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const KvOperation* op = ops[i].source;
+    if (placed[i] || !op->known) continue;
+    if (blocked == nullptr || op->return_time < blocked->return_time) blocked = op;
+  }
+  if (blocked != nullptr) {
+    out += fmt::format("\n  the first operation that cannot follow it: {}",
+                       DescribeOperation(*blocked));
+  }
   out += "\n  all operations of the key, by invocation:";
   constexpr size_t kMaxListed = 60;
   for (size_t i = 0; i < sorted.size() && i < kMaxListed; ++i) {

@@ -29,7 +29,7 @@ std::vector<PeerId> Nemesis::AllIds() const {
 SimNode* Nemesis::Leader() {
   SimNode* best = nullptr;
   for (SimNode* n : Alive()) {
-    if (n->core()->role() != Role::kLeader) continue;
+    if (n->core()->role() != Role::kLeader || n->paused()) continue;
     if (best == nullptr || n->core()->term() > best->core()->term()) best = n;
   }
   return best;
@@ -53,9 +53,9 @@ void Nemesis::ScheduleNext() {
 
 void Nemesis::Act() {
   const FaultProfile& f = world_->options.faults;
-  const int weights[] = {f.crash_weight,   f.partition_weight,  f.heal_weight,
-                         f.network_weight, f.membership_weight, f.transfer_weight,
-                         f.snapshot_weight};
+  const int weights[] = {f.crash_weight,    f.partition_weight,  f.heal_weight,
+                         f.network_weight,  f.membership_weight, f.transfer_weight,
+                         f.snapshot_weight, f.pause_weight};
   int total = 0;
   for (int w : weights) total += w;
   if (total == 0) return;
@@ -78,15 +78,28 @@ void Nemesis::Act() {
       return Transfer();
     case 6:
       return Snapshot();
+    case 7:
+      return Pause();
   }
 }
 
 void Nemesis::Crash() {
   std::vector<SimNode*> alive = Alive();
   if (alive.empty()) return;
+  // Half the crashes hit where it hurts: a server with writes not yet synced.
+  std::vector<SimNode*> unsynced;
+  for (SimNode* n : alive) {
+    if (n->has_unsynced_writes()) unsynced.push_back(n);
+  }
   SimNode* leader = Leader();
-  SimNode* victim =
-      leader != nullptr && world_->random.Chance(0.3) ? leader : world_->random.Pick(alive);
+  SimNode* victim = nullptr;
+  if (!unsynced.empty() && world_->random.Chance(0.5)) {
+    victim = world_->random.Pick(unsynced);
+  } else if (leader != nullptr && world_->random.Chance(0.3)) {
+    victim = leader;
+  } else {
+    victim = world_->random.Pick(alive);
+  }
   const SimDuration down =
       world_->random.Uniform(world_->options.faults.min_down, world_->options.faults.max_down);
   SIM_TRACE(world_->trace, "nemesis: crash {} for {}ms", victim->id(), down / kMillisecond);
@@ -95,6 +108,17 @@ void Nemesis::Crash() {
   world_->After(down, [victim] {
     if (!victim->alive() && !victim->blank()) victim->Start();
   });
+}
+
+void Nemesis::Pause() {
+  std::vector<SimNode*> alive = Alive();
+  if (alive.empty()) return;
+  SimNode* leader = Leader();
+  SimNode* victim =
+      leader != nullptr && world_->random.Chance(0.5) ? leader : world_->random.Pick(alive);
+  victim->Pause(
+      world_->random.Uniform(world_->options.faults.min_pause, world_->options.faults.max_pause));
+  ++stats_.pauses;
 }
 
 void Nemesis::Partition() {
@@ -239,7 +263,9 @@ void Nemesis::Transfer() {
 void Nemesis::Snapshot() {
   std::vector<SimNode*> alive = Alive();
   if (alive.empty()) return;
-  world_->random.Pick(alive)->TakeSnapshot();
+  SimNode* n = world_->random.Pick(alive);
+  if (n->paused()) return;
+  n->TakeSnapshot();
   ++stats_.snapshots;
 }
 

@@ -1,12 +1,12 @@
 // Nemesis: the faults and administrative actions of a simulation run, drawn from its seed.
 //
 // Until Stop(), at random intervals (SimOptions::faults), it does one of: crash a server (power
-// loss; it restarts after a random downtime), partition the network (isolate a server, split it
-// in two, or cut random one-way links), heal it, change how lossy and slow it is, change the
-// membership through the leader (add a learner, promote it, remove a server - the leader
-// included), transfer leadership, or make a server take a snapshot. A removed server is
-// decommissioned (stopped and wiped, to be added again later as a new one) only once its removal
-// is committed, so the simulation never destroys state a configuration still counts on.
+// loss; it restarts after a random downtime), pause a server (a stalled process), partition the
+// network (isolate a server, split it in two, or cut random one-way links), heal it, change how
+// lossy and slow it is, change the membership through the leader (add a learner, promote it, remove
+// a server - the leader included), transfer leadership, or make a server take a snapshot. A removed
+// server is decommissioned (stopped and wiped, to be added again later as a new one) only once its
+// removal is committed, so the simulation never destroys state a configuration still counts on.
 //
 // Thread-safety: not thread-safe; the simulation is single-threaded.
 #pragma once
@@ -23,6 +23,7 @@ namespace ozone::raft::sim {
 
 struct NemesisStats {
   uint64_t crashes = 0;
+  uint64_t pauses = 0;
   uint64_t partitions = 0;
   uint64_t membership_changes = 0;  // accepted by a leader
   uint64_t transfers = 0;
@@ -56,6 +57,7 @@ class Nemesis {
   void ChangeMembership();
   void Transfer();
   void Snapshot();
+  void Pause();
   // The live leader of the highest term, or null.
   SimNode* Leader();
   std::vector<SimNode*> Alive();

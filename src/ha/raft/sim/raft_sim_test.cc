@@ -8,6 +8,7 @@
 //   RAFT_SIM_SCALE=<k>    run k times as many seeds per TEST (default 1)
 //   RAFT_SIM_TRANSPORT=connection|datagram   force the transport every seed uses
 //   RAFT_SIM_BOOTSTRAP=entry|snapshot         force how every seed bootstraps
+//   RAFT_SIM_SABOTAGE=1|2|3                   break the driver on purpose (see Sabotage)
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -37,6 +38,8 @@ class RaftSimTest : public ::testing::Test {
     const char* b = std::getenv("RAFT_SIM_BOOTSTRAP");
     if (b != nullptr && std::string(b) == "entry") o.bootstrap_with_entry = true;
     if (b != nullptr && std::string(b) == "snapshot") o.bootstrap_with_entry = false;
+    const uint64_t sabotage = EnvUint("RAFT_SIM_SABOTAGE", 0);
+    if (sabotage >= 1 && sabotage <= 3) o.sabotage = static_cast<Sabotage>(sabotage);
     return o;
   }
 
@@ -60,12 +63,12 @@ class RaftSimTest : public ::testing::Test {
 };
 
 // Seeds are disjoint across TESTs of one size; each TEST takes well under a minute.
-TEST_F(RaftSimTest, ThreeNodesSeeds1) { RunSweep(1, 500, 3); }
-TEST_F(RaftSimTest, ThreeNodesSeeds2) { RunSweep(100001, 500, 3); }
-TEST_F(RaftSimTest, ThreeNodesSeeds3) { RunSweep(200001, 500, 3); }
-TEST_F(RaftSimTest, FiveNodesSeeds1) { RunSweep(1, 400, 5); }
-TEST_F(RaftSimTest, FiveNodesSeeds2) { RunSweep(100001, 400, 5); }
-TEST_F(RaftSimTest, FiveNodesSeeds3) { RunSweep(200001, 400, 5); }
+TEST_F(RaftSimTest, ThreeNodesSeeds1) { RunSweep(1, 1000, 3); }
+TEST_F(RaftSimTest, ThreeNodesSeeds2) { RunSweep(100001, 1000, 3); }
+TEST_F(RaftSimTest, ThreeNodesSeeds3) { RunSweep(200001, 1000, 3); }
+TEST_F(RaftSimTest, FiveNodesSeeds1) { RunSweep(1, 700, 5); }
+TEST_F(RaftSimTest, FiveNodesSeeds2) { RunSweep(100001, 700, 5); }
+TEST_F(RaftSimTest, FiveNodesSeeds3) { RunSweep(200001, 700, 5); }
 
 // The simulation must catch a driver that breaks the rules: for each sabotage, some early seed
 // fails with the violation that sabotage causes (liveness failures do not count).
@@ -75,6 +78,8 @@ struct SabotageCase {
   std::vector<std::string> expected;  // the failure must mention one of these
   bool snapshots = true;              // false: no snapshots, purges or state machine flushes
 };
+
+void PrintTo(const SabotageCase& c, std::ostream* os) { *os << c.name; }
 
 class RaftSimSabotageTest : public ::testing::TestWithParam<SabotageCase> {
  protected:

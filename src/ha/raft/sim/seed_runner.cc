@@ -9,7 +9,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -66,6 +68,8 @@ std::string ReplayHint(uint64_t seed, int nodes, const SeedOverrides& overrides)
     env += *overrides.bootstrap_with_entry ? " RAFT_SIM_BOOTSTRAP=entry"
                                            : " RAFT_SIM_BOOTSTRAP=snapshot";
   }
+  if (overrides.sabotage)
+    env += fmt::format(" RAFT_SIM_SABOTAGE={}", static_cast<int>(*overrides.sabotage));
   return fmt::format(
       "replay: RAFT_SIM_SEED={0} RAFT_SIM_NODES={1}{2} RAFT_SIM_VERBOSE=1 "
       "build/src/ha/raft/sim/raft_sim_test\n"
@@ -94,7 +98,8 @@ SeedResult RunSeed(uint64_t seed, int nodes, std::ostream* trace, const SeedOver
 
 std::string FailureReport(const SeedResult& failed, size_t tail_lines) {
   SimCluster cluster(OptionsFor(failed.seed, failed.nodes, failed.overrides));
-  cluster.trace().Enable(nullptr, tail_lines);
+  // The whole trace is kept: a linearizability failure needs the lines of one operation.
+  cluster.trace().Enable(nullptr, std::numeric_limits<size_t>::max());
   Status again = cluster.Run();
   std::string out = fmt::format("seed {} with {} nodes FAILED: {}\n", failed.seed, failed.nodes,
                                 failed.status.ToString());
@@ -102,8 +107,19 @@ std::string FailureReport(const SeedResult& failed, size_t tail_lines) {
     out +=
         fmt::format("  (NOT DETERMINISTIC: the traced replay ended with {})\n", again.ToString());
   }
-  out += fmt::format("last {} trace lines:\n", cluster.trace().tail().size());
-  for (const std::string& line : cluster.trace().tail()) out += "  " + line + "\n";
+  const std::deque<std::string>& trace = cluster.trace().tail();
+  std::smatch op;
+  const std::string& message = failed.status.message();
+  if (std::regex_search(message, op, std::regex("cannot follow it: op ([0-9]+) "))) {
+    const std::regex mentions("op " + op[1].str() + "[ :)]");
+    out += fmt::format("trace lines of op {}:\n", op[1].str());
+    for (const std::string& line : trace) {
+      if (std::regex_search(line, mentions)) out += "  " + line + "\n";
+    }
+  }
+  const size_t shown = std::min(tail_lines, trace.size());
+  out += fmt::format("last {} trace lines:\n", shown);
+  for (size_t i = trace.size() - shown; i < trace.size(); ++i) out += "  " + trace[i] + "\n";
   out += ReplayHint(failed.seed, failed.nodes, failed.overrides) + "\n";
   return out;
 }
@@ -112,13 +128,13 @@ std::string SweepSummary::ToString() const {
   const double rate = wall_seconds > 0 ? static_cast<double>(runs) / wall_seconds : 0;
   return fmt::format(
       "{} seeds, {} failed, in {:.1f}s ({:.0f} seeds/s); {} steps, {:.0f}s simulated; "
-      "{} elections won, {} entries committed; faults: {} crashes, {} partitions, "
+      "{} elections won, {} entries committed; faults: {} crashes, {} pauses, {} partitions, "
       "{} membership changes ({} servers decommissioned), {} leadership transfers, "
       "{} forced snapshots; network: {} messages, {} dropped, {} duplicated; clients: {} ops "
       "answered, {} unknown outcomes, {} operations checked for linearizability",
       runs, failures.size(), wall_seconds, rate, steps, virtual_seconds, leaders, committed,
-      crashes, partitions, membership_changes, decommissions, transfers, snapshots, messages,
-      dropped, duplicated, ops_ok, ops_unknown, history_operations);
+      crashes, pauses, partitions, membership_changes, decommissions, transfers, snapshots,
+      messages, dropped, duplicated, ops_ok, ops_unknown, history_operations);
 }
 
 SweepSummary RunSeeds(uint64_t first, uint64_t last, const std::vector<int>& nodes, int jobs,
@@ -142,6 +158,7 @@ SweepSummary RunSeeds(uint64_t first, uint64_t last, const std::vector<int>& nod
       summary.leaders += s.leaders;
       summary.committed += s.committed.value();
       summary.crashes += s.nemesis.crashes;
+      summary.pauses += s.nemesis.pauses;
       summary.partitions += s.nemesis.partitions;
       summary.membership_changes += s.nemesis.membership_changes;
       summary.transfers += s.nemesis.transfers;

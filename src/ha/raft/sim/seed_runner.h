@@ -68,6 +68,7 @@ struct SweepSummary {
   uint64_t leaders = 0;
   uint64_t committed = 0;
   uint64_t crashes = 0;
+  uint64_t pauses = 0;
   uint64_t partitions = 0;
   uint64_t membership_changes = 0;
   uint64_t transfers = 0;

@@ -90,6 +90,12 @@ void SimClients::Arrive(uint64_t op_id, uint64_t attempt, const PeerId& target) 
   SimNode* node = nodes_->FindNode(target);
   const SimDuration backoff = world_->random.Uniform(1, 10) * kMillisecond;
   if (node == nullptr || !node->alive()) return Retry(op_id, std::nullopt, backoff);
+  if (node->paused()) {
+    // The request sits in the server's socket until the process runs again.
+    world_->events.At(node->paused_until(),
+                      [this, op_id, attempt, target] { Arrive(op_id, attempt, target); });
+    return;
+  }
   Status s;
   if (op.is_read) {
     s = node->Read(op_id, op.key);

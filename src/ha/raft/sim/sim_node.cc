@@ -113,7 +113,32 @@ void SimNode::Crash() {
   install_wanted_.reset();
   fetch_in_flight_ = false;
   kv_ = KvStateMachine(durable_kv_);
+  paused_until_ = 0;
+  deferred_.clear();
   ForgetClientRequests();
+}
+
+void SimNode::Pause(SimDuration duration) {
+  SIM_TRACE(world_->trace, "{} PAUSE for {}ms", id_, duration / kMillisecond);
+  paused_until_ = std::max(paused_until_, world_->now + duration);
+  world_->events.At(paused_until_, [this, incarnation = incarnation_] { Resume(incarnation); });
+}
+
+bool SimNode::DeferWhilePaused(std::function<void()> input) {
+  if (!paused()) return false;
+  deferred_.push_back(std::move(input));
+  return true;
+}
+
+void SimNode::Resume(uint64_t incarnation) {
+  if (incarnation != incarnation_ || paused()) return;  // crashed, or paused again for longer
+  SIM_TRACE(world_->trace, "{} RESUME ({} inputs waited)", id_, deferred_.size());
+  std::vector<std::function<void()>> inputs = std::move(deferred_);
+  deferred_.clear();
+  for (auto& input : inputs) {
+    if (incarnation != incarnation_ || world_->failed()) return;
+    input();
+  }
 }
 
 void SimNode::Wipe() {
@@ -151,18 +176,25 @@ void SimNode::ScheduleTick() {
 
 void SimNode::OnTick(uint64_t incarnation) {
   if (incarnation != incarnation_ || !alive()) return;
+  if (DeferWhilePaused([this, incarnation] { OnTick(incarnation); })) return;
   core_->Tick();
   RunReadyLoop();
   ScheduleTick();
 }
 
 void SimNode::Receive(Message message) {
+  if (paused()) {
+    auto held = std::make_shared<Message>(std::move(message));
+    DeferWhilePaused([this, held] { Receive(std::move(*held)); });
+    return;
+  }
   SIM_TRACE(world_->trace, "recv {}", DescribeMessage(message));
   core_->Step(std::move(message));
   RunReadyLoop();
 }
 
 void SimNode::ReportUnreachable(const PeerId& peer) {
+  if (DeferWhilePaused([this, peer] { ReportUnreachable(peer); })) return;
   SIM_TRACE(world_->trace, "{} transport: {} unreachable", id_, peer);
   core_->ReportUnreachable(peer);
   RunReadyLoop();
@@ -367,6 +399,9 @@ void SimNode::StartSync() {
 
 void SimNode::FinishSync(uint64_t incarnation, uint64_t ready_id) {
   if (incarnation != incarnation_) return;  // lost in a crash
+  if (DeferWhilePaused([this, incarnation, ready_id] { FinishSync(incarnation, ready_id); })) {
+    return;
+  }
   Fail(store_->Sync());
   sync_in_flight_ = false;
   SIM_TRACE(world_->trace, "{} synced through ready {} (log durable to {})", id_, ready_id,
@@ -449,6 +484,7 @@ void SimNode::StartFetch() {
 
 void SimNode::FinishFetch(uint64_t incarnation, const SnapshotMeta& meta) {
   if (incarnation != incarnation_) return;
+  if (DeferWhilePaused([this, incarnation, meta] { FinishFetch(incarnation, meta); })) return;
   fetch_in_flight_ = false;
   if (!install_wanted_) return;
   if (!(*install_wanted_ == meta)) return StartFetch();  // a newer one is wanted now

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -63,6 +64,11 @@ class SimNode {
   void Start();
   // Power loss. REQUIRES: alive().
   void Crash();
+  // Stops the process for `duration` (a long GC or VM stall): messages, timers, disk
+  // completions and client requests wait until it resumes. REQUIRES: alive().
+  void Pause(SimDuration duration);
+  bool paused() const { return alive() && world_->now < paused_until_; }
+  SimTime paused_until() const { return paused_until_; }
   // Erases the disk: the server comes back as a new one. REQUIRES: !alive().
   void Wipe();
 
@@ -99,6 +105,9 @@ class SimNode {
   void StartFetch();
   void FinishFetch(uint64_t incarnation, const SnapshotMeta& meta);
   void ForgetClientRequests();
+  // While paused, queues `input` to run on resume and returns true.
+  bool DeferWhilePaused(std::function<void()> input);
+  void Resume(uint64_t incarnation);
   void Fail(Status status);
 
   const PeerId id_;
@@ -112,6 +121,8 @@ class SimNode {
   KvState durable_kv_;  // the state machine as a restart finds it
   uint64_t incarnation_ = 0;
   bool blank_ = true;
+  SimTime paused_until_ = 0;
+  std::vector<std::function<void()>> deferred_;  // inputs that arrived while paused
 
   // Disk: Readies written but not yet covered by a sync, and whether a sync is running.
   std::vector<uint64_t> unsynced_readies_;

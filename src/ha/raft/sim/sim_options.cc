@@ -35,6 +35,7 @@ SimOptions OptionsForSeed(uint64_t seed, int nodes) {
   f.membership_weight = static_cast<int>(r.Uniform(0, 3));
   f.transfer_weight = static_cast<int>(r.Uniform(0, 2));
   f.snapshot_weight = static_cast<int>(r.Uniform(0, 3));
+  f.pause_weight = static_cast<int>(r.Uniform(0, 2));
   f.snapshot_every = static_cast<uint64_t>(r.Chance(0.5) ? r.Uniform(5, 30) : r.Uniform(30, 300));
   f.flush_probability = r.UniformDouble() * 0.5;
   f.fetch_failure_probability = r.Chance(0.5) ? 0.2 : 0.0;

@@ -27,6 +27,10 @@ struct FaultProfile {
   int membership_weight = 2;  // add learner, promote, remove (leader included)
   int transfer_weight = 1;    // leadership transfer
   int snapshot_weight = 2;    // a random server takes a snapshot now
+  int pause_weight = 1;       // a server stops for a while (GC, VM stall), then resumes
+  // How long a pause lasts. Default: 10ms to 400ms.
+  SimDuration min_pause = 10 * kMillisecond;
+  SimDuration max_pause = 400 * kMillisecond;
   // How long a crashed server stays down. Default: 20ms to 600ms.
   SimDuration min_down = 20 * kMillisecond;
   SimDuration max_down = 600 * kMillisecond;
