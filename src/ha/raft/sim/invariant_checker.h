@@ -5,7 +5,7 @@
 // (Raft paper Figure 3 and §5.4, plus the engine's own promises):
 //   - election safety: at most one leader per term over the whole run;
 //   - leader append-only: a leader never overwrites or removes entries of its log, and appends
-//     entries of its own term only;
+//     entries of its own term only; no server overwrites an entry at or below its commit index;
 //   - log matching: two entries with the same index and term hold the same command and follow
 //     entries of the same term; by induction two logs that share an (index, term) are identical
 //     up to it. Checked per written entry, which is equivalent to comparing rolling prefix hashes;

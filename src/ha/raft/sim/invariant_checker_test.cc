@@ -93,6 +93,14 @@ TEST_F(InvariantCheckerTest, LeaderOverwritesItsLog) {
   EXPECT_NE(s.message().find("leader append-only"), std::string::npos) << s;
 }
 
+TEST_F(InvariantCheckerTest, FollowerOverwritesACommittedEntry) {
+  ASSERT_TRUE(a_.Write(&checker_, {E(1, 1), E(2, 1), E(3, 1)}).ok());
+  a_.view.commit = LogIndex(2);
+  EXPECT_TRUE(a_.Write(&checker_, {E(3, 2)}).ok());  // above the commit index: allowed
+  Status s = a_.Write(&checker_, {E(2, 3)});
+  EXPECT_NE(s.message().find("overwrote committed entry 2"), std::string::npos) << s;
+}
+
 TEST_F(InvariantCheckerTest, LeaderAppendsAnotherTermsEntry) {
   a_.view.leader = true;
   a_.view.term = Term(2);

@@ -127,14 +127,15 @@ std::string FailureReport(const SeedResult& failed, size_t tail_lines) {
 std::string SweepSummary::ToString() const {
   const double rate = wall_seconds > 0 ? static_cast<double>(runs) / wall_seconds : 0;
   return fmt::format(
-      "{} seeds, {} failed, in {:.1f}s ({:.0f} seeds/s); {} steps, {:.0f}s simulated; "
+      "{} seeds, {} failed ({} liveness), in {:.1f}s ({:.0f} seeds/s); {} steps, {:.0f}s "
+      "simulated; "
       "{} elections won, {} entries committed; faults: {} crashes, {} pauses, {} partitions, "
       "{} membership changes ({} servers decommissioned), {} leadership transfers, "
       "{} forced snapshots; network: {} messages, {} dropped, {} duplicated; clients: {} ops "
       "answered, {} unknown outcomes, {} operations checked for linearizability",
-      runs, failures.size(), wall_seconds, rate, steps, virtual_seconds, leaders, committed,
-      crashes, pauses, partitions, membership_changes, decommissions, transfers, snapshots,
-      messages, dropped, duplicated, ops_ok, ops_unknown, history_operations);
+      runs, failures.size(), liveness_failures, wall_seconds, rate, steps, virtual_seconds, leaders,
+      committed, crashes, pauses, partitions, membership_changes, decommissions, transfers,
+      snapshots, messages, dropped, duplicated, ops_ok, ops_unknown, history_operations);
 }
 
 SweepSummary RunSeeds(uint64_t first, uint64_t last, const std::vector<int>& nodes, int jobs,
@@ -172,6 +173,7 @@ SweepSummary RunSeeds(uint64_t first, uint64_t last, const std::vector<int>& nod
       summary.history_operations += s.history_operations;
       if (on_result) on_result(r);
       if (!r.status.ok()) {
+        if (r.status.message().rfind("liveness", 0) == 0) ++summary.liveness_failures;
         summary.failures.push_back(std::move(r));
         if (summary.failures.size() >= max_failures) stop = true;
       }

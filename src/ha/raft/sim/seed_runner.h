@@ -61,6 +61,7 @@ std::string ReplayHint(uint64_t seed, int nodes, const SeedOverrides& overrides 
 struct SweepSummary {
   uint64_t runs = 0;
   std::vector<SeedResult> failures;
+  uint64_t liveness_failures = 0;  // of failures: no convergence after healing
   double wall_seconds = 0;
   // Totals over all runs.
   uint64_t steps = 0;
