@@ -37,15 +37,17 @@ Status InvariantChecker::OnAppend(const NodeView& view, LogIndex old_last, Term 
     }
   }
   // Committed entries are never replaced (Raft paper §5.3: a follower only truncates conflicting,
-  // hence uncommitted, entries).
-  for (LogIndex i = first; i <= old_last && i <= view.commit; ++i) {
+  // hence uncommitted, entries). The commit index is the one seen before this step: the step that
+  // replaces a conflicting tail may also commit past it.
+  const LogIndex committed = nodes_[view.id].commit;
+  for (LogIndex i = first; i <= old_last && i <= committed; ++i) {
     if (i < view.log->FirstIndex()) continue;
     Result<Term> old_term = view.log->TermAt(i);
     const Entry& e = entries[i - first];
     if (old_term.ok() && *old_term != e.term) {
       return Status::Internal(fmt::format(
           "{} overwrote committed entry {} (term {}, commit index {}) with one of term {}", view.id,
-          i.value(), old_term->value(), view.commit.value(), e.term.value()));
+          i.value(), old_term->value(), committed.value(), e.term.value()));
     }
     if (i - first + 1 >= entries.size()) break;
   }
