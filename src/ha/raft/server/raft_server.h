@@ -166,7 +166,10 @@ class RaftServer {
   void UpdateStatus();
   void ScheduleProcessReady();
   void PostProtocol(std::function<void()> task);
+  // As PostProtocol, but runs inline when the protocol strand is idle (see Strand::Dispatch).
+  void DispatchProtocol(std::function<void()> task, int then_max = 16);
   void PostApply(std::function<void()> task);
+  void DispatchApply(std::function<void()> task);
   void StartSnapshotInstall(const SnapshotMeta& meta);
   void FailLocal(const Status& status);
   void ExpireRequests();

@@ -62,10 +62,25 @@ void Strand::Post(ThreadPool::Task task) {
   }
 }
 
-void Strand::RunSome() {
-  // Run a bounded number of tasks, then yield the pool thread to other strands.
-  constexpr int kMaxTasksPerTurn = 64;
-  for (int i = 0; i < kMaxTasksPerTurn; ++i) {
+void Strand::Dispatch(ThreadPool::Task task, int then_max) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (scheduled_) {
+      tasks_.push_back(std::move(task));
+      return;
+    }
+    scheduled_ = true;
+    running_thread_ = std::this_thread::get_id();
+  }
+  task();
+  RunQueued(then_max);
+}
+
+void Strand::RunSome() { RunQueued(64); }
+
+void Strand::RunQueued(int max_tasks) {
+  // Run a bounded number of tasks, then yield the thread to other strands and callers.
+  for (int i = 0; i < max_tasks; ++i) {
     ThreadPool::Task task;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -84,6 +99,11 @@ void Strand::RunSome() {
   {
     std::lock_guard<std::mutex> l(mu_);
     running_thread_ = {};
+    if (tasks_.empty()) {
+      scheduled_ = false;
+      idle_cv_.notify_all();
+      return;
+    }
   }
   auto self = shared_from_this();
   pool_->Post([self] { self->RunSome(); });

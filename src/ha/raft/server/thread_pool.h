@@ -47,6 +47,12 @@ class Strand : public std::enable_shared_from_this<Strand> {
   explicit Strand(ThreadPool* pool) : pool_(pool) {}
 
   void Post(ThreadPool::Task task);
+  // Runs `task` at once on the calling thread if the strand is idle (saving a thread wakeup on
+  // latency-critical paths), else queues it as Post does. Tasks queued meanwhile (by `task` or
+  // by others) run after it on this thread, at most `then_max` of them; the rest moves to the
+  // pool. With then_max = 0 only `task` runs here: its follow-up work goes to the pool, so that
+  // callers arriving meanwhile queue up behind it and are handled together (batching).
+  void Dispatch(ThreadPool::Task task, int then_max = 16);
   // Waits until the strand is idle. Must not be called from a task of this strand.
   void Drain();
   // Whether the calling thread is running a task of this strand.
@@ -54,6 +60,9 @@ class Strand : public std::enable_shared_from_this<Strand> {
 
  private:
   void RunSome();
+  // Runs queued tasks on this thread, then releases the strand or hands it to the pool.
+  // REQUIRES: the caller holds the strand (scheduled_ set by it).
+  void RunQueued(int max_tasks);
 
   ThreadPool* pool_;
   mutable std::mutex mu_;
