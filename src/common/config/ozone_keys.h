@@ -71,6 +71,79 @@ inline constexpr ConfigKey kScmDbDirs{
     "ozone.scm.db.dirs", std::nullopt,
     "Directory of scm.db and scm/current/VERSION; defaults to ozone.metadata.dirs."};
 
+// --- SCM HA (reference/ozone-ha.md §1) ---------------------------------------------------------
+inline constexpr ConfigKey kScmHaRatisStorageDir{"ozone.scm.ha.ratis.storage.dir", std::nullopt,
+    "SCM Raft log directory; defaults to <ozone.metadata.dirs>/scm.ratis."};
+inline constexpr ConfigKey kScmHaRatisSnapshotDir{"ozone.scm.ha.ratis.snapshot.dir", std::nullopt,
+    "Where downloaded checkpoints go; defaults to <ozone.metadata.dirs>/scm.ratis.snapshot."};
+inline constexpr ConfigKey kScmHaLeaderElectionTimeout{"ozone.scm.ha.ratis.leader.election.timeout",
+    "300ms", "Minimum election timeout (randomized up to twice it). Ozone: 5s; faster here."};
+inline constexpr ConfigKey kScmHaHeartbeatInterval{"ozone.scm.ha.ratis.heartbeat.interval", "30ms",
+    "Raft heartbeat interval of the SCM ring."};
+inline constexpr ConfigKey kScmHaRequestTimeout{"ozone.scm.ha.ratis.request.timeout", "30s",
+    "How long a replicated SCM request may take."};
+inline constexpr ConfigKey kScmHaPreVote{"ozone.scm.ha.ratis.server.leaderelection.pre-vote", "true",
+    "Pre-vote before elections."};
+inline constexpr ConfigKey kScmHaSnapshotThreshold{"ozone.scm.ha.ratis.snapshot.threshold", "1000",
+    "Applied entries between SCM snapshots (transaction buffer flushes)."};
+inline constexpr ConfigKey kScmHaLogPurgeEnabled{"ozone.scm.ha.ratis.log.purge.enabled", "false",
+    "Purge the SCM Raft log after snapshots."};
+inline constexpr ConfigKey kScmHaLogPurgeGap{"ozone.scm.ha.ratis.log.purge.gap", "1000000",
+    "Entries kept before a snapshot when purging."};
+inline constexpr ConfigKey kScmHaSegmentSize{"ozone.scm.ha.ratis.segment.size", "64MB",
+    "Raft log segment size."};
+inline constexpr ConfigKey kScmHaSegmentPreallocatedSize{
+    "ozone.scm.ha.ratis.segment.preallocated.size", "4MB", "Raft log segment preallocation."};
+inline constexpr ConfigKey kScmHaDbTransactionBufferFlushInterval{
+    "ozone.scm.ha.dbtransactionbuffer.flush.interval", "60s",
+    "The leader flushes the SCM transaction buffer at least this often."};
+inline constexpr ConfigKey kScmHaGrpcDeadline{"ozone.scm.ha.grpc.deadline.interval", "30m",
+    "Longest checkpoint download."};
+inline constexpr ConfigKey kScmSequenceIdBatchSize{"ozone.scm.sequence.id.batch.size", "1000",
+    "Ids reserved per replicated sequence id batch."};
+inline constexpr ConfigKey kScmSkipBootstrapValidation{"ozone.scm.skip.bootstrap.validation",
+    "false", "Skip the cluster id check of an initialized node on --bootstrap."};
+inline constexpr ConfigKey kScmInfoWaitDuration{"ozone.scm.info.wait.duration", "10m",
+    "How long --bootstrap retries reaching the running SCMs."};
+
+// --- SCM block space ---------------------------------------------------------------------------
+inline constexpr ConfigKey kScmContainerSize{"ozone.scm.container.size", "5GB",
+    "Container size."};
+inline constexpr ConfigKey kScmBlockSize{"ozone.scm.block.size", "256MB", "Block size."};
+inline constexpr ConfigKey kScmPipelineOwnerContainerCount{
+    "ozone.scm.pipeline.owner.container.count", "3", "Open containers per pipeline."};
+inline constexpr ConfigKey kScmDatanodeMaxPipelineEngagement{
+    "ozone.scm.datanode.max.pipeline.engagement", "2", "Pipelines a datanode may be part of."};
+inline constexpr ConfigKey kScmPipelineCreationInterval{"ozone.scm.pipeline.creation.interval",
+    "120s", "Interval of the background pipeline creator."};
+inline constexpr ConfigKey kScmStaleNodeInterval{"ozone.scm.stale.node.interval", "5m",
+    "A datanode without heartbeat this long is stale."};
+inline constexpr ConfigKey kScmDeadNodeInterval{"ozone.scm.dead.node.interval", "10m",
+    "A datanode without heartbeat this long is dead."};
+inline constexpr ConfigKey kHddsHeartbeatInterval{"hdds.heartbeat.interval", "30s",
+    "Datanode heartbeat interval."};
+inline constexpr ConfigKey kScmSafeModeEnabled{"hdds.scm.safemode.enabled", "true",
+    "Start SCM in safe mode."};
+inline constexpr ConfigKey kScmSafeModeMinDatanode{"hdds.scm.safemode.min.datanode", "3",
+    "Datanodes to register before leaving safe mode."};
+inline constexpr ConfigKey kScmSafeModeThresholdPct{"hdds.scm.safemode.threshold.pct", "0.99",
+    "Fraction of containers with a reported replica to leave safe mode."};
+inline constexpr ConfigKey kScmSafeModeHealthyPipelinePct{"hdds.scm.safemode.healthy.pipeline.pct",
+    "0.10", "Fraction of healthy RATIS/THREE pipelines to leave safe mode."};
+inline constexpr ConfigKey kScmSafeModeOneReplicaPipelinePct{
+    "hdds.scm.safemode.atleast.one.node.reported.pipeline.pct", "0.90",
+    "Fraction of pipelines with one reported member to leave safe mode."};
+inline constexpr ConfigKey kScmSafeModePipelineCreation{"hdds.scm.safemode.pipeline.creation",
+    "true", "Create pipelines while in safe mode."};
+inline constexpr ConfigKey kScmWaitTimeAfterSafeModeExit{"hdds.scm.wait.time.after.safemode.exit",
+    "5m", "Delay of leader services after leaving safe mode."};
+inline constexpr ConfigKey kScmBlockDeletingServiceInterval{
+    "hdds.scm.block.deleting.service.interval", "60s", "Interval of SCM's block deleting service."};
+inline constexpr ConfigKey kScmBlockDeletionPerIntervalMax{"hdds.scm.block.deletion.per-interval.max",
+    "500000", "Blocks sent for deletion per interval."};
+inline constexpr ConfigKey kScmReplicationThreadInterval{"hdds.scm.replication.thread.interval",
+    "300s", "Interval of the replication manager."};
+
 // --- OM topology (seed 003) ----------------------------------------------------------------------
 inline constexpr ConfigKey kOmServiceIds{"ozone.om.service.ids", std::nullopt,
                                          "Comma-separated OM service ids."};

@@ -1,0 +1,102 @@
+// DbStateMachine: the raft::StateMachine of SCM and OM: a RocksDB database (DBStore) whose state
+// changes come from the log through a domain ApplyHandler, with the applied (term, index) stored
+// in the same batches (TransactionInfo), so that a restart resumes right after it.
+//
+// Transaction buffer (SCM's SCMHADBTransactionBuffer): applied entries accumulate in one open
+// WriteBatch; it is committed (with #TRANSACTIONINFO) when:
+//   - a snapshot is taken (the Raft server's snapshot threshold; Ozone: every 1000 entries),
+//   - leadership changes (this node becomes leader, or stops being it),
+//   - the leader's flush timer fires (FlushIfNeeded, ozone.scm.ha.dbtransactionbuffer.flush.interval),
+//   - a checkpoint is served to a follower,
+//   - the handler asks for it (ApplyContext::flush_after),
+//   - `max_pending_entries` entries are pending.
+// Between flushes the database lags the in-memory state; a crash replays the log from the last
+// flushed TransactionInfo. (OM's double buffer, with continuous background flushing, is built on
+// the same pieces in the OM issue.)
+//
+// Snapshots are the database itself: TakeSnapshot flushes and reports the flushed index.
+// InstallSnapshot downloads the leader's checkpoint (CheckpointFetcher), refuses one older than
+// what is applied, moves the current database aside, puts the checkpoint in its place, reopens
+// it, calls ApplyHandler::Reload, and removes the old one; if anything fails it restores the old
+// database (and if even that fails the replica stops).
+//
+// Thread-safety: the raft::StateMachine methods are called from the apply strand; Flush,
+// FlushIfNeeded, CreateCheckpoint and db() may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "ha/apply_handler.h"
+#include "ha/checkpoint_fetcher.h"
+#include "ha/raft/server/state_machine.h"
+#include "ha/transaction_info.h"
+#include "storage/db_definition.h"
+#include "storage/db_store.h"
+
+namespace ozone::ha {
+
+struct DbStateMachineOptions {
+  // The database directory (<ozone.metadata.dirs>/scm.db) and its schema.
+  std::string db_path;
+  const storage::DBDefinition* definition = nullptr;
+  // The column family holding "#TRANSACTIONINFO" (SCM: scmTransactionInfos; OM:
+  // transactionInfoTable).
+  std::string transaction_info_table;
+  // Where downloaded checkpoints and the backup of a replaced database go.
+  // Default: "<db_path>.snapshots".
+  std::string snapshot_dir;
+  // Commit the buffer once this many entries are pending. Default: 10000.
+  uint64_t max_pending_entries = 10'000;
+  // Sync the RocksDB WAL on each flush. Default: true.
+  bool sync = true;
+};
+
+class DbStateMachine : public raft::StateMachine {
+ public:
+  // Opens (or creates) the database and loads the TransactionInfo; calls handler->Reload.
+  static Result<std::unique_ptr<DbStateMachine>> Open(DbStateMachineOptions options,
+                                                      ApplyHandler* handler,
+                                                      std::unique_ptr<CheckpointFetcher> fetcher,
+                                                      const Clock* clock = &Clock::Real());
+  ~DbStateMachine() override;
+
+  // raft::StateMachine
+  LogIndex LastAppliedIndex() const override;
+  Result<std::string> Apply(const raft::Entry& entry) override;
+  Result<LogIndex> TakeSnapshot() override;
+  Status InstallSnapshot(const raft::SnapshotMeta& meta, const raft::PeerInfo& leader) override;
+  void OnEvent(const raft::Event& event) override;
+
+  // Commits the open batch (with the TransactionInfo of the last applied entry). A failure is
+  // a local I/O error: the caller stops the replica.
+  Status Flush();
+  // Flushes if something is pending and the last flush is older than `interval` (the leader's
+  // timer service).
+  Status FlushIfNeeded(std::chrono::milliseconds interval);
+  // Flushes and writes a RocksDB checkpoint of the database into `dir` (must not exist);
+  // returns the TransactionInfo it covers (served to followers).
+  Result<TransactionInfo> CreateCheckpoint(const std::string& dir);
+
+  // The applied and the flushed positions.
+  TransactionInfo applied() const;
+  TransactionInfo flushed() const;
+  // The open database (replaced by InstallSnapshot: do not keep the pointer across one).
+  storage::DBStore* db();
+
+  // Raft events are passed on here (after the state machine's own handling: a flush on
+  // leadership change).
+  void SetEventListener(std::function<void(const raft::Event&)> listener);
+
+ private:
+  DbStateMachine() = default;
+  // ... (implementation state)
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ozone::ha

@@ -1,0 +1,54 @@
+// DeletedBlockLogState: the replicated deleted-block log (Ozone's DeletedBlockLogStateManager):
+// transactions (txID -> DeletedBlocksTransaction) in the `deletedBlocks` table, plus a summary
+// (transactions, blocks) kept in memory. Transactions are added when OM deletes keys and removed
+// once every replica's datanode acknowledged them. Retry counts are not replicated (leader memory
+// only, as Ozone).
+//
+// Reads exclude transactions removed by entries not yet flushed to the table, so a removed
+// transaction is never sent again (Ozone's "deletingTxIDs").
+//
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "common/result.h"
+#include "ha/apply_handler.h"
+#include "hdds.pb.h"
+#include "scm.pb.h"
+
+namespace ozone::scm {
+
+struct DeletedBlocksSummary {
+  uint64_t transactions = 0;
+  uint64_t blocks = 0;
+};
+
+class DeletedBlockLogState {
+ public:
+  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx,
+                                   const std::vector<hdds::DeletedBlocksTransaction>& txs);
+  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, const std::vector<int64_t>& tx_ids);
+  Status Reload(storage::DBStore& db);
+  // The buffer was committed: transactions removed before it are gone from the table too.
+  void OnFlushed();
+
+  // Up to `limit` transactions with txID > `after`, in txID order, wrapping around (round-robin
+  // scans by the block deleting service). Transactions pending removal are skipped.
+  std::vector<hdds::DeletedBlocksTransaction> Scan(int64_t after, size_t limit) const;
+  std::optional<hdds::DeletedBlocksTransaction> Get(int64_t tx_id) const;
+  DeletedBlocksSummary Summary() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<int64_t, hdds::DeletedBlocksTransaction> txs_;  // guarded by mu_
+  std::set<int64_t> removing_;                             // guarded by mu_
+  DeletedBlocksSummary summary_;                           // guarded by mu_
+};
+
+}  // namespace ozone::scm

@@ -1,0 +1,59 @@
+// ContainerStateManager: the replicated state of containers (Ozone's ContainerStateManagerImpl):
+// each container's ContainerInfoProto, in the `containers` table and in memory (the read path).
+// Changed only by applying log entries (ScmApplyHandler calls the Apply* methods, in log order,
+// deterministically); read by everyone.
+//
+// Lifecycle (hdds.LifeCycleState): OPEN -FINALIZE-> CLOSING -QUASI_CLOSE-> QUASI_CLOSED
+// -FORCE_CLOSE-> CLOSED; CLOSING -CLOSE-> CLOSED; CLOSED -DELETE-> DELETING -CLEANUP-> DELETED.
+// An event that does not apply to the current state is a domain failure
+// (UNEXPECTED_CONTAINER_STATE), reported to the proposer, not fatal.
+//
+// Thread-safety: all methods may be called from any thread (reads take a shared lock).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <shared_mutex>
+#include <vector>
+
+#include "common/result.h"
+#include "ha/apply_handler.h"
+#include "hdds.pb.h"
+#include "scm.pb.h"
+
+namespace ozone::scm {
+
+class ContainerStateManager {
+ public:
+  // --- apply side (deterministic; domain failures as the returned ScmError) ---
+  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx, const hdds::ContainerInfoProto& info);
+  std::optional<ScmError> ApplyUpdateState(ha::ApplyContext& ctx, int64_t container_id,
+                                           LifeCycleEvent event);
+  std::optional<ScmError> ApplyUpdateInfo(ha::ApplyContext& ctx,
+                                          const hdds::ContainerInfoProto& info);
+  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, int64_t container_id);
+  // Rebuilds memory from the `containers` table.
+  Status Reload(storage::DBStore& db);
+
+  // --- reads ---
+  std::optional<hdds::ContainerInfoProto> Get(int64_t container_id) const;
+  // Containers with id >= start, in id order, at most `count`, matching the filters.
+  std::vector<hdds::ContainerInfoProto> List(int64_t start, size_t count,
+                                             std::optional<hdds::LifeCycleState> state = {},
+                                             std::optional<hdds::ReplicationType> type = {},
+                                             std::optional<hdds::ReplicationFactor> factor = {}) const;
+  // Open containers on a pipeline, in id order.
+  std::vector<hdds::ContainerInfoProto> OpenContainersOf(const hdds::PipelineID& pipeline) const;
+  size_t Count() const;
+  size_t CountInState(hdds::LifeCycleState state) const;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::map<int64_t, hdds::ContainerInfoProto> containers_;  // guarded by mu_
+};
+
+// The state a lifecycle event leads to from `from`, or nullopt if it does not apply.
+std::optional<hdds::LifeCycleState> NextState(hdds::LifeCycleState from, LifeCycleEvent event);
+
+}  // namespace ozone::scm

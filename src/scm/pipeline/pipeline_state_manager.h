@@ -1,0 +1,43 @@
+// PipelineStateManager: the replicated state of pipelines (Ozone's PipelineStateManagerImpl):
+// each Pipeline (id, members, type/factor, state) in the `pipelines` table and in memory.
+// Changed only by applying log entries; a duplicate id or an unknown pipeline is a domain
+// failure (DUPLICATED_PIPELINE_ID, FAILED_TO_FIND_PIPELINE).
+//
+// Thread-safety: all methods may be called from any thread.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "ha/apply_handler.h"
+#include "hdds.pb.h"
+#include "scm.pb.h"
+
+namespace ozone::scm {
+
+class PipelineStateManager {
+ public:
+  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx, const hdds::Pipeline& pipeline);
+  std::optional<ScmError> ApplyUpdateState(ha::ApplyContext& ctx, const hdds::PipelineID& id,
+                                           hdds::PipelineState state);
+  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, const hdds::PipelineID& id);
+  Status Reload(storage::DBStore& db);
+
+  std::optional<hdds::Pipeline> Get(const hdds::PipelineID& id) const;
+  std::vector<hdds::Pipeline> List(std::optional<hdds::ReplicationType> type = {},
+                                   std::optional<hdds::ReplicationFactor> factor = {},
+                                   std::optional<hdds::PipelineState> state = {}) const;
+  // Pipelines a datanode (uuid) is a member of.
+  std::vector<hdds::Pipeline> PipelinesOf(const std::string& datanode_uuid) const;
+  size_t Count() const;
+
+ private:
+  mutable std::shared_mutex mu_;
+  std::map<std::string, hdds::Pipeline> pipelines_;  // by UUID text; guarded by mu_
+};
+
+}  // namespace ozone::scm
