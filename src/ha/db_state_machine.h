@@ -6,7 +6,8 @@
 // WriteBatch; it is committed (with #TRANSACTIONINFO) when:
 //   - a snapshot is taken (the Raft server's snapshot threshold; Ozone: every 1000 entries),
 //   - leadership changes (this node becomes leader, or stops being it),
-//   - the leader's flush timer fires (FlushIfNeeded, ozone.scm.ha.dbtransactionbuffer.flush.interval),
+//   - the leader's flush timer fires (FlushIfNeeded,
+//   ozone.scm.ha.dbtransactionbuffer.flush.interval),
 //   - a checkpoint is served to a follower,
 //   - the handler asks for it (ApplyContext::flush_after),
 //   - `max_pending_entries` entries are pending.
@@ -15,13 +16,28 @@
 // the same pieces in the OM issue.)
 //
 // Snapshots are the database itself: TakeSnapshot flushes and reports the flushed index.
-// InstallSnapshot downloads the leader's checkpoint (CheckpointFetcher), refuses one older than
-// what is applied, moves the current database aside, puts the checkpoint in its place, reopens
-// it, calls ApplyHandler::Reload, and removes the old one; if anything fails it restores the old
-// database (and if even that fails the replica stops).
+// InstallSnapshot downloads the leader's checkpoint (CheckpointFetcher) into snapshot_dir,
+// refuses one older than what is applied or than the snapshot the leader announced ("checkpoint
+// is too old to install"), moves the current database aside (<snapshot_dir>/<db
+// name>.backup.<applied index>_<millis>, with a marker file while the swap is in progress),
+// puts the checkpoint in its place, reopens it, calls ApplyHandler::Reload, and removes the old
+// one; if anything fails it restores the old database (and if even that fails, on_fatal: the
+// replica stops). Open finishes an interrupted install: with the marker present the old database
+// is put back; leftover downloads and backups are removed.
+//
+// Entries at or below the applied index are skipped (the database holds them already): the Raft
+// server hands them out again after a snapshot install whose checkpoint is newer than the
+// announced snapshot, or after a restart where the database is ahead of the log.
+//
+// Failures: a non-OK status from the handler, or a failed flush, leaves the state machine failed:
+// every later Apply, TakeSnapshot, Flush and CreateCheckpoint returns that error (a batch holding
+// part of an entry is never committed), so the Raft server stops the replica.
 //
 // Thread-safety: the raft::StateMachine methods are called from the apply strand; Flush,
-// FlushIfNeeded, CreateCheckpoint and db() may be called from any thread.
+// FlushIfNeeded, CreateCheckpoint, applied(), flushed() and db() may be called from any thread.
+// One mutex serializes them with Apply, which holds it while the handler runs: the handler
+// (Apply, Reload, OnFlushed, all called under it) must not call back into the DbStateMachine
+// (it asks for a flush with ApplyContext::flush_after instead).
 #pragma once
 
 #include <chrono>
@@ -47,13 +63,17 @@ struct DbStateMachineOptions {
   // The column family holding "#TRANSACTIONINFO" (SCM: scmTransactionInfos; OM:
   // transactionInfoTable).
   std::string transaction_info_table;
-  // Where downloaded checkpoints and the backup of a replaced database go.
-  // Default: "<db_path>.snapshots".
+  // Where downloaded checkpoints and the backup of a replaced database go; on the file system of
+  // db_path (they are moved by rename). Default: "<db_path>.snapshots".
   std::string snapshot_dir;
   // Commit the buffer once this many entries are pending. Default: 10000.
   uint64_t max_pending_entries = 10'000;
   // Sync the RocksDB WAL on each flush. Default: true.
   bool sync = true;
+  // Called when the replica cannot go on and no Raft call can report it: the flush on a
+  // leadership change failed, or the old database could not be restored after a failed snapshot
+  // install. Default: log and abort the process (as RaftServerOptions::on_fatal).
+  std::function<void(const Status&)> on_fatal;
 };
 
 class DbStateMachine : public raft::StateMachine {
@@ -65,7 +85,7 @@ class DbStateMachine : public raft::StateMachine {
                                                       const Clock* clock = &Clock::Real());
   ~DbStateMachine() override;
 
-  // raft::StateMachine
+  // raft::StateMachine. LastAppliedIndex is the flushed index (what the database holds).
   LogIndex LastAppliedIndex() const override;
   Result<std::string> Apply(const raft::Entry& entry) override;
   Result<LogIndex> TakeSnapshot() override;
@@ -78,8 +98,9 @@ class DbStateMachine : public raft::StateMachine {
   // Flushes if something is pending and the last flush is older than `interval` (the leader's
   // timer service).
   Status FlushIfNeeded(std::chrono::milliseconds interval);
-  // Flushes and writes a RocksDB checkpoint of the database into `dir` (must not exist);
-  // returns the TransactionInfo it covers (served to followers).
+  // Flushes and writes a RocksDB checkpoint of the database into `dir` (must not exist; on the
+  // file system of db_path, so that files are hard linked); returns the TransactionInfo it
+  // covers (served to followers).
   Result<TransactionInfo> CreateCheckpoint(const std::string& dir);
 
   // The applied and the flushed positions.
@@ -87,6 +108,9 @@ class DbStateMachine : public raft::StateMachine {
   TransactionInfo flushed() const;
   // The open database (replaced by InstallSnapshot: do not keep the pointer across one).
   storage::DBStore* db();
+  // DbStateMachineOptions::snapshot_dir (with its default applied): where a
+  // CheckpointTransferService serving this database writes its temporary checkpoints.
+  const std::string& snapshot_dir() const;
 
   // Raft events are passed on here (after the state machine's own handling: a flush on
   // leadership change).

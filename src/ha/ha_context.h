@@ -40,7 +40,7 @@ class HaContext {
   bool IsPreCheckComplete() const { return safe_mode() != SafeModeStatus::kInitial; }
 
   // Updates (from the Raft server's events and the safe mode manager). Becoming a follower also
-  // clears leader-ready.
+  // clears leader-ready, and so does a new term; SetLeaderReady is ignored when not the leader.
   void SetLeader(bool leader, Term term);
   void SetLeaderReady();
   void SetLeaderHint(std::optional<std::string> hint);
@@ -48,10 +48,10 @@ class HaContext {
 
  private:
   mutable std::mutex mu_;
-  bool leader_ = false;         // guarded by mu_
-  bool leader_ready_ = false;   // guarded by mu_
-  Term term_;                   // guarded by mu_
-  std::optional<std::string> leader_hint_;  // guarded by mu_
+  bool leader_ = false;                                  // guarded by mu_
+  bool leader_ready_ = false;                            // guarded by mu_
+  Term term_;                                            // guarded by mu_
+  std::optional<std::string> leader_hint_;               // guarded by mu_
   SafeModeStatus safe_mode_ = SafeModeStatus::kInitial;  // guarded by mu_
 };
 

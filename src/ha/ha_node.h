@@ -6,7 +6,16 @@
 // Group id and peer ids follow Ozone: SCM's group is named after the cluster id and its peers
 // are scmUuids; OM's group after the service id and its peers are OM node ids.
 //
-// Thread-safety: all methods may be called from any thread.
+// Events, on the Raft server's apply strand, in order with the applied entries, after the
+// DbStateMachine flushed on a leadership change: role or leader changed -> HaContext::SetLeader
+// (role, term) and SetLeaderHint("<id>[<address>]") -> the OnBecameLeader callbacks if this
+// node just became the leader -> ServiceManager::NotifyStatusChanged; leader ready ->
+// HaContext::SetLeaderReady -> ServiceManager::NotifyStatusChanged. Callbacks must not block
+// (no Submit, no GetNextId there).
+//
+// Thread-safety: all methods may be called from any thread; Submit, ReadBarrier,
+// TransferLeadership, AddPeer and RemovePeer block (never call them from the apply strand or the
+// callbacks).
 #pragma once
 
 #include <chrono>
@@ -20,6 +29,7 @@
 #include "ha/db_state_machine.h"
 #include "ha/ha_context.h"
 #include "ha/ha_service.h"
+#include "ha/raft/log/segmented_log.h"
 #include "ha/raft/server/raft_server.h"
 #include "ha/replicator.h"
 
@@ -32,11 +42,14 @@ struct HaNodeOptions {
   // transport handshake.
   std::string ratis_listen_address;
   std::string cluster_id;
-  // The Raft log directory of the group.
+  // The Raft log directory of the group, and how its segments are written (Ozone's
+  // ozone.scm.ha.ratis.segment.size / .preallocated.size). Default: SegmentedLogOptions' own.
   std::string log_dir;
+  raft::SegmentedLogOptions log;
   // Every configured peer (from ozone-site.xml), so that a joining node can answer the leader
-  // before it has the configuration.
+  // before it has the configuration. Added to server.known_peers.
   std::vector<raft::PeerInfo> known_peers;
+  // The Raft server's options (timeouts, snapshot threshold, purge gap, on_fatal).
   raft::RaftServerOptions server;
   raft::RaftRuntimeOptions runtime;
   // TLS for the Raft transport (PEM); plaintext when absent.
@@ -49,21 +62,28 @@ struct HaNodeOptions {
 class HaNode : public Replicator {
  public:
   // Writes the first configuration of a new ring into an empty log (`ozone scm --init`).
-  static Status Bootstrap(const std::string& log_dir, const raft::Configuration& initial);
-  // Whether the log at `log_dir` holds a ring already (initialized or joined).
+  // FailedPrecondition if the log is not empty. Not while a node runs on the directory (Busy).
+  static ozone::Status Bootstrap(const std::string& log_dir, const raft::Configuration& initial);
+  // Whether the log at `log_dir` holds a ring already (initialized or joined: it has a
+  // configuration). False for a missing or empty directory. Not while a node runs on it (Busy).
   static Result<bool> HasRing(const std::string& log_dir);
 
-  // Starts the node. `state_machine`, `context` and `services` must outlive it.
-  static Result<std::unique_ptr<HaNode>> Start(HaNodeOptions options,
-                                               DbStateMachine* state_machine,
+  // Starts the node: opens the log, starts the transport (bound when this returns) and the
+  // Raft server; the state machine's event listener is this node's until Stop.
+  // `state_machine`, `context` and `services` must outlive it.
+  static Result<std::unique_ptr<HaNode>> Start(HaNodeOptions options, DbStateMachine* state_machine,
                                                HaContext* context, ServiceManager* services);
+  // Stop(); releases the log and the runtime.
   ~HaNode() override;
 
-  // Replicator: proposes `request` and returns the apply handler's response.
+  // Replicator: proposes `request` and returns the apply handler's response once applied here.
+  // NotLeader naming the leader, Busy, Aborted ("LeadershipLost", or stopped), Timeout after
+  // request_timeout.
   Result<std::string> Submit(std::string request) override;
 
-  // Called on this node becoming leader (after the state machine flushed), e.g. to invalidate
-  // sequence id batches. Register before Start returns events (any time).
+  // Called on this node becoming leader (after the state machine flushed, before the services
+  // are told), e.g. to invalidate sequence id batches. May be registered at any time; a callback
+  // registered after the node became leader runs on the next election it wins.
   void OnBecameLeader(std::function<void()> callback);
 
   std::vector<raft::PeerStatus> Roles() const;
@@ -73,11 +93,17 @@ class HaNode : public Replicator {
   // A linearizable read point (the node is the leader and has applied all it committed).
   ozone::Status ReadBarrier();
 
+  // Hands leadership to `target` (nullopt: the most up-to-date follower); leader only.
   ozone::Status TransferLeadership(std::optional<raft::PeerId> target);
-  // Learner, catch up, promote.
+  // Learner, catch up, promote (leader only).
   ozone::Status AddPeer(const raft::PeerInfo& peer, std::chrono::milliseconds timeout);
+  // Removes a member (leader only). FailedPrecondition "Cannot remove current leader." for the
+  // leader itself (Ozone's rule: transfer leadership first).
   ozone::Status RemovePeer(const raft::PeerId& peer);
 
+  // Stops the Raft server (pending requests fail with Aborted) and the transport (the port is
+  // released), detaches from the state machine, and marks this node not leader in HaContext
+  // (services are told). Idempotent. The log stays locked until the destructor.
   void Stop();
 
  private:

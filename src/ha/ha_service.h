@@ -3,7 +3,11 @@
 //                   exited); it decides itself whether to run.
 //   BackgroundService  a HaService that runs a task every interval on its own thread while
 //                   RUNNING (leader ready, out of safe mode unless allowed, and a wait time
-//                   after becoming ready), and pauses otherwise.
+//                   after becoming ready), and pauses otherwise. The state is re-evaluated
+//                   from the HaContext on NotifyStatusChanged (and Start); becoming RUNNING
+//                   wakes the thread, so the first run follows the wait time by at most one
+//                   interval (immediately when there is no wait time). The task runs on the
+//                   service's thread and must not block for long (Stop waits for it).
 //   ServiceManager  the registry that broadcasts status changes to every service.
 //
 // Thread-safety: all methods may be called from any thread. NotifyStatusChanged must be cheap
@@ -62,12 +66,14 @@ class BackgroundService : public HaService {
   // Stops the thread, waiting for a run in progress. Idempotent.
   void Stop() override;
   State state() const;
-  // Runs the task now if it should run (tests and "run now" admin commands).
+  // Runs the task now if it should run (tests and "run now" admin commands). Runs of the task
+  // never overlap.
   void RunOnce();
   uint64_t runs() const;
 
  private:
   void Loop();
+  bool ShouldRunLocked() const;  // REQUIRES: mu_ held
 
   const BackgroundServiceOptions options_;
   const HaContext* context_;
@@ -75,10 +81,13 @@ class BackgroundService : public HaService {
   const Clock* clock_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  State state_ = State::kPausing;                 // guarded by mu_
-  Clock::SteadyTime ready_since_;                 // guarded by mu_
-  bool stopping_ = false;                         // guarded by mu_
-  uint64_t runs_ = 0;                             // guarded by mu_
+  State state_ = State::kPausing;  // guarded by mu_
+  Clock::SteadyTime ready_since_;  // guarded by mu_
+  bool stopping_ = false;          // guarded by mu_
+  bool wake_ = false;              // guarded by mu_: re-evaluate now
+  uint64_t runs_ = 0;              // guarded by mu_
+  std::mutex run_mu_;              // held while the task runs
+  std::mutex lifecycle_mu_;        // serializes Start and Stop; guards thread_
   std::thread thread_;
 };
 

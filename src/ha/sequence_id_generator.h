@@ -10,7 +10,11 @@
 // The replicated part is SequenceIdState (apply side): the last reserved id per type, kept in the
 // `sequenceId` table (name -> last id) and in memory.
 //
-// Thread-safety: all methods may be called from any thread.
+// Thread-safety: all methods may be called from any thread, except that GetNextId must never be
+// called from the apply strand (an ApplyHandler, a Raft event listener, an OnBecameLeader
+// callback): it waits for its own entry to be applied, so it would wait for itself until the
+// request timeout. InvalidateBatch never waits for a reservation in flight, so it may be called
+// from there.
 #pragma once
 
 #include <cstdint>
@@ -39,9 +43,11 @@ class SequenceIdState {
   // Loads every last id from the database (startup, after a snapshot install).
   Status Reload(storage::DBStore& db);
   // Reserves [expected_last+1, new_last] if the last id of `name` is still `expected_last`
-  // (writes the new last id into `batch`). Returns whether it did.
+  // (writes the new last id into `batch`). Returns whether it did (false too when new_last <=
+  // expected_last). Deterministic; called by the domain's ApplyHandler.
   Result<bool> AllocateBatch(storage::DBStore& db, storage::WriteBatch& batch,
                              const std::string& name, uint64_t expected_last, uint64_t new_last);
+  // The last reserved id of `name` as applied here (0 if none was).
   uint64_t LastId(const std::string& name) const;
 
  private:
@@ -55,8 +61,12 @@ struct SequenceIdGeneratorOptions {
   uint64_t batch_size = 1000;
   // Types with a batch size of their own (Ozone: CertificateId reserves one at a time).
   std::map<std::string, uint64_t> batch_size_by_type{{kCertificateId, 1}};
-  // The first id of a type that was never allocated, by type (0: start at 1).
+  // By type, the last id to assume while none was reserved: the first id handed out is this + 1
+  // (Ozone starts localId at a time-based value). Absent: 0 (ids start at 1).
   std::map<std::string, uint64_t> initial_last_id;
+  // Reservations tried in a row when the CAS keeps failing (another leader reserving at the same
+  // time) before GetNextId gives up with Busy. Default: 16.
+  int max_attempts = 16;
 };
 
 class SequenceIdGenerator {
@@ -68,9 +78,12 @@ class SequenceIdGenerator {
   SequenceIdGenerator(SequenceIdGeneratorOptions options, const SequenceIdState* state,
                       AllocateFn allocate);
 
-  // The next id of `type`. NotLeader when not the leader; retries a lost CAS.
+  // The next id of `type` (leader only). NotLeader/Timeout/Aborted from the AllocateFn when a
+  // batch must be reserved; retries a lost CAS (from the last id applied here) up to
+  // max_attempts times. Reservations are made one at a time.
   Result<uint64_t> GetNextId(const std::string& type);
-  // Forgets the current batches (on becoming leader).
+  // Forgets the current batches (on becoming leader): the next GetNextId reserves a fresh batch
+  // after whatever any leader reserved.
   void InvalidateBatch();
 
  private:
@@ -78,11 +91,16 @@ class SequenceIdGenerator {
     uint64_t next = 1;
     uint64_t last = 0;  // next > last: exhausted
   };
+  uint64_t BatchSize(const std::string& type) const;
+  uint64_t InitialLastId(const std::string& type) const;
+
   SequenceIdGeneratorOptions options_;
   const SequenceIdState* state_;
   AllocateFn allocate_;
+  std::mutex allocate_mu_;  // held while a batch is reserved (across the AllocateFn)
   std::mutex mu_;
   std::map<std::string, Batch> batches_;  // guarded by mu_
+  uint64_t epoch_ = 0;                    // guarded by mu_: bumped by InvalidateBatch
 };
 
 }  // namespace ozone::ha

@@ -34,8 +34,11 @@ class ServiceConfigState {
  public:
   // `table` is the column family (String -> bytes).
   explicit ServiceConfigState(std::string table) : table_(std::move(table)) {}
+  // Called by the domain's ApplyHandler: put or delete `service` in ctx.batch and set
+  // ctx.flush_after. Errors only if the table is missing (the replica stops).
   Status ApplySave(ApplyContext& ctx, const std::string& service, const std::string& config);
   Status ApplyDelete(ApplyContext& ctx, const std::string& service);
+  // The configuration of `service` in the table (nullopt if none).
   Result<std::optional<std::string>> Read(storage::DBStore& db, const std::string& service) const;
 
  private:

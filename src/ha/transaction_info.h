@@ -25,7 +25,8 @@ struct TransactionInfo {
   std::string ToString() const;
 };
 
-// The stored form (hdds::TransactionInfo).
+// The stored form (hdds::TransactionInfo). Decoding reads Ozone's "nothing applied" (0#-1) as
+// index 0; Corruption for bytes that do not parse or other negative values.
 std::string EncodeTransactionInfo(const TransactionInfo& info);
 Result<TransactionInfo> DecodeTransactionInfo(std::string_view bytes);
 

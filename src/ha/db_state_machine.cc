@@ -1,0 +1,390 @@
+#include "ha/db_state_machine.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/io/file_util.h"
+
+namespace ozone::ha {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The marker present while a snapshot install swaps databases; holds the backup's path.
+constexpr char kInstallMarkerSuffix[] = ".install-in-progress";
+
+std::string BaseName(const std::string& path) {
+  fs::path p(path);
+  if (!p.has_filename()) p = p.parent_path();
+  return p.filename().string();
+}
+
+std::string ParentDir(const std::string& path) {
+  fs::path p = fs::absolute(fs::path(path));
+  if (!p.has_filename()) p = p.parent_path();
+  return p.parent_path().string();
+}
+
+Status Rename(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) return Status::IoError("cannot move " + from + " to " + to + ": " + ec.message());
+  return Status::OK();
+}
+
+Status RemoveAll(const std::string& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) return Status::IoError("cannot remove " + path + ": " + ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+struct DbStateMachine::Impl {
+  DbStateMachineOptions options;
+  ApplyHandler* handler = nullptr;
+  std::unique_ptr<CheckpointFetcher> fetcher;
+  const Clock* clock = nullptr;
+  std::string base_name;  // the database directory's name ("scm.db")
+
+  mutable std::mutex mu;
+  std::unique_ptr<storage::DBStore> db;   // guarded by mu
+  storage::RawTable* ti_table = nullptr;  // guarded by mu; a table of `db`
+  storage::WriteBatch batch;              // guarded by mu: the transaction buffer
+  TransactionInfo applied;                // guarded by mu
+  TransactionInfo flushed;                // guarded by mu
+  uint64_t pending = 0;                   // guarded by mu: entries applied since the flush
+  Clock::SteadyTime last_flush;           // guarded by mu
+  Status failed;                          // guarded by mu: non-OK once the replica cannot go on
+  uint64_t downloads = 0;                 // guarded by mu
+
+  bool leader = false;  // apply strand only
+
+  std::mutex listener_mu;
+  std::function<void(const raft::Event&)> listener;  // guarded by listener_mu
+
+  std::string MarkerPath() const {
+    return options.snapshot_dir + "/" + base_name + kInstallMarkerSuffix;
+  }
+
+  // Opens the database at db_path, reads its TransactionInfo and reloads the handler.
+  // REQUIRES: mu held, db closed.
+  Status LoadLocked();
+  // Commits the buffer with the TransactionInfo. REQUIRES: mu held.
+  Status FlushLocked();
+  // Puts the backup back in place of db_path and reopens it. REQUIRES: mu held.
+  Status RestoreLocked(const std::string& backup);
+  // Finishes an interrupted install and removes leftovers in snapshot_dir (Open).
+  Status RecoverSnapshotDir();
+  void Fatal(const Status& status);
+};
+
+Status DbStateMachine::Impl::LoadLocked() {
+  ti_table = nullptr;
+  OZ_ASSIGN_OR_RETURN(db, storage::DBStore::Open(options.db_path, *options.definition));
+  OZ_ASSIGN_OR_RETURN(ti_table, db->Table(options.transaction_info_table));
+  OZ_ASSIGN_OR_RETURN(std::optional<std::string> stored, ti_table->Get(kTransactionInfoKey));
+  TransactionInfo ti;
+  if (stored) {
+    Result<TransactionInfo> decoded = DecodeTransactionInfo(*stored);
+    if (!decoded.ok()) {
+      return decoded.status().WithContext(std::string(kTransactionInfoKey) + " in " +
+                                          options.db_path);
+    }
+    ti = *decoded;
+  }
+  OZ_RETURN_IF_ERROR(handler->Reload(*db).WithContext("reloading from " + options.db_path));
+  applied = ti;
+  flushed = ti;
+  pending = 0;
+  batch.Clear();
+  last_flush = clock->SteadyNow();
+  return Status::OK();
+}
+
+Status DbStateMachine::Impl::FlushLocked() {
+  OZ_RETURN_IF_ERROR(failed);
+  if (pending == 0 && batch.Empty()) return Status::OK();
+  batch.Put(*ti_table, kTransactionInfoKey, EncodeTransactionInfo(applied));
+  Status s = db->Commit(batch, storage::CommitOptions{.sync = options.sync});
+  if (!s.ok()) {
+    failed = s.WithContext("flushing the transaction buffer through " + applied.ToString());
+    return failed;
+  }
+  batch.Clear();
+  flushed = applied;
+  pending = 0;
+  last_flush = clock->SteadyNow();
+  handler->OnFlushed();
+  return Status::OK();
+}
+
+Status DbStateMachine::Impl::RestoreLocked(const std::string& backup) {
+  db.reset();
+  ti_table = nullptr;
+  std::error_code ec;
+  if (fs::exists(options.db_path, ec)) OZ_RETURN_IF_ERROR(RemoveAll(options.db_path));
+  OZ_RETURN_IF_ERROR(Rename(backup, options.db_path));
+  OZ_RETURN_IF_ERROR(io::SyncDirectory(ParentDir(options.db_path)));
+  OZ_RETURN_IF_ERROR(LoadLocked());
+  return RemoveAll(MarkerPath());
+}
+
+Status DbStateMachine::Impl::RecoverSnapshotDir() {
+  OZ_RETURN_IF_ERROR(io::CreateDirectories(options.snapshot_dir));
+  std::error_code ec;
+  std::string marker = MarkerPath();
+  if (fs::exists(marker, ec)) {
+    // The install did not finish: the old database is the consistent one.
+    OZ_ASSIGN_OR_RETURN(std::string backup, io::ReadFile(marker));
+    if (!backup.empty() && fs::exists(backup, ec)) {
+      spdlog::warn("restoring {} from {}: a snapshot install was interrupted", options.db_path,
+                   backup);
+      if (fs::exists(options.db_path, ec)) OZ_RETURN_IF_ERROR(RemoveAll(options.db_path));
+      OZ_RETURN_IF_ERROR(Rename(backup, options.db_path));
+      OZ_RETURN_IF_ERROR(io::SyncDirectory(ParentDir(options.db_path)));
+    }
+    OZ_RETURN_IF_ERROR(RemoveAll(marker));
+  }
+  // Whatever else is here is a leftover: downloads, backups of finished installs.
+  for (const auto& entry : fs::directory_iterator(options.snapshot_dir, ec)) {
+    OZ_RETURN_IF_ERROR(RemoveAll(entry.path().string()));
+  }
+  if (ec) return Status::IoError("cannot list " + options.snapshot_dir + ": " + ec.message());
+  return Status::OK();
+}
+
+void DbStateMachine::Impl::Fatal(const Status& status) {
+  {
+    std::lock_guard<std::mutex> l(mu);
+    if (failed.ok()) failed = status;
+  }
+  if (options.on_fatal) {
+    options.on_fatal(status);
+    return;
+  }
+  spdlog::critical("{}: cannot continue: {}", options.db_path, status.ToString());
+  spdlog::shutdown();
+  std::abort();
+}
+
+// ------------------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<DbStateMachine>> DbStateMachine::Open(
+    DbStateMachineOptions options, ApplyHandler* handler,
+    std::unique_ptr<CheckpointFetcher> fetcher, const Clock* clock) {
+  if (options.definition == nullptr || options.db_path.empty() ||
+      options.transaction_info_table.empty() || handler == nullptr) {
+    return Status::InvalidArgument(
+        "a DbStateMachine needs a database path, a definition, a transaction info table and "
+        "an apply handler");
+  }
+  if (options.snapshot_dir.empty()) options.snapshot_dir = options.db_path + ".snapshots";
+  std::unique_ptr<DbStateMachine> sm(new DbStateMachine());
+  sm->impl_ = std::make_unique<Impl>();
+  Impl& impl = *sm->impl_;
+  impl.options = std::move(options);
+  impl.handler = handler;
+  impl.fetcher = std::move(fetcher);
+  impl.clock = clock;
+  impl.base_name = BaseName(impl.options.db_path);
+  OZ_RETURN_IF_ERROR(io::CreateDirectories(ParentDir(impl.options.db_path)));
+  OZ_RETURN_IF_ERROR(impl.RecoverSnapshotDir());
+  std::lock_guard<std::mutex> l(impl.mu);
+  OZ_RETURN_IF_ERROR(impl.LoadLocked());
+  spdlog::info("opened {} at {}", impl.options.db_path, impl.applied.ToString());
+  return sm;
+}
+
+DbStateMachine::~DbStateMachine() = default;
+
+LogIndex DbStateMachine::LastAppliedIndex() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->flushed.index;
+}
+
+Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
+  Impl& impl = *impl_;
+  std::lock_guard<std::mutex> l(impl.mu);
+  OZ_RETURN_IF_ERROR(impl.failed);
+  if (entry.index <= impl.applied.index) return std::string();  // the database has it
+  TransactionInfo ti{entry.term, entry.index};
+  std::string response;
+  bool flush = false;
+  if (entry.type == raft::EntryType::kNormal) {
+    ApplyContext ctx{ti, impl.db.get(), &impl.batch};
+    Result<std::string> r = impl.handler->Apply(entry.bytes(), ctx);
+    if (!r.ok()) {
+      // The buffer may hold part of the entry: it must never be committed.
+      impl.failed = r.status().WithContext("applying " + ti.ToString());
+      return impl.failed;
+    }
+    response = std::move(r).value();
+    flush = ctx.flush_after;
+  }
+  impl.applied = ti;
+  ++impl.pending;
+  if (flush || impl.pending >= impl.options.max_pending_entries) {
+    OZ_RETURN_IF_ERROR(impl.FlushLocked());
+  }
+  return response;
+}
+
+Result<LogIndex> DbStateMachine::TakeSnapshot() {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  OZ_RETURN_IF_ERROR(impl_->FlushLocked());
+  return impl_->flushed.index;
+}
+
+Status DbStateMachine::InstallSnapshot(const raft::SnapshotMeta& meta,
+                                       const raft::PeerInfo& leader) {
+  Impl& impl = *impl_;
+  if (!impl.fetcher) {
+    return Status::FailedPrecondition("no checkpoint fetcher: cannot install the snapshot of " +
+                                      leader.id);
+  }
+  std::string download;
+  {
+    std::lock_guard<std::mutex> l(impl.mu);
+    OZ_RETURN_IF_ERROR(impl.failed);
+    download = impl.options.snapshot_dir + "/" + impl.base_name + "-" + leader.id + "-" +
+               std::to_string(impl.clock->WallMillis()) + "-" + std::to_string(++impl.downloads);
+  }
+  OZ_RETURN_IF_ERROR(io::CreateDirectories(impl.options.snapshot_dir));
+  OZ_RETURN_IF_ERROR(RemoveAll(download));
+  // The download runs without the lock: flushes and checkpoints go on meanwhile.
+  Result<TransactionInfo> fetched = impl.fetcher->Fetch(leader, download);
+  if (!fetched.ok()) {
+    RemoveAll(download).IgnoreError();
+    return fetched.status().WithContext("downloading the checkpoint of " + leader.id);
+  }
+
+  std::unique_lock<std::mutex> l(impl.mu);
+  OZ_RETURN_IF_ERROR(impl.failed);
+  TransactionInfo before = impl.applied;
+  if (fetched->index < impl.applied.index || fetched->index < meta.index) {
+    RemoveAll(download).IgnoreError();
+    return Status::FailedPrecondition("checkpoint is too old to install: the checkpoint of " +
+                                      leader.id + " covers " + fetched->ToString() +
+                                      ", applied here " + impl.applied.ToString() +
+                                      ", snapshot index " + std::to_string(meta.index.value()));
+  }
+
+  std::string backup = impl.options.snapshot_dir + "/" + impl.base_name + ".backup." +
+                       std::to_string(impl.applied.index.value()) + "_" +
+                       std::to_string(impl.clock->WallMillis());
+  OZ_RETURN_IF_ERROR(io::WriteFileAtomically(impl.MarkerPath(), backup));
+  // Stop using the database; the pending buffer is covered by the checkpoint.
+  impl.db.reset();
+  impl.ti_table = nullptr;
+  impl.batch.Clear();
+  Status s = Rename(impl.options.db_path, backup);
+  if (!s.ok()) {
+    // Nothing moved: reopen the database where it is.
+    Status reopened = impl.LoadLocked();
+    if (reopened.ok()) reopened = RemoveAll(impl.MarkerPath());
+    RemoveAll(download).IgnoreError();
+    if (!reopened.ok()) {
+      Status fatal = reopened.WithContext("reopening " + impl.options.db_path +
+                                          " after a failed snapshot install");
+      l.unlock();
+      impl.Fatal(fatal);
+      return fatal;
+    }
+    return s.WithContext("installing the checkpoint of " + leader.id);
+  }
+  s = Rename(download, impl.options.db_path);
+  if (s.ok()) s = io::SyncDirectory(ParentDir(impl.options.db_path));
+  if (s.ok()) s = impl.LoadLocked();
+  if (s.ok() && (impl.applied.index < fetched->index || impl.applied.index < meta.index)) {
+    s = Status::Corruption("the installed checkpoint holds " + impl.applied.ToString() +
+                           ", not the announced " + fetched->ToString());
+  }
+  if (!s.ok()) {
+    spdlog::warn("installing the checkpoint of {} into {} failed ({}); restoring the database",
+                 leader.id, impl.options.db_path, s.ToString());
+    Status restored = impl.RestoreLocked(backup);
+    RemoveAll(download).IgnoreError();
+    if (!restored.ok()) {
+      Status fatal =
+          restored.WithContext("restoring " + impl.options.db_path +
+                               " after a failed snapshot install (" + s.ToString() + ")");
+      l.unlock();
+      impl.Fatal(fatal);
+      return fatal;
+    }
+    return s.WithContext("installing the checkpoint of " + leader.id);
+  }
+  OZ_RETURN_IF_ERROR(RemoveAll(impl.MarkerPath()));
+  RemoveAll(backup).IgnoreError();
+  spdlog::info("installed the checkpoint of {} into {}: {} (was {})", leader.id,
+               impl.options.db_path, impl.applied.ToString(), before.ToString());
+  return Status::OK();
+}
+
+void DbStateMachine::OnEvent(const raft::Event& event) {
+  Impl& impl = *impl_;
+  if (event.type == raft::Event::Type::kRoleChanged) {
+    bool leader = event.role == raft::Role::kLeader;
+    if (leader != impl.leader) {
+      impl.leader = leader;
+      // Ozone flushes when leadership changes hands.
+      Status s = Flush();
+      if (!s.ok()) impl.Fatal(s.WithContext("flushing on a leadership change"));
+    }
+  }
+  std::function<void(const raft::Event&)> listener;
+  {
+    std::lock_guard<std::mutex> l(impl.listener_mu);
+    listener = impl.listener;
+  }
+  if (listener) listener(event);
+}
+
+Status DbStateMachine::Flush() {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->FlushLocked();
+}
+
+Status DbStateMachine::FlushIfNeeded(std::chrono::milliseconds interval) {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  if (impl_->pending == 0) return impl_->failed;
+  if (impl_->clock->SteadyNow() - impl_->last_flush < interval) return impl_->failed;
+  return impl_->FlushLocked();
+}
+
+Result<TransactionInfo> DbStateMachine::CreateCheckpoint(const std::string& dir) {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  OZ_RETURN_IF_ERROR(impl_->FlushLocked());
+  OZ_RETURN_IF_ERROR(impl_->db->CreateCheckpoint(dir));
+  return impl_->flushed;
+}
+
+TransactionInfo DbStateMachine::applied() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->applied;
+}
+
+TransactionInfo DbStateMachine::flushed() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->flushed;
+}
+
+storage::DBStore* DbStateMachine::db() {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->db.get();
+}
+
+const std::string& DbStateMachine::snapshot_dir() const { return impl_->options.snapshot_dir; }
+
+void DbStateMachine::SetEventListener(std::function<void(const raft::Event&)> listener) {
+  std::lock_guard<std::mutex> l(impl_->listener_mu);
+  impl_->listener = std::move(listener);
+}
+
+}  // namespace ozone::ha

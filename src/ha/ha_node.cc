@@ -1,0 +1,221 @@
+#include "ha/ha_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <mutex>
+
+#include "ha/raft/transport/grpc_transport.h"
+
+namespace ozone::ha {
+
+namespace fs = std::filesystem;
+
+struct HaNode::Impl {
+  HaNodeOptions options;
+  DbStateMachine* sm = nullptr;
+  HaContext* context = nullptr;
+  ServiceManager* services = nullptr;
+
+  // Destroyed in reverse order: server, runtime, transport, log.
+  std::unique_ptr<raft::SegmentedLog> log;
+  std::unique_ptr<raft::GrpcTransport> transport;
+  std::unique_ptr<raft::RaftRuntime> runtime;
+  std::unique_ptr<raft::RaftServer> server;
+  // The server once Start returned it (events may come before).
+  std::atomic<raft::RaftServer*> started{nullptr};
+
+  std::mutex callbacks_mu;
+  std::vector<std::function<void()>> callbacks;  // guarded by callbacks_mu
+
+  bool leader = false;  // apply strand only (events)
+
+  std::mutex stop_mu;
+  bool stopped = false;  // guarded by stop_mu
+
+  void OnEvent(const raft::Event& e);
+  std::string Hint(const raft::PeerId& id) const;
+  void Stop();
+};
+
+std::string HaNode::Impl::Hint(const raft::PeerId& id) const {
+  std::string address;
+  if (raft::RaftServer* s = started.load()) {
+    raft::RaftStatus st = s->GetStatus();
+    if (const raft::PeerInfo* p = st.configuration.Find(id)) address = p->address;
+  }
+  if (address.empty()) {
+    for (const raft::PeerInfo& p : options.known_peers) {
+      if (p.id == id) address = p.address;
+    }
+  }
+  return id + "[" + address + "]";
+}
+
+void HaNode::Impl::OnEvent(const raft::Event& e) {
+  switch (e.type) {
+    case raft::Event::Type::kRoleChanged:
+    case raft::Event::Type::kLeaderChanged: {
+      bool now_leader = e.role == raft::Role::kLeader;
+      context->SetLeader(now_leader, e.term);
+      context->SetLeaderHint(e.leader ? std::optional<std::string>(Hint(*e.leader)) : std::nullopt);
+      bool became = now_leader && !leader;
+      leader = now_leader;
+      if (became) {
+        spdlog::info("ha {}: became the leader of {} (term {})", options.self_id, options.group_id,
+                     e.term.value());
+        std::vector<std::function<void()>> cbs;
+        {
+          std::lock_guard<std::mutex> l(callbacks_mu);
+          cbs = callbacks;
+        }
+        for (const auto& cb : cbs) cb();
+      }
+      services->NotifyStatusChanged();
+      break;
+    }
+    case raft::Event::Type::kLeaderReady:
+      if (e.role == raft::Role::kLeader) {
+        context->SetLeaderReady();
+        spdlog::info("ha {}: leader ready (term {})", options.self_id, e.term.value());
+        services->NotifyStatusChanged();
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void HaNode::Impl::Stop() {
+  {
+    std::lock_guard<std::mutex> l(stop_mu);
+    if (stopped) return;
+    stopped = true;
+  }
+  if (server) server->Stop();  // no event is delivered after this
+  sm->SetEventListener(nullptr);
+  if (transport) transport->Shutdown();
+  context->SetLeader(false, context->term());
+  services->NotifyStatusChanged();
+}
+
+// ------------------------------------------------------------------------------------------------
+
+ozone::Status HaNode::Bootstrap(const std::string& log_dir, const raft::Configuration& initial) {
+  OZ_ASSIGN_OR_RETURN(std::unique_ptr<raft::SegmentedLog> log, raft::SegmentedLog::Open(log_dir));
+  return raft::RaftServer::Bootstrap(log.get(), initial);
+}
+
+Result<bool> HaNode::HasRing(const std::string& log_dir) {
+  std::error_code ec;
+  if (!fs::exists(log_dir, ec) || fs::is_empty(log_dir, ec)) return false;
+  OZ_ASSIGN_OR_RETURN(std::unique_ptr<raft::SegmentedLog> log, raft::SegmentedLog::Open(log_dir));
+  OZ_ASSIGN_OR_RETURN(raft::StoredState state, log->LoadState());
+  return !state.snapshot.config.empty() || !state.config_entries.empty();
+}
+
+Result<std::unique_ptr<HaNode>> HaNode::Start(HaNodeOptions options, DbStateMachine* state_machine,
+                                              HaContext* context, ServiceManager* services) {
+  std::unique_ptr<HaNode> node(new HaNode());
+  node->impl_ = std::make_unique<Impl>();
+  Impl& impl = *node->impl_;
+  impl.options = std::move(options);
+  impl.sm = state_machine;
+  impl.context = context;
+  impl.services = services;
+  const HaNodeOptions& o = impl.options;
+
+  OZ_ASSIGN_OR_RETURN(impl.log, raft::SegmentedLog::Open(o.log_dir, o.log));
+  raft::GrpcTransportOptions t;
+  t.listen_address = o.ratis_listen_address;
+  t.cluster_id = o.cluster_id;
+  t.tls_ca_pem = o.tls_ca_pem;
+  t.tls_cert_pem = o.tls_cert_pem;
+  t.tls_key_pem = o.tls_key_pem;
+  OZ_ASSIGN_OR_RETURN(impl.transport, raft::GrpcTransport::Start(std::move(t)));
+  impl.runtime = std::make_unique<raft::RaftRuntime>(impl.transport.get(), o.runtime);
+
+  raft::RaftServerOptions server_options = o.server;
+  for (const raft::PeerInfo& p : o.known_peers) {
+    bool known = false;
+    for (const raft::PeerInfo& q : server_options.known_peers) known |= q.id == p.id;
+    if (!known) server_options.known_peers.push_back(p);
+  }
+  context->SetLeader(false, context->term());
+  Impl* raw = &impl;
+  state_machine->SetEventListener([raw](const raft::Event& e) { raw->OnEvent(e); });
+  Result<std::unique_ptr<raft::RaftServer>> server =
+      raft::RaftServer::Start(impl.runtime.get(), o.group_id, o.self_id, impl.log.get(),
+                              state_machine, std::move(server_options));
+  if (!server.ok()) {
+    state_machine->SetEventListener(nullptr);
+    impl.transport->Shutdown();
+    return server.status().WithContext("starting the Raft server of " + o.self_id);
+  }
+  impl.server = std::move(server).value();
+  impl.started.store(impl.server.get());
+  spdlog::info("ha {}: started in group {} on {}", o.self_id, o.group_id, o.ratis_listen_address);
+  return node;
+}
+
+HaNode::~HaNode() {
+  if (!impl_) return;
+  impl_->Stop();
+  impl_->server.reset();
+  impl_->runtime.reset();
+  impl_->transport.reset();
+  impl_->log.reset();
+}
+
+Result<std::string> HaNode::Submit(std::string request) {
+  std::future<Result<std::string>> f = impl_->server->Propose(std::move(request));
+  if (f.wait_for(impl_->options.request_timeout) != std::future_status::ready) {
+    return ozone::Status::Timeout("the request was not applied within " +
+                                  std::to_string(impl_->options.request_timeout.count()) + " ms");
+  }
+  return f.get();
+}
+
+void HaNode::OnBecameLeader(std::function<void()> callback) {
+  std::lock_guard<std::mutex> l(impl_->callbacks_mu);
+  impl_->callbacks.push_back(std::move(callback));
+}
+
+std::vector<raft::PeerStatus> HaNode::Roles() const { return impl_->server->Roles(); }
+
+raft::RaftStatus HaNode::Status() const { return impl_->server->GetStatus(); }
+
+std::optional<raft::PeerInfo> HaNode::Leader() const { return impl_->server->LeaderInfo(); }
+
+bool HaNode::IsLeaderReady() const { return impl_->server->IsLeaderReady(); }
+
+ozone::Status HaNode::ReadBarrier() {
+  std::future<ozone::Status> f = impl_->server->ReadIndex();
+  if (f.wait_for(impl_->options.request_timeout) != std::future_status::ready) {
+    return ozone::Status::Timeout("the read barrier did not complete within " +
+                                  std::to_string(impl_->options.request_timeout.count()) + " ms");
+  }
+  return f.get();
+}
+
+ozone::Status HaNode::TransferLeadership(std::optional<raft::PeerId> target) {
+  return impl_->server->TransferLeadership(std::move(target)).get();
+}
+
+ozone::Status HaNode::AddPeer(const raft::PeerInfo& peer, std::chrono::milliseconds timeout) {
+  return impl_->server->AddVoter(peer, timeout);
+}
+
+ozone::Status HaNode::RemovePeer(const raft::PeerId& peer) {
+  std::optional<raft::PeerInfo> leader = impl_->server->LeaderInfo();
+  if (leader && leader->id == peer) {
+    return ozone::Status::FailedPrecondition("Cannot remove current leader.");
+  }
+  return impl_->server->Remove(peer).get();
+}
+
+void HaNode::Stop() { impl_->Stop(); }
+
+}  // namespace ozone::ha

@@ -1,0 +1,327 @@
+// HaNode end to end: three nodes in one process on 127.0.0.1, each with its Raft log, gRPC
+// transport, DbStateMachine (the toy KV handler), HaContext, ServiceManager and a checkpoint
+// server, as an SCM would run them.
+#include "ha/ha_node.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "ha/server/checkpoint_transfer_server.h"
+#include "ha/testing/kv_apply_handler.h"
+#include "tests/testutil/subprocess.h"
+
+namespace ozone::ha {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using testing::KvApplyHandler;
+
+constexpr char kCluster[] = "CID-ha-node-test";
+constexpr char kGroup[] = "group-ha-node-test";
+
+// Polls `pred` (the Raft state of several nodes has no single event to wait on).
+bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 20s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+// A port that was free a moment ago (the Raft configuration needs addresses before the nodes
+// start).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct Node {
+  raft::PeerId id;
+  std::string address;  // Raft
+  std::string dir;
+  std::unique_ptr<KvApplyHandler> handler;
+  std::unique_ptr<DbStateMachine> sm;
+  std::unique_ptr<CheckpointTransferServer> checkpoints;
+  std::unique_ptr<HaContext> context;
+  std::unique_ptr<ServiceManager> services;
+  std::shared_ptr<BackgroundService> flusher;  // the leader's transaction buffer timer
+  std::atomic<int> became_leader{0};
+  std::unique_ptr<HaNode> node;
+};
+
+class HaNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 1; i <= 3; ++i) {
+      auto n = std::make_unique<Node>();
+      n->id = "scm" + std::to_string(i);
+      n->address = "127.0.0.1:" + std::to_string(FreePort());
+      n->dir = tmp_.Sub(n->id);
+      initial_.peers.push_back(raft::PeerInfo{n->id, n->address, raft::PeerRole::kVoter});
+      nodes_[n->id] = std::move(n);
+    }
+    for (auto& [id, n] : nodes_) {
+      ASSERT_TRUE(HaNode::Bootstrap(n->dir + "/ratis", initial_).ok());
+      StartNode(*n);
+    }
+  }
+
+  void TearDown() override {
+    for (auto& [id, n] : nodes_) StopNode(*n);
+  }
+
+  void StartNode(Node& n) {
+    n.handler = std::make_unique<KvApplyHandler>();
+    DbStateMachineOptions so;
+    so.db_path = n.dir + "/kv.db";
+    so.definition = &testing::KvDbDefinition();
+    so.transaction_info_table = testing::kKvTransactionInfoTable;
+    so.sync = false;
+    GrpcCheckpointFetcherOptions fo;
+    fo.cluster_id = kCluster;
+    fo.address_of = [this](const raft::PeerInfo& peer) -> Result<std::string> {
+      std::lock_guard<std::mutex> l(mu_);
+      auto it = checkpoint_addresses_.find(peer.id);
+      if (it == checkpoint_addresses_.end()) return Status::NotFound("no checkpoint server");
+      return it->second;
+    };
+    auto sm = DbStateMachine::Open(so, n.handler.get(), MakeGrpcCheckpointFetcher(fo));
+    ASSERT_TRUE(sm.ok()) << sm.status();
+    n.sm = std::move(sm).value();
+
+    CheckpointTransferOptions co;
+    co.cluster_id = kCluster;
+    DbStateMachine* raw_sm = n.sm.get();
+    co.create_checkpoint = [raw_sm](const std::string& dir) {
+      return raw_sm->CreateCheckpoint(dir);
+    };
+    co.scratch_dir = n.sm->snapshot_dir();
+    auto cs = CheckpointTransferServer::Start("127.0.0.1:0", co);
+    ASSERT_TRUE(cs.ok()) << cs.status();
+    n.checkpoints = std::move(cs).value();
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      checkpoint_addresses_[n.id] = "127.0.0.1:" + std::to_string(n.checkpoints->port());
+    }
+
+    n.context = std::make_unique<HaContext>();
+    n.context->SetSafeMode(SafeModeStatus::kOutOfSafeMode);
+    n.services = std::make_unique<ServiceManager>();
+    n.flusher = std::make_shared<BackgroundService>(
+        BackgroundServiceOptions{.name = "TransactionMonitor", .interval = 1h}, n.context.get(),
+        [raw_sm] { raw_sm->FlushIfNeeded(0ms).IgnoreError(); });
+    n.services->Register(n.flusher);
+
+    HaNodeOptions o;
+    o.group_id = kGroup;
+    o.self_id = n.id;
+    o.ratis_listen_address = n.address;
+    o.cluster_id = kCluster;
+    o.log_dir = n.dir + "/ratis";
+    o.log.max_segment_size = 8 << 10;  // small segments: purges remove files
+    o.log.preallocate_size = 0;
+    o.known_peers = initial_.peers;
+    o.server.raft.election_ticks = 10;  // 100-200 ms
+    o.server.raft.heartbeat_ticks = 2;
+    o.server.request_timeout = 10s;
+    o.server.snapshot_threshold = 20;
+    o.server.purge_gap = 5;
+    o.server.on_fatal = [id = n.id](const Status& s) { ADD_FAILURE() << id << " fatal: " << s; };
+    o.runtime.threads = 2;
+    o.request_timeout = 10s;
+    auto node = HaNode::Start(o, n.sm.get(), n.context.get(), n.services.get());
+    ASSERT_TRUE(node.ok()) << node.status();
+    n.node = std::move(node).value();
+    Node* raw = &n;
+    n.node->OnBecameLeader([raw] { ++raw->became_leader; });
+  }
+
+  void StopNode(Node& n) {
+    if (n.node) n.node->Stop();
+    n.node.reset();
+    if (n.flusher) n.flusher->Stop();
+    if (n.checkpoints) n.checkpoints->Stop();
+    n.checkpoints.reset();
+    n.sm.reset();
+  }
+
+  // The leader every running node agrees on, once it is ready.
+  Node* StableLeader() {
+    std::optional<raft::PeerId> leader;
+    for (auto& [id, n] : nodes_) {
+      if (!n->node) continue;
+      auto l = n->node->Leader();
+      if (!l || (leader && *leader != l->id)) return nullptr;
+      leader = l->id;
+    }
+    if (!leader || !nodes_.count(*leader)) return nullptr;
+    Node* n = nodes_.at(*leader).get();
+    return n->node && n->context->IsLeaderReady() ? n : nullptr;
+  }
+  Node& WaitForLeader() {
+    Node* leader = nullptr;
+    EXPECT_TRUE(WaitUntil([&] { return (leader = StableLeader()) != nullptr; }));
+    return leader ? *leader : *nodes_.begin()->second;
+  }
+  std::vector<Node*> Followers(const Node& leader) {
+    std::vector<Node*> out;
+    for (auto& [id, n] : nodes_) {
+      if (n.get() != &leader && n->node) out.push_back(n.get());
+    }
+    return out;
+  }
+  // Waits until every running node applied what `leader` applied.
+  bool WaitConverged(Node& leader) {
+    return WaitUntil([&] {
+      auto want = leader.handler->data();
+      for (auto& [id, n] : nodes_) {
+        if (n->node && n->handler->data() != want) return false;
+      }
+      return true;
+    });
+  }
+  // Puts k<i> = v<i><padding> for i in [from, to).
+  void Put(Node& leader, int from, int to, size_t padding = 0) {
+    for (int i = from; i < to; ++i) {
+      Result<std::string> r = leader.node->Submit("put k" + std::to_string(i) + " v" +
+                                                  std::to_string(i) + std::string(padding, 'x'));
+      ASSERT_TRUE(r.ok()) << r.status();
+    }
+  }
+
+  testutil::TempDir tmp_;
+  raft::Configuration initial_;
+  std::map<raft::PeerId, std::unique_ptr<Node>> nodes_;
+  std::mutex mu_;
+  std::map<raft::PeerId, std::string> checkpoint_addresses_;  // guarded by mu_
+};
+
+TEST_F(HaNodeTest, ReplicatesAndKeepsHaContextInStep) {
+  Node& leader = WaitForLeader();
+  EXPECT_TRUE(leader.context->IsLeader());
+  EXPECT_EQ(leader.became_leader.load(), 1);
+  EXPECT_TRUE(leader.node->IsLeaderReady());
+  EXPECT_TRUE(leader.flusher->ShouldRun());
+  ASSERT_TRUE(leader.context->TermOfLeader().ok());
+  EXPECT_EQ(*leader.context->TermOfLeader(), leader.node->Status().term);
+  std::string hint = leader.id + "[" + leader.address + "]";
+  EXPECT_EQ(leader.context->LeaderHint(), hint);
+
+  Result<std::string> r = leader.node->Submit("put a 1");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "");
+  EXPECT_EQ(*leader.node->Submit("put a 2"), "1");
+  ASSERT_TRUE(leader.node->ReadBarrier().ok());
+  ASSERT_TRUE(WaitConverged(leader));
+
+  for (Node* f : Followers(leader)) {
+    EXPECT_EQ(f->handler->Get("a"), "2");
+    EXPECT_FALSE(f->context->IsLeader());
+    EXPECT_FALSE(f->context->IsLeaderReady());
+    EXPECT_FALSE(f->flusher->ShouldRun());
+    EXPECT_EQ(f->became_leader.load(), 0);
+    EXPECT_TRUE(WaitUntil([&] { return f->context->LeaderHint() == hint; }));
+    Result<std::string> refused = f->node->Submit("put b 1");
+    ASSERT_TRUE(refused.status().IsNotLeader()) << refused.status();
+    EXPECT_NE(refused.status().message().find(leader.id), std::string::npos);
+    EXPECT_TRUE(f->node->ReadBarrier().IsNotLeader());
+  }
+  auto roles = leader.node->Roles();
+  ASSERT_EQ(roles.size(), 3u);
+  int leaders = 0;
+  for (const auto& p : roles) leaders += p.role == "LEADER";
+  EXPECT_EQ(leaders, 1);
+}
+
+TEST_F(HaNodeTest, AWipedFollowerCatchesUpThroughACheckpoint) {
+  Node& leader = WaitForLeader();
+  Node& victim = *Followers(leader).front();
+  StopNode(victim);
+  fs::remove_all(victim.dir);
+
+  // Enough entries for snapshots (every 20) and purges (5 behind), over several segments (8 KiB):
+  // index 1 is gone.
+  Put(leader, 0, 60, /*padding=*/1000);
+  ASSERT_TRUE(WaitUntil([&] { return leader.sm->flushed().index >= LogIndex(40); }));
+
+  StartNode(victim);
+  ASSERT_TRUE(WaitConverged(leader)) << victim.handler->data().size() << " keys on " << victim.id;
+  EXPECT_GE(victim.handler->reloads(), 2u);  // open, then the installed checkpoint
+  EXPECT_GE(victim.sm->applied().index, LogIndex(60));
+  // It keeps following.
+  Put(leader, 60, 65);
+  ASSERT_TRUE(WaitConverged(leader));
+  EXPECT_EQ(victim.handler->Get("k64"), "v64");
+}
+
+TEST_F(HaNodeTest, TransfersLeadership) {
+  Node& leader = WaitForLeader();
+  Node& target = *Followers(leader).back();
+  ASSERT_TRUE(leader.node->TransferLeadership(target.id).ok());
+  ASSERT_TRUE(WaitUntil([&] { return StableLeader() == &target; }));
+  EXPECT_EQ(target.became_leader.load(), 1);
+  EXPECT_TRUE(target.flusher->ShouldRun());
+  EXPECT_FALSE(leader.context->IsLeader());
+  EXPECT_FALSE(leader.flusher->ShouldRun());
+  ASSERT_TRUE(target.node->Submit("put after-transfer 1").ok());
+  ASSERT_TRUE(WaitConverged(target));
+}
+
+TEST_F(HaNodeTest, RemovesAFollowerButNotTheLeader) {
+  Node& leader = WaitForLeader();
+  Status refused = leader.node->RemovePeer(leader.id);
+  EXPECT_EQ(refused.code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(refused.message(), "Cannot remove current leader.");
+
+  Node& victim = *Followers(leader).front();
+  Status removed = leader.node->RemovePeer(victim.id);
+  ASSERT_TRUE(removed.ok()) << removed;
+  EXPECT_FALSE(leader.node->Status().configuration.Contains(victim.id));
+  StopNode(victim);
+  ASSERT_TRUE(leader.node->Submit("put after-remove 1").ok());
+  ASSERT_TRUE(WaitConverged(leader));
+}
+
+TEST_F(HaNodeTest, StopMarksTheNodeNotLeader) {
+  Node& leader = WaitForLeader();
+  leader.node->Stop();
+  EXPECT_FALSE(leader.context->IsLeader());
+  EXPECT_FALSE(leader.flusher->ShouldRun());
+  EXPECT_TRUE(leader.node->Submit("put a 1").status().IsAborted());
+  leader.node->Stop();  // idempotent
+}
+
+TEST(HaNodeStaticTest, HasRingAfterBootstrap) {
+  testutil::TempDir dir;
+  raft::Configuration config;
+  config.peers.push_back(raft::PeerInfo{"scm1", "127.0.0.1:1", raft::PeerRole::kVoter});
+  Result<bool> r = HaNode::HasRing(dir.Sub("log"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(*r);
+  ASSERT_TRUE(HaNode::Bootstrap(dir.Sub("log"), config).ok());
+  r = HaNode::HasRing(dir.Sub("log"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(*r);
+  EXPECT_FALSE(HaNode::Bootstrap(dir.Sub("log"), config).ok());
+}
+
+}  // namespace
+}  // namespace ozone::ha
