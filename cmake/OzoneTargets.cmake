@@ -40,11 +40,16 @@ function(ozone_test name)
   target_compile_options(${name} PRIVATE ${OZONE_WARNINGS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  # gtest_discover_tests takes PROPERTIES as a flat list: a list value needs escaped ';'.
+  set(labels "unit")
+  foreach(label ${ARG_LABELS})
+    string(APPEND labels "\\;${label}")
+  endforeach()
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
-    PROPERTIES LABELS "unit;${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
-               ENVIRONMENT "OZONE_TEST_BIN_DIR=${PROJECT_BINARY_DIR};OZONE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
+               ENVIRONMENT "OZONE_TEST_BIN_DIR=${PROJECT_BINARY_DIR}\\;OZONE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()
 
 # ozone_proto_library(<name> PROTOS <files...> [GRPC])

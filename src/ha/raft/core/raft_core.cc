@@ -454,9 +454,12 @@ void RaftCore::Impl::Step(Message m) {
       r.reject = true;
       r.index = m.prev_log_index;
       Send(std::move(r));
-    } else if (m.type == MessageType::kPreVote) {
+    } else if (m.type == MessageType::kPreVote || m.type == MessageType::kVote) {
+      // Paper Figure 2: the reply carries the current term, so a candidate of an older term
+      // learns it (and steps down) instead of campaigning in vain.
       Message r;
-      r.type = MessageType::kPreVoteResponse;
+      r.type = m.type == MessageType::kPreVote ? MessageType::kPreVoteResponse
+                                               : MessageType::kVoteResponse;
       r.to = m.from;
       r.term = term_;
       r.reject = true;
@@ -576,16 +579,33 @@ void RaftCore::Impl::HandleVoteResponse(const Message& m) {
   }
 }
 
-void RaftCore::Impl::HandleAppend(const Message& m) {
+void RaftCore::Impl::HandleAppend(const Message& in) {
+  const Message* mp = &in;
+  Message trimmed;
+  if (in.prev_log_index < commit_) {
+    // Everything through our commit index is known identical to the leader's log: keep only the
+    // entries after it, and match them against our committed entry.
+    LogIndex last_sent = in.prev_log_index + in.entries.size();
+    if (last_sent <= commit_ || installing_) {
+      Message r;
+      r.type = MessageType::kAppendResponse;
+      r.to = in.from;
+      r.index = commit_;
+      Respond(std::move(r));
+      return;
+    }
+    trimmed = in;
+    trimmed.entries.erase(
+        trimmed.entries.begin(),
+        trimmed.entries.begin() + static_cast<ptrdiff_t>(commit_ - in.prev_log_index));
+    trimmed.prev_log_index = commit_;
+    trimmed.prev_log_term = log_.TermOr0(commit_);
+    mp = &trimmed;
+  }
+  const Message& m = *mp;
   Message r;
   r.type = MessageType::kAppendResponse;
   r.to = m.from;
-  if (m.prev_log_index < commit_) {
-    // Everything up to our commit index is known identical to the leader's log.
-    r.index = commit_;
-    Respond(std::move(r));
-    return;
-  }
   if (installing_) {
     // The log is about to be replaced by a snapshot: accept nothing until then.
     r.reject = true;
@@ -989,7 +1009,9 @@ Result<LogIndex> RaftCore::Impl::ProposeConfigChange(const ConfigChange& change)
       if (it->role == PeerRole::kVoter) return Status::AlreadyExists(id + " is already a voter");
       const FollowerProgress* pr = prs_.Find(id);
       LogIndex match = pr ? pr->match : LogIndex(0);
-      if (match + opts_.promote_max_lag < log_.LastIndex()) {
+      // Caught up: it holds the configuration entry that made it a learner (so it knows it is a
+      // member) and is within the allowed lag of the leader's log.
+      if (match < configs_.CurrentIndex() || match + opts_.promote_max_lag < log_.LastIndex()) {
         return Status::FailedPrecondition(id + " has not caught up (match " +
                                           std::to_string(match.value()) + " of " +
                                           std::to_string(log_.LastIndex().value()) + ")");

@@ -33,6 +33,9 @@
 //   - snapshots driven by the state machine; followers behind the log's start are told to install
 //     the leader's snapshot, fetched out of band.
 //
+// A group starts from a configuration entry at index 1 (RaftServer::Bootstrap); starting from a
+// snapshot at index 0 whose configuration is the founding one is not supported.
+//
 // Thread-safety: not thread-safe; one thread drives a RaftCore.
 #pragma once
 
@@ -160,7 +163,9 @@ class RaftCore {
 
   // --- Inputs -----------------------------------------------------------------------------
   void Tick();
-  // A message from a peer. Messages from unknown peers, for stale terms or malformed are dropped.
+  // A message from a peer. Messages for stale terms are answered with the current term (appends
+  // and votes) or dropped. Messages from servers outside the configuration are taken (a new
+  // leader may not be in this server's configuration yet).
   void Step(Message message);
   // Appends a command. Returns its index. NotLeader (message: the leader's id, if known) on a
   // non-leader; Busy while a transfer is in progress or too much is uncommitted.

@@ -545,3 +545,75 @@ TEST(RaftCoreTest, LostAppendsInPipelineAreResent) {
 
 }  // namespace
 }  // namespace ozone::raft
+
+namespace ozone::raft {
+namespace {
+
+// Simulation seed 12126: a learner that never received an entry was promoted because the log
+// was shorter than the allowed lag; it then could not vote, and the ring lost its leader.
+TEST(RaftCoreTest, ALearnerIsPromotedOnlyOnceItHoldsItsConfiguration) {
+  CoreTestCluster c(4, 3);
+  ASSERT_TRUE(c.Elect("n1"));
+  c.Isolate("n4");
+  ASSERT_TRUE(c.core("n1")
+                  .ProposeConfigChange({ConfigChange::Type::kAddLearner, {"n4", "addr4", {}}})
+                  .ok());
+  c.Deliver();
+  c.TickAll(2);
+  // The log is far shorter than promote_max_lag (1000), yet n4 has nothing: refused.
+  auto r = c.core("n1").ProposeConfigChange({ConfigChange::Type::kPromote, {"n4", "", {}}});
+  EXPECT_EQ(r.status().code(), Status::Code::kFailedPrecondition) << r.status();
+  c.Heal();
+  c.TickAll(3);
+  EXPECT_TRUE(
+      c.core("n1").ProposeConfigChange({ConfigChange::Type::kPromote, {"n4", "", {}}}).ok());
+}
+
+// Simulation seed 94476: a candidate of an older term got no answer and never learned the
+// current term.
+TEST(RaftCoreTest, AStaleVoteRequestIsRejectedWithTheCurrentTerm) {
+  CoreTestCluster c(3);
+  ASSERT_TRUE(c.Elect("n1"));
+  Message v;
+  v.type = MessageType::kVote;
+  v.from = "n3";
+  v.to = "n2";
+  v.term = Term(1);
+  c.core("n2").Step(v);
+  c.Process();
+  ASSERT_FALSE(c.queue().empty());
+  const Message& r = c.queue().back();
+  EXPECT_EQ(r.type, MessageType::kVoteResponse);
+  EXPECT_TRUE(r.reject);
+  EXPECT_EQ(r.term, c.core("n2").term());
+}
+
+// Simulation seed 4973: an Append whose first entries are already committed here must still
+// append the ones after the commit index.
+TEST(RaftCoreTest, AnAppendOverlappingTheCommitIndexKeepsItsNewEntries) {
+  CoreTestCluster c(3);
+  ASSERT_TRUE(c.Elect("n1"));
+  c.Propose("n1", "a");
+  c.TickAll(2);
+  LogIndex commit = c.core("n2").commit_index();
+  ASSERT_GE(commit, LogIndex(3));
+  Message m;
+  m.type = MessageType::kAppend;
+  m.from = "n1";
+  m.to = "n2";
+  m.term = c.core("n1").term();
+  m.prev_log_index = commit - 2;
+  m.prev_log_term = c.core("n1").term();
+  m.commit = commit;
+  // Entries commit-1 .. commit+1: two known, one new.
+  for (LogIndex i = commit - 1; i <= commit; ++i) {
+    m.entries.push_back(c.node("n2").applied[i.value() - 1]);
+  }
+  m.entries.push_back(Entry{m.term, commit + 1, EntryType::kNormal, MakePayload("new")});
+  c.core("n2").Step(m);
+  c.Process();
+  EXPECT_EQ(c.core("n2").last_index(), commit + 1);
+}
+
+}  // namespace
+}  // namespace ozone::raft
