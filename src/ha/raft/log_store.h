@@ -64,6 +64,8 @@ class LogStore : public LogReader {
   virtual Status SaveHardState(const HardState& state) = 0;
   // Drops entries with index <= `up_to` (they are covered by a snapshot through at least
   // `up_to`). Entries beyond LastIndex() are not affected; purging past LastIndex() is an error.
+  // Need not be durable at once: after a crash some purged entries may still be there, which is
+  // harmless (they are identical to what the snapshot covers).
   virtual Status Purge(LogIndex up_to) = 0;
   // Replaces the whole log with "empty, after `snapshot`": FirstIndex() becomes
   // snapshot.index + 1 and TermAt(snapshot.index) == snapshot.term. Durable when it returns.
