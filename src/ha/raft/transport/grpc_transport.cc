@@ -2,15 +2,19 @@
 
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <limits>
 #include <mutex>
 #include <shared_mutex>
+#include <thread>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
+#include "ha/raft/transport/cq_event.h"
 #include "ha/raft/transport/group_registry.h"
 #include "ha/raft/transport/inbound_service.h"
 #include "ha/raft/transport/outbound_stream.h"
@@ -32,10 +36,10 @@ Status Validate(const GrpcTransportOptions& o) {
   }
   if (o.initial_backoff.count() <= 0 || o.max_backoff < o.initial_backoff ||
       o.connect_timeout.count() <= 0 || o.keepalive_time.count() <= 0 ||
-      o.keepalive_timeout.count() <= 0) {
+      o.keepalive_timeout.count() <= 0 || o.completion_queue_threads < 1) {
     return Status::InvalidArgument(
-        "raft transport: backoffs, connect timeout and keepalive must be > 0, and "
-        "max_backoff >= initial_backoff");
+        "raft transport: backoffs, connect timeout, keepalive and completion-queue threads "
+        "must be > 0, and max_backoff >= initial_backoff");
   }
   return Status::OK();
 }
@@ -78,7 +82,9 @@ class GrpcTransport::Impl {
     service_ = std::make_unique<InboundService>(options_.cluster_id, &registry_, &counters_);
     grpc::ServerBuilder builder;
     builder.AddListeningPort(options_.listen_address, credentials_.server, &port_);
-    builder.RegisterService(service_.get());
+    builder.RegisterService(service_->service());
+    // One queue for everything: inbound streams, outbound streams, alarms.
+    cq_ = builder.AddCompletionQueue();
     builder.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
     // Two servers on one port would split a peer's streams between them: refuse to share.
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -88,10 +94,15 @@ class GrpcTransport::Impl {
                                ToIntMillis(options_.keepalive_time / 2));
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
     server_ = builder.BuildAndStart();
+    for (int i = 0; i < options_.completion_queue_threads; ++i) {
+      cq_threads_.emplace_back([this] { PollCompletionQueue(); });
+    }
     if (server_ == nullptr || port_ == 0) {
       server_.reset();
+      StopCompletionQueue();
       return Status::Unavailable("raft transport: cannot listen on " + options_.listen_address);
     }
+    service_->Start(cq_.get());
     if (options_.advertised_address.empty()) {
       // The listen host with the bound port (which differs when port 0 was asked for).
       const std::string& listen = options_.listen_address;
@@ -123,7 +134,8 @@ class GrpcTransport::Impl {
       }
       std::unique_ptr<OutboundStream>& slot = streams_[address];
       if (slot == nullptr) {
-        slot = std::make_unique<OutboundStream>(address, &outbound_, &registry_, &counters_);
+        slot = std::make_unique<OutboundStream>(address, &outbound_, cq_.get(), &registry_,
+                                                &counters_);
       }
       stream = slot.get();
     }
@@ -139,19 +151,36 @@ class GrpcTransport::Impl {
       if (shut_down_) return;
       shut_down_ = true;
     }
-    {
-      std::shared_lock lock(streams_mu_);  // streams_ no longer changes
-      for (auto& [address, stream] : streams_) stream->Stop();
-      for (auto& [address, stream] : streams_) stream->Join();
-    }
+    // streams_ no longer changes: no lock needed to read it from here on.
+    for (auto& [address, stream] : streams_) stream->Stop();
     if (server_ != nullptr) {
-      // A deadline of now cancels the inbound streams at once; returns when their handler
-      // threads have returned.
+      service_->BeginShutdown();
+      // A deadline of now cancels the inbound streams at once; returns when they are released
+      // (handlers running on completion-queue threads return first).
       server_->Shutdown(std::chrono::system_clock::now());
-      server_->Wait();
+      service_->Join();
     }
+    for (auto& [address, stream] : streams_) stream->Join();
+    // Nothing is pending on the queue any more: no operation starts after this.
+    StopCompletionQueue();
     registry_.Close();
     spdlog::debug("raft transport on port {} shut down", port_);
+  }
+
+  // Runs completion-queue events until the queue is shut down and drained.
+  void PollCompletionQueue() {
+    pthread_setname_np(pthread_self(), "raft-cq");
+    void* tag = nullptr;
+    bool ok = false;
+    while (cq_->Next(&tag, &ok)) CqEvent::FromTag(tag)->Complete(ok);
+  }
+
+  void StopCompletionQueue() {
+    if (cq_ == nullptr || cq_stopped_) return;
+    cq_stopped_ = true;
+    cq_->Shutdown();
+    for (std::thread& t : cq_threads_) t.join();
+    cq_threads_.clear();
   }
 
   GrpcTransportOptions options_;  // advertised_address is completed by StartServer
@@ -160,6 +189,9 @@ class GrpcTransport::Impl {
   GroupRegistry registry_;
   OutboundConfig outbound_;
   std::unique_ptr<InboundService> service_;
+  std::unique_ptr<grpc::ServerCompletionQueue> cq_;
+  std::vector<std::thread> cq_threads_;  // poll cq_ until it is shut down
+  bool cq_stopped_ = false;              // by StartServer or Shutdown (serialized)
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -2,9 +2,8 @@
 //
 // Connections. Each transport runs a gRPC server on its listen address. For every destination
 // address it sends to, it dials one long-lived bidirectional stream (RaftTransport.Stream in
-// raft_wire.proto) and owns one sender thread that connects, drains the destination's queue
-// and writes. Client -> server frames carry batches of messages; server -> client carries only
-// the handshake answer and the final status. A receiver never answers on the stream it
+// raft_wire.proto). Client -> server frames carry batches of messages; server -> client carries
+// only the handshake answer and the final status. A receiver never answers on the stream it
 // received from: its replies are ordinary Sends, which travel on the receiver's own stream to
 // the sender's address (so two peers talking hold two streams, one dialed by each).
 //
@@ -13,38 +12,42 @@
 // when the ids differ, so that two clusters never exchange a message. The sender logs the
 // refusal, drops what it had queued and backs off.
 //
-// Batching. The sender thread drains as many queued messages as fit in max_batch_bytes into one
-// frame per stream Write (consecutive messages of one group share one group header), so under
-// load batches grow by themselves and when idle every message leaves at once.
+// Batching. A Send to a connected stream with no write in flight encodes the message into a
+// frame and starts its write on the caller's thread. While a write is in flight, Sends queue;
+// when it completes, everything queued (up to max_batch_bytes) leaves in one frame (consecutive
+// messages of one group share one group header), so under load batches grow by themselves and
+// when idle every message leaves at once.
 //
 // Failures. A connection attempt (resolution, TCP connect, TLS, handshake) that fails or
 // exceeds connect_timeout drops what is queued, reports its peers unreachable to their groups,
 // and the next attempt waits an exponential backoff (initial_backoff doubling to max_backoff,
-// ±20% jitter; reset by a successful handshake). A stream whose write fails (peer gone or
-// restarted) drops that batch (it may or may not have arrived; nothing is ever sent twice),
-// reports its peers and reconnects at once; only failed attempts back off. A destination with
-// nothing queued is not dialed. Host names are resolved by gRPC's resolver on every connection
-// attempt (a fresh channel per attempt), never cached. Dead connections are found by failed
-// writes and by HTTP/2 keepalive pings.
+// ±20% jitter; reset by a successful handshake). A stream whose write fails or that the peer
+// ends (peer gone or restarted) drops the batch in flight (it may or may not have arrived;
+// nothing is ever sent twice), reports its peers and reconnects at once if messages are queued;
+// only failed attempts back off. A destination with nothing queued is not dialed. Host names
+// are resolved by gRPC's resolver on every connection attempt (a fresh channel per attempt),
+// never cached. Dead connections are found by failed writes, by the end of the stream and by
+// HTTP/2 keepalive pings.
 //
 // Latency. gRPC sets TCP_NODELAY on every TCP socket it dials or accepts, so nothing is set
-// here; the test TcpNoDelayOnBothEnds checks it on both ends. Received messages are decoded
-// and handed to the group's handler on the gRPC thread that read them (no hop of ours); sending
-// costs one hop per batch (Send -> the destination's sender thread), none per message under
-// load. Payloads are copied once into the proto when sent and moved out of it when received.
+// here; the test TcpNoDelayOnBothEnds checks it on both ends. Everything runs on gRPC's
+// asynchronous API with one completion queue served by completion_queue_threads threads of the
+// transport: the thread that polls a socket and completes a read decodes the frame and runs the
+// group's handler (no hop to another thread), and an idle stream's Send writes from the caller's
+// thread (no hop either); a completion-queue thread takes over only to write what queued while a
+// write was in flight. Payloads are copied once into the proto when sent and moved out of it when
+// received.
 //
-// Threads: one sender thread per destination ("raft-send", lives until Shutdown), one gRPC
-// sync-server thread per inbound stream plus gRPC's pollers. The sync API is used on both
-// sides: a sync Write blocks only the sender thread (flow control is the backpressure that
-// fills the bounded queue), while the callback API of gRPC 1.51 as packaged by Debian (iomgr,
-// not EventEngine) runs every reaction on a small process-wide thread pool: one more hop per
-// message.
+// Threads: completion_queue_threads threads ("raft-cq") for the life of the transport, plus
+// gRPC's internal ones (timers, resolver). Handlers and unreachable reports run on the
+// completion-queue threads; a handler that blocks holds one of them (and the reads of its
+// stream: the next frame of a stream is read once its handlers have returned).
 //
 // TLS. With tls_cert_pem and tls_key_pem the server serves TLS and the channels present that
 // certificate (mTLS); with tls_ca_pem as well, peers are verified against that CA and the
 // server requires client certificates. Without them everything is plaintext.
 //
-// Thread-safety: as Transport. Handlers run on gRPC server threads (one per inbound stream).
+// Thread-safety: as Transport. Handlers run on the transport's completion-queue threads.
 #pragma once
 
 #include <chrono>
@@ -100,6 +103,11 @@ struct GrpcTransportOptions {
   // no write fails. Default: every 10 s, dead after 5 s without an answer.
   std::chrono::milliseconds keepalive_time{10000};
   std::chrono::milliseconds keepalive_timeout{5000};
+
+  // Threads polling the transport's completion queue: they read, run handlers, write what queued
+  // behind a write in flight, connect. Handlers of different streams run in parallel up to this
+  // many. Default: 2.
+  int completion_queue_threads = 2;
 };
 
 class GrpcTransport final : public Transport {
@@ -119,8 +127,9 @@ class GrpcTransport final : public Transport {
   Status RegisterGroup(const GroupId& group, GroupHandler handler) override;
   void UnregisterGroup(const GroupId& group) override;
   void Send(const GroupId& group, const std::string& address, Message message) override;
-  // Cancels every stream (outbound and inbound), joins the sender threads and stops the server.
-  // Bounded: does not wait for the network, only for handlers already running.
+  // Cancels every stream (outbound and inbound), stops the server and joins the
+  // completion-queue threads. Bounded: does not wait for the network, only for handlers already
+  // running.
   void Shutdown() override;
   TransportStats stats() const override;
 

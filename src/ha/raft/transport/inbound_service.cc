@@ -1,10 +1,13 @@
 #include "ha/raft/transport/inbound_service.h"
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/async_stream.h>
 #include <spdlog/spdlog.h>
 
 #include <utility>
 #include <vector>
 
+#include "ha/raft/transport/cq_event.h"
 #include "ha/raft/transport/raft_wire_codec.h"
 
 namespace ozone::raft {
@@ -14,36 +17,120 @@ constexpr std::chrono::seconds kUnknownGroupLogInterval{10};
 constexpr size_t kMaxUnknownGroupsTracked = 1024;
 }  // namespace
 
+// One inbound stream, from the accept to Finish. At most one operation is pending at a time, so
+// its events never run concurrently; it deletes itself when the stream is over.
+class InboundService::Stream final : public CqEvent {
+ public:
+  explicit Stream(InboundService* service) : service_(service), rw_(&ctx_) {}
+
+  // Arms the accept. REQUIRES: the service's mu_ is held and it is not shutting down.
+  void Request() {
+    service_->service_.RequestStream(&ctx_, &rw_, service_->cq_, service_->cq_, tag());
+  }
+
+  void Complete(bool ok) override {
+    switch (phase_) {
+      case Phase::kAccepting:
+        if (!ok) return Release();  // the server is shutting down
+        service_->Accept();         // the next stream
+        peer_ = ctx_.peer();
+        phase_ = Phase::kHello;
+        rw_.Read(&frame_, tag());
+        return;
+      case Phase::kHello: {
+        if (!ok) {
+          return Finish(
+              grpc::Status(grpc::StatusCode::CANCELLED, "stream ended before the handshake"));
+        }
+        grpc::Status hello = service_->CheckHello(frame_, peer_);
+        if (!hello.ok()) {
+          TransportCounters::Add(service_->counters_->streams_refused, 1);
+          return Finish(hello);
+        }
+        sender_ = frame_.hello().sender_address() + " (" + peer_ + ")";
+        wire::ServerFrame answer;
+        answer.mutable_hello_ack()->set_protocol_version(kRaftWireProtocolVersion);
+        answer.mutable_hello_ack()->set_cluster_id(service_->cluster_id_);
+        phase_ = Phase::kAck;
+        rw_.Write(answer, tag());  // serialized before Write returns
+        return;
+      }
+      case Phase::kAck:
+        if (!ok) {
+          return Finish(
+              grpc::Status(grpc::StatusCode::CANCELLED, "stream ended during the handshake"));
+        }
+        spdlog::debug("raft transport: accepted stream from {}", sender_);
+        phase_ = Phase::kReading;
+        rw_.Read(&frame_, tag());
+        return;
+      case Phase::kReading:
+        if (!ok) {
+          spdlog::debug("raft transport: stream from {} ended", sender_);
+          return Finish(grpc::Status::OK);
+        }
+        // On this thread: the handlers run before the next read is started.
+        service_->Dispatch(&frame_, sender_);
+        rw_.Read(&frame_, tag());
+        return;
+      case Phase::kFinishing:
+        return Release();
+    }
+  }
+
+ private:
+  enum class Phase : uint8_t { kAccepting, kHello, kAck, kReading, kFinishing };
+
+  void Finish(const grpc::Status& status) {
+    phase_ = Phase::kFinishing;
+    rw_.Finish(status, tag());
+  }
+  void Release() {
+    InboundService* service = service_;
+    delete this;
+    service->Released();
+  }
+
+  InboundService* const service_;
+  grpc::ServerContext ctx_;
+  grpc::ServerAsyncReaderWriter<wire::ServerFrame, wire::ClientFrame> rw_;
+  Phase phase_ = Phase::kAccepting;
+  wire::ClientFrame frame_;  // reused between reads (keeps its allocations)
+  std::string peer_;
+  std::string sender_;
+};
+
 InboundService::InboundService(std::string cluster_id, GroupRegistry* registry,
                                TransportCounters* counters)
     : cluster_id_(std::move(cluster_id)), registry_(registry), counters_(counters) {}
 
-grpc::Status InboundService::Stream(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<wire::ServerFrame, wire::ClientFrame>* stream) {
-  const std::string peer = context->peer();
-  wire::ClientFrame frame;
-  if (!stream->Read(&frame)) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "stream ended before the handshake");
-  }
-  grpc::Status hello_status = CheckHello(frame, peer);
-  if (!hello_status.ok()) {
-    TransportCounters::Add(counters_->streams_refused, 1);
-    return hello_status;
-  }
-  const std::string sender = frame.hello().sender_address() + " (" + peer + ")";
+InboundService::~InboundService() = default;
 
-  wire::ServerFrame answer;
-  answer.mutable_hello_ack()->set_protocol_version(kRaftWireProtocolVersion);
-  answer.mutable_hello_ack()->set_cluster_id(cluster_id_);
-  if (!stream->Write(answer)) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "stream ended during the handshake");
-  }
-  spdlog::debug("raft transport: accepted stream from {}", sender);
+void InboundService::Start(grpc::ServerCompletionQueue* cq) {
+  cq_ = cq;
+  Accept();
+}
 
-  while (stream->Read(&frame)) Dispatch(&frame, sender);
-  spdlog::debug("raft transport: stream from {} ended", sender);
-  return grpc::Status::OK;
+void InboundService::Accept() {
+  std::lock_guard lock(mu_);
+  if (shutting_down_) return;
+  ++live_;
+  (new Stream(this))->Request();
+}
+
+void InboundService::BeginShutdown() {
+  std::lock_guard lock(mu_);
+  shutting_down_ = true;
+}
+
+void InboundService::Released() {
+  std::lock_guard lock(mu_);
+  if (--live_ == 0) released_cv_.notify_all();
+}
+
+void InboundService::Join() {
+  std::unique_lock lock(mu_);
+  released_cv_.wait(lock, [&] { return live_ == 0; });
 }
 
 grpc::Status InboundService::CheckHello(const wire::ClientFrame& frame, const std::string& peer) {

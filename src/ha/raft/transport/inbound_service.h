@@ -1,18 +1,25 @@
-// InboundService: the receiving side of a GrpcTransport, the RaftTransport.Stream handler.
+// InboundService: the receiving side of a GrpcTransport: the RaftTransport.Stream calls peers
+// dial, served with gRPC's asynchronous API on the transport's completion queue.
 //
-// Each inbound stream runs on its own gRPC server thread: it checks the Hello (protocol version,
-// cluster id: a mismatch ends the stream with FAILED_PRECONDITION and a log line naming both
-// clusters), answers HelloAck, then reads frames and hands each group's messages to the group's
-// handler on that same thread. Messages for groups without a handler are dropped, counted and
-// logged (at most once per group every 10 s).
+// One call is always armed to accept the next stream. Each stream reads the Hello and checks it
+// (protocol version, cluster id: a mismatch ends the stream with FAILED_PRECONDITION and a log
+// line naming both clusters), answers HelloAck, then reads frames one at a time. A frame is
+// decoded and each group's messages handed to the group's handler on the completion-queue thread
+// that took the read from the queue (no hop to another thread); the next read starts when the
+// handlers have returned, so batches from one stream never overlap and keep their order.
+// Messages for groups without a handler are dropped, counted and logged (at most once per group
+// every 10 s).
 //
-// Thread-safety: gRPC calls Stream concurrently, once per inbound stream.
+// Thread-safety: Start, BeginShutdown and Join are called by the transport (Start once, Join
+// after the server was shut down, from a thread that is not a completion-queue thread); stream
+// events run on completion-queue threads, concurrently for different streams.
 #pragma once
 
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/sync_stream.h>
+#include <grpcpp/completion_queue.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -23,16 +30,32 @@
 
 namespace ozone::raft {
 
-class InboundService final : public wire::RaftTransport::Service {
+class InboundService {
  public:
   // `registry` and `counters` must outlive the service.
   InboundService(std::string cluster_id, GroupRegistry* registry, TransportCounters* counters);
+  // REQUIRES: Join() returned, or Start() was never called.
+  ~InboundService();
+  InboundService(const InboundService&) = delete;
+  InboundService& operator=(const InboundService&) = delete;
 
-  grpc::Status Stream(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<wire::ServerFrame, wire::ClientFrame>* stream) override;
+  // What the server builder registers.
+  grpc::Service* service() { return &service_; }
+
+  // Starts accepting streams, with completions on `cq`. Once, after the server started.
+  void Start(grpc::ServerCompletionQueue* cq);
+  // No new stream is accepted after this (called before the server shuts down).
+  void BeginShutdown();
+  // Waits until every stream (and the armed accept) has ended and been released. REQUIRES: the
+  // server was shut down, which ends them; the completion-queue threads run.
+  void Join();
 
  private:
+  class Stream;
+
+  // Arms one call for the next inbound stream, unless shutting down.
+  void Accept();
+  void Released();
   // Checks the Hello; non-OK ends the stream.
   grpc::Status CheckHello(const wire::ClientFrame& frame, const std::string& peer);
   // Delivers every group of `frame`, moving the payloads out of it.
@@ -42,6 +65,13 @@ class InboundService final : public wire::RaftTransport::Service {
   const std::string cluster_id_;
   GroupRegistry* const registry_;
   TransportCounters* const counters_;
+  wire::RaftTransport::AsyncService service_;
+  grpc::ServerCompletionQueue* cq_ = nullptr;  // set by Start
+
+  std::mutex mu_;
+  std::condition_variable released_cv_;
+  size_t live_ = 0;             // GUARDED_BY(mu_): Stream objects not yet released
+  bool shutting_down_ = false;  // GUARDED_BY(mu_)
 
   struct UnknownGroupLog {
     std::chrono::steady_clock::time_point last;

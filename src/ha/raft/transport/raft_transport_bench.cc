@@ -8,7 +8,7 @@
 // Prints one "RESULT <name> <value> <unit>" line per figure.
 //
 // Usage: raft_transport_bench [--processes 1|2] [--pingpong N] [--seconds S] [--window W]
-//                             [--entries E] [--entry-bytes B]
+//                             [--entries E] [--entry-bytes B] [--cq-threads T]
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -37,12 +37,14 @@ struct Flags {
   int window = 64;
   int entries = 64;
   int entry_bytes = 104;
+  int cq_threads = GrpcTransportOptions().completion_queue_threads;
 };
 
-std::unique_ptr<GrpcTransport> StartOrDie() {
+std::unique_ptr<GrpcTransport> StartOrDie(const Flags& flags) {
   GrpcTransportOptions options;
   options.listen_address = "127.0.0.1:0";
   options.cluster_id = "bench";
+  options.completion_queue_threads = flags.cq_threads;
   Result<std::unique_ptr<GrpcTransport>> t = GrpcTransport::Start(options);
   if (!t.ok()) {
     std::fprintf(stderr, "cannot start transport: %s\n", t.status().ToString().c_str());
@@ -222,6 +224,8 @@ Flags ParseFlags(int argc, char** argv) {
       f.entries = std::atoi(value);
     } else if (name == "--entry-bytes") {
       f.entry_bytes = std::atoi(value);
+    } else if (name == "--cq-threads") {
+      f.cq_threads = std::atoi(value);
     } else {
       std::fprintf(stderr, "unknown flag %s\n", name.c_str());
       std::exit(2);
@@ -260,8 +264,8 @@ int main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
   spdlog::set_level(spdlog::level::warn);
   if (flags.processes == 1) {
-    auto a = StartOrDie();
-    auto b = StartOrDie();
+    auto a = StartOrDie(flags);
+    auto b = StartOrDie(flags);
     ServeAnswers(*b, Address(a->port()));
     RunA(*a, Address(b->port()), flags);
     return 0;
@@ -275,7 +279,7 @@ int main(int argc, char** argv) {
   if (child == 0) {
     close(to_a[0]);
     close(to_b[1]);
-    auto b = StartOrDie();
+    auto b = StartOrDie(flags);
     WriteInt(to_a[1], b->port());
     ServeAnswers(*b, Address(ReadInt(to_b[0])));
     char c;
@@ -287,7 +291,7 @@ int main(int argc, char** argv) {
   close(to_a[1]);
   close(to_b[0]);
   const int b_port = ReadInt(to_a[0]);
-  auto a = StartOrDie();
+  auto a = StartOrDie(flags);
   WriteInt(to_b[1], a->port());
   RunA(*a, Address(b_port), flags);
   close(to_b[1]);
