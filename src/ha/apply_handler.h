@@ -9,8 +9,10 @@
 // returned response; a non-OK Status means the replica cannot continue (it stops, it never skips
 // an entry).
 //
-// Thread-safety: Apply and Reload are called from one thread at a time; the domain's read paths
-// must synchronize with them themselves.
+// Thread-safety: Apply, Reload and OnFlushed are called one at a time (DbStateMachine holds its
+// mutex around each; OnFlushed may run on the thread that flushed, e.g. a timer service), and
+// must not call back into the DbStateMachine; the domain's read paths must synchronize with them
+// themselves.
 #pragma once
 
 #include <string>

@@ -64,7 +64,8 @@ struct DbStateMachineOptions {
   // transactionInfoTable).
   std::string transaction_info_table;
   // Where downloaded checkpoints and the backup of a replaced database go; on the file system of
-  // db_path (they are moved by rename). Default: "<db_path>.snapshots".
+  // db_path (they are moved by rename). Owned by the state machine: Open removes whatever it
+  // holds. Default: "<db_path>.snapshots".
   std::string snapshot_dir;
   // Commit the buffer once this many entries are pending. Default: 10000.
   uint64_t max_pending_entries = 10'000;
