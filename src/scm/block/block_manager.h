@@ -4,10 +4,28 @@
 // generator (batched: allocation is leader-local except at batch boundaries).
 // Refused in safe mode (SAFE_MODE_EXCEPTION) and on a non-ready leader (SCM_NOT_LEADER).
 //
-// Thread-safety: all methods may be called from any thread, concurrently.
+// The leader keeps a cache of the writable pipelines and open containers of each replication,
+// rebuilt when the replicated state moves (ContainerStateManager / PipelineManager versions) or
+// the term changes, and counts the bytes it handed out per container (starting from the
+// container's usedBytes; leader memory only). Blocks go round-robin over pipelines, and over
+// the containers of a pipeline owned by `owner`; a pipeline gets a new container (replicated)
+// while it has fewer than `containers_per_pipeline` with room, one allocation at a time. A
+// container that cannot take one more `block_size` block is closed (ContainerManager::
+// CloseContainer). Errors: INVALID_BLOCK_SIZE (size 0 or above the container size),
+// FAILED_TO_ALLOCATE_CONTAINER (no open pipeline of that replication outside the exclude list).
+//
+// Thread-safety: all methods may be called from any thread, concurrently. One mutex guards the
+// cache and is never held across a replicated request.
 #pragma once
 
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -22,6 +40,8 @@ namespace ozone::scm {
 struct BlockManagerOptions {
   // ozone.scm.block.size. Default: 256 MB.
   uint64_t block_size = uint64_t{256} << 20;
+  // ozone.scm.container.size (a container is full past it). Default: 5 GB.
+  uint64_t container_size = uint64_t{5} << 30;
   // Containers kept open per pipeline (ozone.scm.pipeline.owner.container.count). Default: 3.
   int containers_per_pipeline = 3;
 };
@@ -39,11 +59,50 @@ class BlockManager {
                                                      const ExcludeList& exclude);
 
  private:
+  struct OpenContainer {
+    int64_t id = 0;
+    std::string owner;
+  };
+  struct WritablePipeline {
+    std::shared_ptr<const hdds::Pipeline> pipeline;
+    std::string key;                   // UUID text
+    std::vector<std::string> members;  // datanode uuids
+    std::vector<OpenContainer> containers;
+    size_t next = 0;  // round-robin over containers
+  };
+  struct Writable {
+    std::vector<WritablePipeline> pipelines;
+    size_t next = 0;  // round-robin over pipelines
+  };
+  // One block: the container it goes to (and its pipeline), or what to do first.
+  struct Choice {
+    int64_t container_id = 0;
+    std::shared_ptr<const hdds::Pipeline> pipeline;
+    std::optional<int64_t> close;  // a container that just became full
+  };
+
+  // REQUIRES: mu_ held. Drops the cache if the state or the term moved; returns the cache of a
+  // replication, building it if needed.
+  Writable& CacheLocked(Term term, hdds::ReplicationType type, hdds::ReplicationFactor factor);
+  // One block (may replicate a new container, without mu_ held).
+  Result<Choice> Choose(uint64_t size, Term term, hdds::ReplicationType type,
+                        hdds::ReplicationFactor factor, const std::string& owner,
+                        const ExcludeList& exclude);
+
   BlockManagerOptions options_;
   ContainerManager* containers_;
   PipelineManager* pipelines_;
   ha::SequenceIdGenerator* ids_;
   const ha::HaContext* context_;
+  std::mutex mu_;
+  std::condition_variable cv_;                        // a container allocation finished
+  Term cache_term_;                                   // guarded by mu_
+  uint64_t container_version_ = ~uint64_t{0};         // guarded by mu_
+  uint64_t pipeline_version_ = ~uint64_t{0};          // guarded by mu_
+  std::map<std::pair<int, int>, Writable> writable_;  // (type, factor); guarded by mu_
+  std::map<int64_t, uint64_t> allocated_;             // container -> bytes; guarded
+  std::set<int64_t> full_;                            // closing requested; guarded
+  std::set<std::string> allocating_;  // pipelines getting a new container; guarded by mu_
 };
 
 }  // namespace ozone::scm

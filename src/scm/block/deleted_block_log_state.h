@@ -4,8 +4,10 @@
 // once every replica's datanode acknowledged them. Retry counts are not replicated (leader memory
 // only, as Ozone).
 //
-// Reads exclude transactions removed by entries not yet flushed to the table, so a removed
-// transaction is never sent again (Ozone's "deletingTxIDs").
+// The read path is the in-memory copy, which drops a transaction as soon as its removal is
+// applied (before the buffer reaches the table), so a removed transaction is never sent again
+// (what Ozone's "deletingTxIDs" achieves for its table reads). Adding a txID that exists replaces
+// it; removing an unknown txID is ignored (both deterministic, neither an error).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -14,7 +16,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <set>
+#include <optional>
 #include <vector>
 
 #include "common/result.h"
@@ -35,7 +37,7 @@ class DeletedBlockLogState {
                                    const std::vector<hdds::DeletedBlocksTransaction>& txs);
   std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, const std::vector<int64_t>& tx_ids);
   Status Reload(storage::DBStore& db);
-  // The buffer was committed: transactions removed before it are gone from the table too.
+  // The buffer was committed (nothing to do: memory is already ahead of the table).
   void OnFlushed();
 
   // Up to `limit` transactions with txID > `after`, in txID order, wrapping around (round-robin
@@ -47,7 +49,6 @@ class DeletedBlockLogState {
  private:
   mutable std::mutex mu_;
   std::map<int64_t, hdds::DeletedBlocksTransaction> txs_;  // guarded by mu_
-  std::set<int64_t> removing_;                             // guarded by mu_
   DeletedBlocksSummary summary_;                           // guarded by mu_
 };
 

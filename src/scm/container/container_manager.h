@@ -7,8 +7,12 @@
 //     CloseContainerCommand to the pipeline's datanodes; the replicas reporting CLOSED complete it
 //     (CLOSE).
 //   - Replicas: container reports (full, incremental) update who holds which container in which
-//     state; on the leader they may drive the lifecycle (a CLOSED replica of a CLOSING container
-//     closes it) and refresh usedBytes/numberOfKeys (UpdateContainerInfo, batched).
+//     state; on the leader (ready) they drive the lifecycle (a non-open replica of an OPEN
+//     container finalizes it; a CLOSED replica closes a CLOSING (CLOSE) or QUASI_CLOSED
+//     (FORCE_CLOSE) container; a QUASI_CLOSED replica quasi-closes a CLOSING one) and refresh
+//     usedBytes/numberOfKeys/sequenceId (the largest among replicas) with one UpdateContainerInfo
+//     per changed container after the report is processed. A replica of a container SCM does not
+//     know is kept in the map (and ignored by the leader).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -50,25 +54,35 @@ class ContainerManager {
                    ha::SequenceIdGenerator* ids, ScmRequests* requests,
                    const ha::HaContext* context, const Clock* clock = &Clock::Real());
 
-  // Leader only.
+  // Leader only (NotLeader otherwise). The container gets the pipeline's replication, the
+  // leader's wall time as stateEnterTime, and is OPEN.
   Result<hdds::ContainerInfoProto> AllocateContainer(const hdds::Pipeline& pipeline,
                                                      const std::string& owner);
   Status UpdateState(int64_t container_id, LifeCycleEvent event);
-  // FINALIZE (if OPEN) and ask the datanodes to close it.
+  // FINALIZE (if OPEN) and ask the datanodes to close it (CloseContainerCommand to the members of
+  // its pipeline and to the datanodes of its replicas). FAILED_TO_FIND_CONTAINER if unknown,
+  // UNEXPECTED_CONTAINER_STATE unless OPEN or CLOSING.
   Status CloseContainer(int64_t container_id);
 
   std::optional<hdds::ContainerInfoProto> Get(int64_t container_id) const;
+  // Replicas in datanode uuid order.
   std::vector<ContainerReplica> Replicas(int64_t container_id) const;
+  // The replicated state (listing, counts).
+  const ContainerStateManager& state() const { return *state_; }
 
   // Reports from a datanode (every SCM processes them).
   void ProcessContainerReport(const std::string& datanode_uuid,
                               const ContainerReportsProto& report);
   void ProcessIncrementalReport(const std::string& datanode_uuid,
                                 const IncrementalContainerReportProto& report);
-  // Containers with at least one replica reported (safe mode's container rule).
+  // Containers known to SCM with at least one replica reported.
   size_t CountWithReportedReplica() const;
 
  private:
+  // Leader-side reactions to the replicas of `ids` (lifecycle, stats); outside mu_.
+  void ReconcileOnLeader(const std::set<int64_t>& ids);
+  Status SendCloseCommands(const hdds::ContainerInfoProto& info);
+
   ContainerManagerOptions options_;
   ContainerStateManager* state_;
   PipelineStateManager* pipelines_;
@@ -80,6 +94,8 @@ class ContainerManager {
   mutable std::mutex mu_;
   // container id -> datanode uuid -> replica; guarded by mu_
   std::map<int64_t, std::map<std::string, ContainerReplica>> replicas_;
+  // datanode uuid -> container ids it reported; guarded by mu_
+  std::map<std::string, std::set<int64_t>> containers_of_node_;
 };
 
 }  // namespace ozone::scm

@@ -53,7 +53,9 @@ class NodeManager {
   // Returns the datanode's uuid.
   std::string Register(const hdds::DatanodeDetailsProto& details, const NodeReportProto& report);
   bool IsRegistered(const std::string& uuid) const;
-  // Records a heartbeat; returns the commands to send (empty unless `leader`).
+  // Records a heartbeat (and the storage report, if given); returns the commands to send (empty
+  // unless `leader`). A datanode that is not registered here gets one reregisterCommand (from
+  // every SCM, leader or not, since it registers with each; term 0) and nothing is recorded.
   std::vector<SCMCommandProto> Heartbeat(const std::string& uuid, const NodeReportProto* report,
                                          bool leader);
 
@@ -72,7 +74,7 @@ class NodeManager {
   size_t CountRegistered() const;
 
   // Called with the uuid when a datanode registers for the first time (safe mode, pipeline
-  // creation react to it).
+  // creation react to it), on the registering thread, without NodeManager's lock held.
   void OnNewNode(std::function<void(const std::string&)> callback);
 
  private:
@@ -81,10 +83,10 @@ class NodeManager {
   NodeManagerOptions options_;
   const Clock* clock_;
   mutable std::mutex mu_;
-  std::map<std::string, NodeStatus> nodes_;                          // guarded by mu_
-  std::map<std::string, std::vector<SCMCommandProto>> commands_;     // guarded by mu_
+  std::map<std::string, NodeStatus> nodes_;                                  // guarded by mu_
+  std::map<std::string, std::vector<SCMCommandProto>> commands_;             // guarded by mu_
   std::vector<std::function<void(const std::string&)>> new_node_callbacks_;  // guarded by mu_
-  int64_t next_command_id_ = 1;                                      // guarded by mu_
+  int64_t next_command_id_ = 1;                                              // guarded by mu_
 };
 
 }  // namespace ozone::scm

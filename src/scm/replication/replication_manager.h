@@ -5,8 +5,14 @@
 //                       replicas), not again while one is pending;
 //   over-replicated  -> DeleteContainerCommand to the datanode of an extra replica;
 //   a DELETING container with no replicas left -> CLEANUP (replicated).
+// Healthy replicas: CLOSED ones (QUASI_CLOSED too for a QUASI_CLOSED container) on HEALTHY
+// datanodes. The replication factor is the container's (ONE: 1, THREE: 3). Targets are healthy
+// datanodes without a replica, most remaining space first; the extra replicas deleted are the
+// last ones in datanode uuid order. With enough healthy replicas, UNHEALTHY ones are deleted.
+// A pending container is skipped until it is correctly replicated or `command_timeout` passed.
 // Commands carry the leader's term. Pending operations are in memory and cleared when this SCM
-// becomes leader. `ozone admin replicationmanager start|stop|status` toggles it.
+// becomes leader. `ozone admin replicationmanager start|stop|status` toggles it (a disabled
+// manager does nothing, ProcessAll included).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -48,6 +54,10 @@ class ReplicationManager {
   void OnBecameLeader();
 
  private:
+  // One container (REQUIRES: enabled, leader of `term`).
+  void Process(const hdds::ContainerInfoProto& container, Term term);
+  void Send(const std::string& datanode_uuid, SCMCommandProto command, Term term);
+
   ReplicationManagerOptions options_;
   ContainerManager* containers_;
   NodeManager* nodes_;
@@ -55,7 +65,7 @@ class ReplicationManager {
   const Clock* clock_;
   std::shared_ptr<ha::BackgroundService> service_;
   mutable std::mutex mu_;
-  bool enabled_ = true;                                              // guarded by mu_
+  bool enabled_ = true;                           // guarded by mu_
   std::map<int64_t, Clock::SteadyTime> pending_;  // container -> command sent at; guarded
 };
 

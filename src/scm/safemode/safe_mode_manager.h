@@ -2,17 +2,21 @@
 // SCM evaluates it on its own. Rules (each reports validated / a status text):
 //   DataNodeSafeModeRule      registered datanodes >= hdds.scm.safemode.min.datanode (1 here for
 //                             small clusters? Ozone: 3) — also the pre-check rule;
-//   ContainerSafeModeRule     containers with a reported replica >= hdds.scm.safemode.threshold.pct
-//                             (0.99) of all containers (no containers: validated);
-//   HealthyPipelineSafeModeRule  fully reported RATIS/THREE pipelines >=
-//                             hdds.scm.safemode.healthy.pipeline.pct (0.10) of them;
-//   OneReplicaPipelineSafeModeRule  pipelines with >= 1 member reported >=
-//                             hdds.scm.safemode.atleast.one.node.reported.pipeline.pct (0.90);
+//   ContainerSafeModeRule     CLOSED/QUASI_CLOSED containers with keys that have a reported
+//                             replica >= hdds.scm.safemode.threshold.pct (0.99) of them (as
+//                             Ozone's RatisContainerSafeModeRule; none: validated);
+//   HealthyPipelineSafeModeRule  fully reported OPEN RATIS/THREE pipelines >=
+//                             ceil(hdds.scm.safemode.healthy.pipeline.pct (0.10) x their count);
+//   OneReplicaPipelineSafeModeRule  OPEN RATIS/THREE pipelines with >= 1 member reported >=
+//                             ceil(hdds.scm.safemode.atleast.one.node.reported.pipeline.pct
+//                             (0.90) x their count);
 //   StateMachineReadyRule     this SCM is the leader, or its applied index reached the leader's
 //                             commit index captured when it joined (caught up).
-// When all pass the status becomes OUT_OF_SAFE_MODE (HaContext) and services are notified; once
+// When the pre-check passes the status becomes PRE_CHECKS_PASSED; when all pass it becomes
+// OUT_OF_SAFE_MODE (HaContext); services are notified of each change (outside the lock). Once
 // out, an SCM does not go back. ForceExit leaves at once (`ozone admin safemode exit`).
-// hdds.scm.safemode.enabled=false starts out of safe mode.
+// hdds.scm.safemode.enabled=false starts out of safe mode (set in the constructor; the first
+// Refresh notifies the services).
 //
 // Thread-safety: all methods may be called from any thread.
 #pragma once
@@ -34,10 +38,10 @@ class NodeManager;
 class PipelineManager;
 
 struct SafeModeOptions {
-  bool enabled = true;                 // hdds.scm.safemode.enabled
-  size_t min_datanodes = 3;            // hdds.scm.safemode.min.datanode
-  double container_threshold = 0.99;   // hdds.scm.safemode.threshold.pct
-  double healthy_pipeline_pct = 0.10;  // hdds.scm.safemode.healthy.pipeline.pct
+  bool enabled = true;                     // hdds.scm.safemode.enabled
+  size_t min_datanodes = 3;                // hdds.scm.safemode.min.datanode
+  double container_threshold = 0.99;       // hdds.scm.safemode.threshold.pct
+  double healthy_pipeline_pct = 0.10;      // hdds.scm.safemode.healthy.pipeline.pct
   double one_replica_pipeline_pct = 0.90;  // ...atleast.one.node.reported.pipeline.pct
 };
 
@@ -49,14 +53,18 @@ class SafeModeManager {
                   const ContainerManager* container_manager, const PipelineManager* pipelines,
                   std::function<bool()> state_machine_ready);
 
-  // Re-evaluates the rules (on reports, registrations, leadership changes, a timer).
+  // Re-evaluates the rules (on reports, registrations, leadership changes, a timer). Cheap once
+  // out of safe mode.
   void Refresh();
   void ForceExit();
   bool InSafeMode() const;
   bool PreCheckComplete() const;
+  // The rules evaluated now, in the order above.
   std::vector<SafeModeRuleStatus> RuleStatuses() const;
 
  private:
+  std::vector<SafeModeRuleStatus> Evaluate() const;
+
   SafeModeOptions options_;
   ha::HaContext* context_;
   ha::ServiceManager* services_;
@@ -65,8 +73,9 @@ class SafeModeManager {
   const ContainerManager* container_manager_;
   const PipelineManager* pipelines_;
   std::function<bool()> state_machine_ready_;
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;                 // serializes Refresh and ForceExit
   std::vector<SafeModeRuleStatus> last_;  // guarded by mu_
+  bool notified_disabled_ = false;        // guarded by mu_
 };
 
 }  // namespace ozone::scm
