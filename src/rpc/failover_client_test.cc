@@ -1,0 +1,204 @@
+// FailoverClient against in-process Echo servers that play leader, follower (with or without a
+// leader hint), a leader not ready yet, or are down.
+#include "rpc/failover_client.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "echo.grpc.pb.h"
+#include "rpc/grpc_status.h"
+#include "rpc/not_leader_reply.h"
+
+namespace ozone::rpc {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Echo;
+using testing::EchoRequest;
+using testing::EchoResponse;
+
+const google::protobuf::MethodDescriptor* SayMethod() {
+  return EchoRequest::descriptor()->file()->FindServiceByName("Echo")->FindMethodByName("Say");
+}
+
+// One replica. Behaviour: leader (answers), follower (NotLeader with the hint set), or an error.
+class EchoServer final : public Echo::Service {
+ public:
+  explicit EchoServer(std::string name) : name_(std::move(name)) {
+    grpc::ServerBuilder b;
+    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    b.RegisterService(this);
+    server_ = b.BuildAndStart();
+  }
+  ~EchoServer() override { server_->Shutdown(); }
+
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  void BeLeader() { Set(true, std::nullopt, Status::OK()); }
+  void BeFollower(std::optional<std::string> hint) { Set(false, std::move(hint), Status::OK()); }
+  void Fail(Status s) { Set(true, std::nullopt, std::move(s)); }
+  int calls() const { return calls_.load(); }
+
+  grpc::Status Say(grpc::ServerContext* ctx, const EchoRequest* req, EchoResponse* resp) override {
+    ++calls_;
+    std::lock_guard<std::mutex> l(mu_);
+    if (!error_.ok()) return ToGrpc(error_);
+    if (!leader_) {
+      std::optional<LeaderHint> hint;
+      if (hint_) hint = LeaderHint{*hint_, "leader"};
+      return NotLeaderReply(ctx, name_, hint);
+    }
+    resp->set_text(req->text());
+    resp->set_served_by(name_);
+    return grpc::Status::OK;
+  }
+
+ private:
+  void Set(bool leader, std::optional<std::string> hint, Status error) {
+    std::lock_guard<std::mutex> l(mu_);
+    leader_ = leader;
+    hint_ = std::move(hint);
+    error_ = std::move(error);
+  }
+
+  std::string name_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+  std::atomic<int> calls_{0};
+  std::mutex mu_;
+  bool leader_ = true;               // guarded by mu_
+  std::optional<std::string> hint_;  // guarded by mu_
+  Status error_;                     // guarded by mu_
+};
+
+class FailoverClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 3; ++i)
+      servers_.push_back(std::make_unique<EchoServer>("s" + std::to_string(i)));
+  }
+  std::vector<RpcEndpoint> Endpoints() const {
+    std::vector<RpcEndpoint> out;
+    for (size_t i = 0; i < servers_.size(); ++i) {
+      out.push_back({"s" + std::to_string(i), servers_[i]->address()});
+    }
+    return out;
+  }
+  FailoverOptions Options() {
+    FailoverOptions o;
+    o.retry_interval = 10ms;
+    o.not_ready_wait = 5ms;
+    o.rpc_timeout = 5s;
+    o.on_retry = [this](const std::string& m) {
+      std::lock_guard<std::mutex> l(mu_);
+      retries_.push_back(m);
+    };
+    return o;
+  }
+  Result<std::string> Say(FailoverClient& c, const std::string& text) {
+    EchoRequest req;
+    req.set_text(text);
+    EchoResponse resp;
+    OZ_RETURN_IF_ERROR(c.Call(SayMethod(), req, &resp));
+    return resp.served_by();
+  }
+
+  std::vector<std::unique_ptr<EchoServer>> servers_;
+  std::mutex mu_;
+  std::vector<std::string> retries_;  // guarded by mu_
+};
+
+TEST_F(FailoverClientTest, FollowsTheSuggestedLeaderWithoutWaiting) {
+  servers_[0]->BeFollower(servers_[2]->address());
+  servers_[1]->BeFollower(servers_[2]->address());
+  servers_[2]->BeLeader();
+  FailoverClient c(Endpoints(), Options());
+  auto r = Say(c, "hi");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s2");
+  EXPECT_EQ(c.current(), 2u);
+  EXPECT_EQ(servers_[1]->calls(), 0);
+  EXPECT_TRUE(retries_.empty());
+  // The next call goes straight to the leader.
+  ASSERT_TRUE(Say(c, "again").ok());
+  EXPECT_EQ(servers_[0]->calls(), 1);
+}
+
+TEST_F(FailoverClientTest, TriesTheNextEndpointWhenNoLeaderIsNamed) {
+  servers_[0]->BeFollower(std::nullopt);
+  servers_[1]->BeLeader();
+  servers_[2]->BeFollower(std::nullopt);
+  FailoverClient c(Endpoints(), Options());
+  auto r = Say(c, "hi");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s1");
+  EXPECT_TRUE(retries_.empty());
+}
+
+TEST_F(FailoverClientTest, WaitsAfterARoundWithoutLeaderAndGivesUpAfterMaxFailovers) {
+  for (auto& s : servers_) s->BeFollower(std::nullopt);
+  FailoverOptions o = Options();
+  o.max_failovers = 7;
+  FailoverClient c(Endpoints(), o);
+  auto r = Say(c, "hi");
+  ASSERT_TRUE(r.status().IsNotLeader()) << r.status();
+  EXPECT_NE(r.status().message().find("giving up after 7 failover attempt(s)"), std::string::npos);
+  int calls = 0;
+  for (auto& s : servers_) calls += s->calls();
+  EXPECT_EQ(calls, 8);
+  // A wait after each full round: attempts 3 and 6.
+  ASSERT_EQ(retries_.size(), 2u);
+  EXPECT_EQ(retries_[0], "Retrying in 10ms after 3 failover attempt(s).");
+  EXPECT_EQ(retries_[1], "Retrying in 10ms after 6 failover attempt(s).");
+}
+
+TEST_F(FailoverClientTest, SkipsUnreachableEndpoints) {
+  std::vector<RpcEndpoint> eps = Endpoints();
+  std::string dead = servers_[0]->address();
+  servers_[0].reset();  // nothing listens there any more
+  eps[0].address = dead;
+  servers_[1]->BeLeader();
+  FailoverClient c(eps, Options());
+  auto r = Say(c, "hi");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s1");
+}
+
+TEST_F(FailoverClientTest, ReturnsOtherErrorsAtOnce) {
+  servers_[0]->Fail(Status::InvalidArgument("bad request"));
+  FailoverClient c(Endpoints(), Options());
+  auto r = Say(c, "hi");
+  EXPECT_EQ(r.status(), Status::InvalidArgument("bad request"));
+  EXPECT_EQ(servers_[1]->calls() + servers_[2]->calls(), 0);
+}
+
+TEST_F(FailoverClientTest, RetriesALeaderThatIsNotReadyYet) {
+  // s0 names itself: a leader whose first entry of the term is not applied yet.
+  servers_[0]->BeFollower(servers_[0]->address());
+  FailoverClient c(Endpoints(), Options());
+  std::thread ready([&] {
+    while (servers_[0]->calls() < 3) std::this_thread::sleep_for(1ms);
+    servers_[0]->BeLeader();
+  });
+  auto r = Say(c, "hi");
+  ready.join();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s0");
+  EXPECT_EQ(servers_[1]->calls() + servers_[2]->calls(), 0);
+}
+
+TEST_F(FailoverClientTest, RefusesMessagesOfAnotherMethod) {
+  FailoverClient c(Endpoints(), Options());
+  EchoRequest req;
+  EchoRequest wrong_response;
+  EXPECT_TRUE(c.Call(SayMethod(), req, &wrong_response).IsInvalidArgument());
+}
+
+TEST(RetryMessageTest, IsOzonesLine) {
+  EXPECT_EQ(RetryMessage(2000ms, 1), "Retrying in 2000ms after 1 failover attempt(s).");
+}
+
+}  // namespace
+}  // namespace ozone::rpc

@@ -1,0 +1,16 @@
+#include "rpc/not_leader_reply.h"
+
+#include "rpc/grpc_status.h"
+
+namespace ozone::rpc {
+
+grpc::Status NotLeaderReply(grpc::ServerContext* context, const std::string& self,
+                            const std::optional<LeaderHint>& leader) {
+  if (leader && !leader->address.empty()) {
+    context->AddTrailingMetadata(kLeaderAddressKey, leader->address);
+    if (!leader->node_id.empty()) context->AddTrailingMetadata(kLeaderIdKey, leader->node_id);
+  }
+  return ToGrpc(Status::NotLeader(NotLeaderMessage(self, leader)));
+}
+
+}  // namespace ozone::rpc
