@@ -144,6 +144,15 @@ inline constexpr ConfigKey kScmBlockDeletionPerIntervalMax{"hdds.scm.block.delet
 inline constexpr ConfigKey kScmReplicationThreadInterval{"hdds.scm.replication.thread.interval",
     "300s", "Interval of the replication manager."};
 
+// --- SCM clients (failover to the leader, reference/ozone-ha.md §1.13) ------------------------
+inline constexpr ConfigKey kScmClientFailoverMaxRetry{"hdds.scmclient.failover.max.retry", "15",
+    "Failover attempts of an SCM client before it gives up."};
+inline constexpr ConfigKey kScmClientFailoverRetryInterval{
+    "hdds.scmclient.failover.retry.interval", "2s",
+    "Wait of an SCM client after trying every SCM without finding the leader."};
+inline constexpr ConfigKey kScmClientRpcTimeout{"hdds.scmclient.rpc.timeout", "15m",
+    "Deadline of one SCM client call."};
+
 // --- OM topology (seed 003) ----------------------------------------------------------------------
 inline constexpr ConfigKey kOmServiceIds{"ozone.om.service.ids", std::nullopt,
                                          "Comma-separated OM service ids."};
