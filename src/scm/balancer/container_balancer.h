@@ -61,6 +61,9 @@ class ContainerBalancer : public ha::HaService {
   Status StartBalancer(ContainerBalancerConfigurationProto config);
   Status StopBalancer();
   bool IsRunning() const;
+  // Waits until no balancing task runs on this node (finished, stopped, or never started);
+  // false if `timeout` passed first.
+  bool WaitUntilStopped(std::chrono::milliseconds timeout) const;
   // The persisted configuration, if any.
   Result<std::optional<ContainerBalancerConfigurationProto>> ReadConfiguration() const;
   int iterations_completed() const;
@@ -91,10 +94,13 @@ class ContainerBalancer : public ha::HaService {
   const ha::HaContext* context_;
   ContainerManager* containers_;
   NodeManager* nodes_;
+  // Held across a replicated save of the configuration (taken before mu_; never by
+  // NotifyStatusChanged).
+  std::mutex save_mu_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool running_ = false;     // guarded by mu_
-  uint64_t generation_ = 0;  // guarded by mu_: bumped to stop the running task
+  mutable std::condition_variable cv_;  // running_ or generation_ changed
+  bool running_ = false;                // guarded by mu_
+  uint64_t generation_ = 0;             // guarded by mu_: bumped to stop the running task
   std::atomic<int> iterations_completed_{0};
   std::thread thread_;                // guarded by mu_
   std::vector<std::thread> retired_;  // stopped task threads to join; guarded by mu_

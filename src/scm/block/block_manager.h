@@ -81,8 +81,8 @@ class BlockManager {
     std::optional<int64_t> close;  // a container that just became full
   };
 
-  // REQUIRES: mu_ held. Drops the cache if the state or the term moved; returns the cache of a
-  // replication, building it if needed.
+  // REQUIRES: mu_ held, term >= cache_term_. Drops the cache if the state or the term moved;
+  // returns the cache of a replication, building it if needed.
   Writable& CacheLocked(Term term, hdds::ReplicationType type, hdds::ReplicationFactor factor);
   // One block (may replicate a new container, without mu_ held).
   Result<Choice> Choose(uint64_t size, Term term, hdds::ReplicationType type,

@@ -33,9 +33,12 @@ struct DeletedBlocksSummary {
 
 class DeletedBlockLogState {
  public:
-  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx,
-                                   const std::vector<hdds::DeletedBlocksTransaction>& txs);
-  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, const std::vector<int64_t>& tx_ids);
+  // Apply side (deterministic; an error Result is a local failure: the replica stops). A txID
+  // below 1 is a domain failure (INVALID_ARGUMENT) and nothing of the request is applied.
+  Result<std::optional<ScmError>> ApplyAdd(ha::ApplyContext& ctx,
+                                           const std::vector<hdds::DeletedBlocksTransaction>& txs);
+  Result<std::optional<ScmError>> ApplyRemove(ha::ApplyContext& ctx,
+                                              const std::vector<int64_t>& tx_ids);
   Status Reload(storage::DBStore& db);
   // The buffer was committed (nothing to do: memory is already ahead of the table).
   void OnFlushed();

@@ -31,13 +31,15 @@ namespace ozone::scm {
 
 class ContainerStateManager {
  public:
-  // --- apply side (deterministic; domain failures as the returned ScmError) ---
-  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx, const hdds::ContainerInfoProto& info);
-  std::optional<ScmError> ApplyUpdateState(ha::ApplyContext& ctx, int64_t container_id,
-                                           LifeCycleEvent event);
-  std::optional<ScmError> ApplyUpdateInfo(ha::ApplyContext& ctx,
-                                          const hdds::ContainerInfoProto& info);
-  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, int64_t container_id);
+  // --- apply side (deterministic; a domain failure is the returned ScmError; an error Result
+  // is a local failure, e.g. a missing table: the replica stops) ---
+  Result<std::optional<ScmError>> ApplyAdd(ha::ApplyContext& ctx,
+                                           const hdds::ContainerInfoProto& info);
+  Result<std::optional<ScmError>> ApplyUpdateState(ha::ApplyContext& ctx, int64_t container_id,
+                                                   LifeCycleEvent event);
+  Result<std::optional<ScmError>> ApplyUpdateInfo(ha::ApplyContext& ctx,
+                                                  const hdds::ContainerInfoProto& info);
+  Result<std::optional<ScmError>> ApplyRemove(ha::ApplyContext& ctx, int64_t container_id);
   // Rebuilds memory from the `containers` table.
   Status Reload(storage::DBStore& db);
 

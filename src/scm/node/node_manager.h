@@ -50,7 +50,8 @@ class NodeManager {
  public:
   NodeManager(NodeManagerOptions options, const Clock* clock = &Clock::Real());
 
-  // Returns the datanode's uuid.
+  // Returns the datanode's uuid (DatanodeUuid(details)); empty, and nothing registered, if the
+  // details carry none.
   std::string Register(const hdds::DatanodeDetailsProto& details, const NodeReportProto& report);
   bool IsRegistered(const std::string& uuid) const;
   // Records a heartbeat (and the storage report, if given); returns the commands to send (empty
@@ -64,7 +65,7 @@ class NodeManager {
   size_t QueuedCommands(const std::string& uuid) const;
   // Drops every queued command (on losing leadership).
   void ClearCommands();
-  // A fresh command id.
+  // A fresh command id (they start from the wall time in milliseconds, as Ozone's).
   int64_t NextCommandId();
 
   std::optional<NodeStatus> Get(const std::string& uuid) const;

@@ -24,10 +24,13 @@ namespace ozone::scm {
 
 class PipelineStateManager {
  public:
-  std::optional<ScmError> ApplyAdd(ha::ApplyContext& ctx, const hdds::Pipeline& pipeline);
-  std::optional<ScmError> ApplyUpdateState(ha::ApplyContext& ctx, const hdds::PipelineID& id,
-                                           hdds::PipelineState state);
-  std::optional<ScmError> ApplyRemove(ha::ApplyContext& ctx, const hdds::PipelineID& id);
+  // Apply side (deterministic; a domain failure is the returned ScmError; an error Result is a
+  // local failure, e.g. a missing table: the replica stops).
+  Result<std::optional<ScmError>> ApplyAdd(ha::ApplyContext& ctx, const hdds::Pipeline& pipeline);
+  Result<std::optional<ScmError>> ApplyUpdateState(ha::ApplyContext& ctx,
+                                                   const hdds::PipelineID& id,
+                                                   hdds::PipelineState state);
+  Result<std::optional<ScmError>> ApplyRemove(ha::ApplyContext& ctx, const hdds::PipelineID& id);
   Status Reload(storage::DBStore& db);
 
   std::optional<hdds::Pipeline> Get(const hdds::PipelineID& id) const;
