@@ -85,6 +85,13 @@ BlockManager::Writable& BlockManager::CacheLocked(Term term, hdds::ReplicationTy
     writable_.clear();
     container_version_ = container_version;
     pipeline_version_ = pipeline_version;
+    // Forget the containers that are no longer open (they never take blocks again).
+    auto closed = [this](int64_t id) {
+      std::optional<hdds::ContainerInfoProto> c = containers_->state().Get(id);
+      return !c || c->state() != hdds::OPEN;
+    };
+    std::erase_if(allocated_, [&](const auto& entry) { return closed(entry.first); });
+    std::erase_if(full_, closed);
   }
   auto [it, inserted] = writable_.try_emplace({static_cast<int>(type), static_cast<int>(factor)});
   if (!inserted) return it->second;
@@ -188,9 +195,12 @@ Result<BlockManager::Choice> BlockManager::Choose(uint64_t size, Term term,
       }
       const int64_t id = created->containerid();
       if (cache_term_ != term) continue;  // a new leadership meanwhile: refused above
+      // Others may have seen, filled and closed the new container since it was applied (and
+      // forgotten it once closed).
+      std::optional<hdds::ContainerInfoProto> now = containers_->state().Get(id);
+      if (!now || now->state() != hdds::OPEN || full_.contains(id)) continue;
       uint64_t& allocated = allocated_[id];
-      // Others may have seen (and filled) the new container since it was applied.
-      if (full_.contains(id) || allocated + size > options_.container_size) continue;
+      if (allocated + size > options_.container_size) continue;
       allocated += size;
       Choice choice{id, pipeline, std::nullopt};
       if (allocated + options_.block_size > options_.container_size) {

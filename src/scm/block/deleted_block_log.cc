@@ -151,6 +151,9 @@ void DeletedBlockLog::ProcessCommandStatus(const std::string& datanode_uuid,
       }
       bool all = acked.size() >= ReplicationCount(*info);
       for (const ContainerReplica& r : containers_->Replicas(tx->containerid())) {
+        // A replica on a dead datanode is not current (the replication manager replaces it).
+        std::optional<NodeStatus> node = nodes_->Get(r.datanode_uuid);
+        if (node && node->health == NodeHealth::kDead) continue;
         all = all && acked.contains(r.datanode_uuid);
       }
       if (all) done.push_back(tx_id);

@@ -8,7 +8,8 @@
 //     Transactions of open containers wait; those of unknown containers are removed. A command
 //     not acknowledged within `command_timeout` (or reported FAILED) is sent again.
 //   - Acknowledgements (command status reports from datanodes; ignored unless leader ready) are
-//     recorded in memory; once the datanodes of every current replica, and at least as many as
+//     recorded in memory; once the datanodes of every current replica (those on dead datanodes
+//     do not count), and at least as many as
 //     the container's replication factor, acknowledged a transaction, its removal is replicated.
 //   - Retry bookkeeping is in memory only and cleared when this SCM becomes leader (a new leader
 //     may resend; datanodes treat deletes idempotently).

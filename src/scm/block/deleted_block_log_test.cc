@@ -132,6 +132,28 @@ TEST_F(DeletedBlockLogTest, ANewLeaderForgetsWhatWasInFlight) {
   }
 }
 
+TEST_F(DeletedBlockLogTest, AReplicaOnADeadDatanodeDoesNotHoldTheRemovalBack) {
+  ASSERT_TRUE(scm_.deleted_blocks.AddTransactions({{closed_, {1}}}).ok());
+  EXPECT_EQ(scm_.deleted_blocks.SendDeleteCommands(), 1u);
+  for (const auto& dn : holders_) Sent(dn);
+  // holders_[2] dies; the container is copied to the fourth datanode.
+  clock_.Advance(std::chrono::minutes(11));
+  std::string spare;
+  for (const auto& dn : dns_) {
+    if (dn != holders_[2]) scm_.nodes.Heartbeat(dn, nullptr, true);
+    if (std::find(holders_.begin(), holders_.end(), dn) == holders_.end()) spare = dn;
+  }
+  scm_.ReportReplica(spare, closed_, REPLICA_CLOSED, 10, 1);
+  scm_.deleted_blocks.ProcessCommandStatus(holders_[0], Ack({1}));
+  scm_.deleted_blocks.ProcessCommandStatus(holders_[1], Ack({1}));
+  EXPECT_TRUE(state_.deleted_blocks.Get(1));  // two of three replicas
+  EXPECT_EQ(scm_.deleted_blocks.SendDeleteCommands(), 1u);
+  EXPECT_EQ(Sent(spare).size(), 1u);
+  EXPECT_EQ(scm_.nodes.QueuedCommands(holders_[2]), 0u);  // dead: nothing sent
+  scm_.deleted_blocks.ProcessCommandStatus(spare, Ack({1}));
+  EXPECT_FALSE(state_.deleted_blocks.Get(1));
+}
+
 TEST_F(DeletedBlockLogTest, FollowersNeitherAddNorSendNorRemove) {
   ASSERT_TRUE(scm_.deleted_blocks.AddTransactions({{closed_, {1}}}).ok());
   scm_.BecomeFollower(Term(2), "scm2");

@@ -238,4 +238,10 @@ size_t ContainerManager::CountWithReportedReplica() const {
   return n;
 }
 
+size_t ContainerManager::ContainersOn(const std::string& datanode_uuid) const {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = containers_of_node_.find(datanode_uuid);
+  return it == containers_of_node_.end() ? 0 : it->second.size();
+}
+
 }  // namespace ozone::scm

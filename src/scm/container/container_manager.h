@@ -77,6 +77,8 @@ class ContainerManager {
                                 const IncrementalContainerReportProto& report);
   // Containers known to SCM with at least one replica reported.
   size_t CountWithReportedReplica() const;
+  // Replicas a datanode reported (`ozone admin datanode list`).
+  size_t ContainersOn(const std::string& datanode_uuid) const;
 
  private:
   // Leader-side reactions to the replicas of `ids` (lifecycle, stats); outside mu_.

@@ -112,6 +112,7 @@ TEST_F(ContainerManagerTest, AFullReportReplacesWhatADatanodeHolds) {
   scm_.containers.ProcessContainerReport(dns_[0], full);
   EXPECT_EQ(scm_.containers.Replicas(a->containerid()).size(), 1u);
   EXPECT_EQ(scm_.containers.Replicas(b->containerid()).size(), 1u);
+  EXPECT_EQ(scm_.containers.ContainersOn(dns_[0]), 2u);
   full.mutable_reports()->RemoveLast();
   scm_.containers.ProcessContainerReport(dns_[0], full);
   EXPECT_EQ(scm_.containers.Replicas(a->containerid()).size(), 1u);

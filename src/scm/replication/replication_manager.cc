@@ -56,12 +56,17 @@ void ReplicationManager::ProcessAll() {
   if (!enabled()) return;
   Result<Term> term = context_->TermOfLeader();
   if (!term.ok()) return;
+  std::set<int64_t> seen;
   for (hdds::LifeCycleState state : {hdds::CLOSED, hdds::QUASI_CLOSED, hdds::DELETING}) {
     for (const auto& c : containers_->state().List(0, SIZE_MAX, state)) {
       if (!context_->IsLeader()) return;
+      seen.insert(c.containerid());
       Process(c, *term);
     }
   }
+  // Containers that left these states (or SCM) are no longer pending.
+  std::lock_guard<std::mutex> l(mu_);
+  std::erase_if(pending_, [&](const auto& entry) { return !seen.contains(entry.first); });
 }
 
 void ReplicationManager::Send(const std::string& datanode_uuid, SCMCommandProto command,
