@@ -4,11 +4,13 @@
 #include <algorithm>
 #include <ostream>
 
+#include "tools/admin/admin_command.h"
 #include "tools/cli/argv_preprocessor.h"
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/debug/debug_command.h"
 #include "tools/getconf/getconf_command.h"
+#include "tools/scm/scm_command.h"
 #include "tools/version/version_command.h"
 
 namespace ozone::tools {
@@ -50,7 +52,10 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
   RegisterVersionCommand(app, slot);
   RegisterGetconfCommand(app, slot);
   RegisterDebugCommand(app, slot);
+  RegisterScmCommand(app, slot);
+  RegisterAdminCommand(app, slot);
 
+  NormalizeAdminArgs(&pre->args);
   std::vector<std::string> reversed(pre->args.rbegin(), pre->args.rend());
   try {
     app.parse(reversed);

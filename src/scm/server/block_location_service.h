@@ -1,0 +1,46 @@
+// BlockLocationService: the gRPC translator of ScmBlockLocationProtocol (Ozone's
+// ScmBlockLocationProtocolServerSideTranslatorPB + SCMBlockProtocolServer): OM allocates and
+// deletes blocks, bootstrapping SCMs ask for the ring's identity and to be added. Every call is
+// leader only: a follower (or a leader not ready yet) answers NotLeader with the leader's block
+// location address. Bad requests are refused with INVALID_ARGUMENT in the response; nothing
+// changes.
+//
+// Thread-safety: gRPC calls the methods concurrently; the dependencies are thread-safe.
+#pragma once
+
+#include <functional>
+
+#include "scm.grpc.pb.h"
+#include "scm/block/block_manager.h"
+#include "scm/block/deleted_block_log.h"
+#include "scm/server/leader_gate.h"
+#include "scm/server/scm_membership.h"
+
+namespace ozone::scm {
+
+struct BlockLocationDeps {
+  const LeaderGate* gate = nullptr;
+  BlockManager* blocks = nullptr;
+  DeletedBlockLog* deleted_blocks = nullptr;
+  ScmMembership* membership = nullptr;
+  std::function<GetScmInfoResponse()> scm_info;
+};
+
+class BlockLocationService final : public ScmBlockLocationProtocol::Service {
+ public:
+  explicit BlockLocationService(BlockLocationDeps deps) : d_(std::move(deps)) {}
+
+  grpc::Status AllocateScmBlock(grpc::ServerContext* ctx, const AllocateScmBlockRequest* req,
+                                AllocateScmBlockResponse* resp) override;
+  grpc::Status DeleteScmKeyBlocks(grpc::ServerContext* ctx, const DeleteScmKeyBlocksRequest* req,
+                                  DeleteScmKeyBlocksResponse* resp) override;
+  grpc::Status GetScmInfo(grpc::ServerContext* ctx, const GetScmInfoRequest* req,
+                          GetScmInfoResponse* resp) override;
+  grpc::Status AddScm(grpc::ServerContext* ctx, const AddScmRequest* req,
+                      AddScmResponse* resp) override;
+
+ private:
+  BlockLocationDeps d_;
+};
+
+}  // namespace ozone::scm
