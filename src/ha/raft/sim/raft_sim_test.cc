@@ -77,6 +77,9 @@ struct SabotageCase {
   Sabotage sabotage;
   std::vector<std::string> expected;  // the failure must mention one of these
   bool snapshots = true;              // false: no snapshots, purges or state machine flushes
+  // Seeds tried. A forgotten vote only shows when a crash lands between a vote and the end of its
+  // election, and a candidate still asks the restarted server; about one seed in 300 does that.
+  uint64_t seeds = 300;
 };
 
 void PrintTo(const SabotageCase& c, std::ostream* os) { *os << c.name; }
@@ -88,7 +91,7 @@ class RaftSimSabotageTest : public ::testing::TestWithParam<SabotageCase> {
 
 TEST_P(RaftSimSabotageTest, IsCaught) {
   const SabotageCase& c = GetParam();
-  for (uint64_t seed = 1; seed <= 300; ++seed) {
+  for (uint64_t seed = 1; seed <= c.seeds; ++seed) {
     SimOptions options = OptionsForSeed(seed, seed % 2 == 0 ? 3 : 5);
     options.sabotage = c.sabotage;
     options.connection_transport = true;
@@ -109,7 +112,7 @@ TEST_P(RaftSimSabotageTest, IsCaught) {
     EXPECT_TRUE(expected) << status;
     return;
   }
-  ADD_FAILURE() << "no seed in 1..300 noticed " << c.name;
+  ADD_FAILURE() << "no seed in 1.." << c.seeds << " noticed " << c.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -130,7 +133,8 @@ INSTANTIATE_TEST_SUITE_P(
         // Answering before the apply reads a stale state.
         SabotageCase{"ServeReadsEarly", Sabotage::kServeReadsEarly, {"linearizab"}},
         // A forgotten vote lets a server vote twice in one term.
-        SabotageCase{"ForgetVote", Sabotage::kForgetVote, {"vote", "election safety"}}),
+        SabotageCase{
+            "ForgetVote", Sabotage::kForgetVote, {"vote", "election safety"}, true, 2000}),
     [](const ::testing::TestParamInfo<SabotageCase>& info) {
       return std::string(info.param.name);
     });
