@@ -10,38 +10,55 @@ LogWriter::LogWriter(LogStore* log, const LogWriterOptions& options)
 LogWriter::~LogWriter() { Stop(StopMode::kDrain); }
 
 Status LogWriter::Persist(std::optional<HardState> hard_state, std::vector<Entry> entries,
-                          Callback done) {
+                          Callback done, Lead lead) {
   Op op;
   op.kind = Op::Kind::kPersist;
   op.hard_state = std::move(hard_state);
   op.entries = std::move(entries);
   op.done = std::move(done);
-  return Submit(std::move(op));
+  return Submit(std::move(op), lead);
 }
 
-Status LogWriter::Purge(LogIndex up_to, Callback done) {
+Status LogWriter::Purge(LogIndex up_to, Callback done, Lead lead) {
   Op op;
   op.kind = Op::Kind::kPurge;
   op.purge_up_to = up_to;
   op.done = std::move(done);
-  return Submit(std::move(op));
+  return Submit(std::move(op), lead);
 }
 
-Status LogWriter::ResetToSnapshot(SnapshotMeta snapshot, Callback done) {
+Status LogWriter::ResetToSnapshot(SnapshotMeta snapshot, Callback done, Lead lead) {
   Op op;
   op.kind = Op::Kind::kReset;
   op.snapshot = std::move(snapshot);
   op.done = std::move(done);
-  return Submit(std::move(op));
+  return Submit(std::move(op), lead);
 }
 
-Status LogWriter::Submit(Op op) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return Status::Aborted("the log writer is stopped");
+Status LogWriter::Submit(Op op, Lead lead) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stopping_) return Status::Aborted("the log writer is stopped");
+  if (busy_ || !queue_.empty() || lead == Lead::kWriterThread) {
+    // The request joins the next batch, which the writer thread takes once the current one is
+    // done (whoever runs that one wakes the writer then, if it is a submitter).
+    const bool wake = !busy_ && queue_.empty();
     queue_.push_back(std::move(op));
+    lock.unlock();
+    if (wake) cv_.notify_one();
+    return Status::OK();
   }
-  cv_.notify_one();
+  // Idle: this thread leads, and executes the request as a batch of one.
+  busy_ = true;
+  lock.unlock();
+  inline_ops_.push_back(std::move(op));
+  const Status status = ExecuteBatch(inline_ops_, 0, 1);
+  if (inline_ops_[0].done) inline_ops_[0].done(status);
+  inline_ops_.clear();
+  lock.lock();
+  busy_ = false;
+  const bool wake = !queue_.empty() || stopping_;
+  lock.unlock();
+  if (wake) cv_.notify_one();
   return Status::OK();
 }
 
@@ -64,13 +81,19 @@ LogWriterStats LogWriter::stats() const {
 
 void LogWriter::Run() {
   std::vector<Op> ops;
+  bool executed = false;  // this thread set busy_ for `ops`
   while (true) {
+    ops.clear();
     bool abort = false;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (executed) busy_ = false;
+      // A submitting thread may be executing a batch (busy_): it wakes us when it is done.
+      cv_.wait(lock, [&] { return !busy_ && (!queue_.empty() || stopping_); });
       if (queue_.empty()) return;  // stopping, nothing left
       ops.swap(queue_);            // queue_ keeps the capacity of the previous batch
+      busy_ = true;
+      executed = true;
       abort = abort_;
     }
     if (abort) {
@@ -80,7 +103,6 @@ void LogWriter::Run() {
       }
       std::lock_guard<std::mutex> lock(mu_);
       stats_.requests += ops.size();
-      ops.clear();
       continue;
     }
     size_t begin = 0;
@@ -98,7 +120,6 @@ void LogWriter::Run() {
       }
       begin = end;
     }
-    ops.clear();
   }
 }
 

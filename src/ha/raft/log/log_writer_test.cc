@@ -183,8 +183,11 @@ TEST_F(LogWriterTest, GroupCommitsQueuedRequestsWithOneSync) {
   const uint64_t writes_before = log_->stats().writes;
 
   gated.Close();
-  ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
-  gated.AwaitHeld();  // the writer is inside the first batch's Sync
+  // The writer is idle: the first request is executed by the thread submitting it.
+  std::thread first([&] {
+    ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  });
+  gated.AwaitHeld();  // the first batch is inside its Sync
 
   // Four submitters; a mutex hands out indexes and submits under it, as the protocol thread
   // would, so that submission order is index order.
@@ -206,6 +209,7 @@ TEST_F(LogWriterTest, GroupCommitsQueuedRequestsWithOneSync) {
   for (auto& t : submitters) t.join();
   EXPECT_TRUE(done.ids().empty()) << "nothing is durable yet";
   gated.Open();
+  first.join();
   done.Wait(201);
 
   // Callbacks in submission order, all OK.
@@ -213,8 +217,8 @@ TEST_F(LogWriterTest, GroupCommitsQueuedRequestsWithOneSync) {
   ASSERT_EQ(ids.size(), 201u);
   for (size_t k = 1; k < ids.size(); ++k) ASSERT_LT(ids[k - 1], ids[k]);
   for (const Status& s : done.statuses()) EXPECT_TRUE(s.ok()) << s;
-  // Two batches: the first request, then the 200 that queued behind it. One Sync, one write and
-  // one fdatasync each.
+  // Two batches: the first request, then the 200 that queued behind it (on the writer thread).
+  // One Sync, one write and one fdatasync each.
   EXPECT_EQ(gated.syncs(), 2);
   EXPECT_EQ(log_->stats().data_syncs - syncs_before, 2u);
   EXPECT_EQ(log_->stats().writes - writes_before, 2u);
@@ -235,12 +239,15 @@ TEST_F(LogWriterTest, LargeQueuesAreSplitIntoBatchesOfMaxBatchBytes) {
   options.max_batch_bytes = 10 * MakeEntries(1, 1, 1)[0].ByteSize();
   LogWriter writer(&gated, options);
   gated.Close();
-  ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  std::thread first([&] {
+    ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  });
   gated.AwaitHeld();
   for (uint64_t i = 2; i <= 101; ++i) {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(i, i, 1), done.Record(i)).ok());
   }
   gated.Open();
+  first.join();
   done.Wait(101);
   EXPECT_EQ(writer.stats().batches, 11u);  // 1, then 100 in batches of 10
   EXPECT_EQ(gated.syncs(), 11);
@@ -255,7 +262,9 @@ TEST_F(LogWriterTest, PurgeAndResetStayOrderedWithAppends) {
   Completions done;
   LogWriter writer(&gated);
   gated.Close();
-  ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  std::thread first([&] {
+    ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  });
   gated.AwaitHeld();
   // All of these run as one batch: each only works after the one before it.
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 100, 1), done.Record(2)).ok());
@@ -265,6 +274,7 @@ TEST_F(LogWriterTest, PurgeAndResetStayOrderedWithAppends) {
   ASSERT_TRUE(writer.ResetToSnapshot(snapshot, done.Record(5)).ok());
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(501, 510, 4), done.Record(6)).ok());
   gated.Open();
+  first.join();
   done.Wait(6);
   for (const Status& s : done.statuses()) EXPECT_TRUE(s.ok()) << s;
   EXPECT_EQ(done.ids(), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
@@ -272,6 +282,81 @@ TEST_F(LogWriterTest, PurgeAndResetStayOrderedWithAppends) {
   EXPECT_EQ((*log)->LastIndex(), LogIndex(510));
   EXPECT_EQ(*(*log)->TermAt(LogIndex(500)), Term(3));
   EXPECT_EQ((*log)->LoadState()->snapshot, snapshot);
+  EXPECT_EQ(writer.stats().batches, 2u);
+}
+
+// The first arrival leads: an idle writer's request is made durable and called back on the
+// submitting thread, before Persist returns; a request arriving while a batch is in progress
+// goes to the writer thread.
+TEST_F(LogWriterTest, IdleWriterPersistsOnTheSubmittingThread) {
+  GatedLogStore gated(log_.get());
+  LogWriter writer(&gated);
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id first_ran_on, second_ran_on;
+  bool first_done = false;
+  ASSERT_TRUE(writer
+                  .Persist(std::nullopt, MakeEntries(1, 1, 1),
+                           [&](const Status& s) {
+                             EXPECT_TRUE(s.ok()) << s;
+                             first_ran_on = std::this_thread::get_id();
+                             first_done = true;
+                           })
+                  .ok());
+  EXPECT_TRUE(first_done) << "an isolated request completes inside Persist";
+  EXPECT_EQ(first_ran_on, caller);
+  EXPECT_EQ(gated.syncs(), 1);
+  EXPECT_EQ(writer.stats().batches, 1u);
+
+  gated.Close();
+  std::thread leader(
+      [&] { ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), nullptr).ok()); });
+  gated.AwaitHeld();
+  Completions done;
+  ASSERT_TRUE(writer
+                  .Persist(std::nullopt, MakeEntries(3, 3, 1),
+                           [&](const Status& s) {
+                             second_ran_on = std::this_thread::get_id();
+                             done.Record(3)(s);
+                           })
+                  .ok());
+  EXPECT_TRUE(done.ids().empty()) << "queued behind the batch in progress";
+  gated.Open();
+  leader.join();
+  done.Wait(1);
+  EXPECT_NE(second_ran_on, caller);
+  EXPECT_NE(second_ran_on, std::thread::id());
+  EXPECT_EQ(log_->LastIndex(), LogIndex(3));
+  EXPECT_EQ(writer.stats().batches, 3u);
+}
+
+// Lead::kWriterThread: the submitter never executes a request, even when the writer is idle.
+TEST_F(LogWriterTest, WriterThreadLeadLeavesTheSyncToTheWriter) {
+  GatedLogStore gated(log_.get());
+  LogWriter writer(&gated);
+  gated.Close();  // a submitter executing the request would hang in Sync
+  Completions done;
+  std::thread::id ran_on;
+  ASSERT_TRUE(writer
+                  .Persist(
+                      std::nullopt, MakeEntries(1, 1, 1),
+                      [&](const Status& s) {
+                        ran_on = std::this_thread::get_id();
+                        done.Record(1)(s);
+                      },
+                      LogWriter::Lead::kWriterThread)
+                  .ok());
+  gated.AwaitHeld();
+  // Later requests, of either kind, queue behind it and share the next sync.
+  ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), done.Record(2)).ok());
+  ASSERT_TRUE(writer
+                  .Persist(std::nullopt, MakeEntries(3, 3, 1), done.Record(3),
+                           LogWriter::Lead::kWriterThread)
+                  .ok());
+  gated.Open();
+  done.Wait(3);
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(done.ids(), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(gated.syncs(), 2);
   EXPECT_EQ(writer.stats().batches, 2u);
 }
 
@@ -309,7 +394,9 @@ TEST_F(LogWriterTest, StopAbortFailsQueuedRequests) {
   Completions done;
   LogWriter writer(&gated);
   gated.Close();
-  ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  std::thread first([&] {
+    ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
+  });
   gated.AwaitHeld();
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), done.Record(2)).ok());
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(3, 3, 1), done.Record(3)).ok());
@@ -318,6 +405,7 @@ TEST_F(LogWriterTest, StopAbortFailsQueuedRequests) {
   uint64_t next = 4;
   while (writer.Persist(std::nullopt, MakeEntries(next, next, 1), done.Record(next)).ok()) ++next;
   gated.Open();
+  first.join();
   stopper.join();
   const auto statuses = done.statuses();
   ASSERT_EQ(statuses.size(), next - 1);

@@ -199,17 +199,25 @@ void RaftServer::HandleReady(Ready rd) {
 
   if (rd.NeedsPersist()) {
     uint64_t id = rd.id;
-    Status s = writer_->Persist(std::move(rd.hard_state), std::move(rd.entries),
-                                [this, id](const Status& st) {
-                                  if (!st.ok()) {
-                                    FailLocal(st.WithContext("raft log write"));
-                                    return;
-                                  }
-                                  DispatchProtocol([this, id] {
-                                    core_->OnPersisted(id);
-                                    ScheduleProcessReady();
-                                  });
-                                });
+    // Isolated entries (everything before them is committed: one proposal at a time, or a
+    // follower holding the only append in flight) are made durable on this thread if the writer
+    // is idle: no thread wakeup on the commit path. Otherwise more is in the pipeline: the writer
+    // thread syncs while this strand goes on, and what it submits meanwhile shares the next sync.
+    const bool isolated =
+        rd.entries.empty() || rd.entries.front().index <= core_->commit_index() + 1;
+    Status s = writer_->Persist(
+        std::move(rd.hard_state), std::move(rd.entries),
+        [this, id](const Status& st) {
+          if (!st.ok()) {
+            FailLocal(st.WithContext("raft log write"));
+            return;
+          }
+          DispatchProtocol([this, id] {
+            core_->OnPersisted(id);
+            ScheduleProcessReady();
+          });
+        },
+        isolated ? LogWriter::Lead::kIfIdle : LogWriter::Lead::kWriterThread);
     if (!s.ok() && !stopped_) FailLocal(s.WithContext("raft log writer"));
   }
 
@@ -518,8 +526,15 @@ void RaftServer::ProposeAsync(std::string command, ProposeCallback done) {
     done(Status::Aborted("the Raft server stopped"));
     return;
   }
-  // The proposal is taken in on the caller's thread when the strand is idle; the Ready it causes
-  // is left to the pool, so that proposals arriving meanwhile join the same batch.
+  // The proposal is taken in on the caller's thread when the strand is idle. With others in
+  // flight, the Ready it causes is left to the pool, so that proposals arriving meanwhile join the
+  // same batch; alone, this thread goes on with what follows (its own persistence ack, answers
+  // that arrived meanwhile) rather than waking a pool thread for it.
+  bool alone_hint;
+  {
+    std::lock_guard<std::mutex> l(pending_mu_);
+    alone_hint = proposals_.empty();
+  }
   DispatchProtocol(
       [this, command = std::move(command), done = std::move(done)]() mutable {
         Result<LogIndex> index = core_->Propose(MakePayload(std::move(command)));
@@ -542,7 +557,7 @@ void RaftServer::ProposeAsync(std::string command, ProposeCallback done) {
           ScheduleProcessReady();
         }
       },
-      /*then_max=*/0);
+      /*then_max=*/alone_hint ? 16 : 0);
 }
 
 std::future<Result<std::string>> RaftServer::Propose(std::string command) {
