@@ -15,6 +15,7 @@
 //   POST /load?inflight=N&bytes=B&ms=T&label=L   benchmark load on this leader -> RESULT line
 //   GET  /snapshot?index=I            the state machine snapshot through I (for followers)
 // SIGTERM or SIGINT stops it cleanly.
+#include <absl/synchronization/mutex.h>
 #include <httplib.h>
 #include <signal.h>
 
@@ -81,6 +82,9 @@ void Reply(httplib::Response& res, const Status& s, const std::string& body = ""
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Debian's abseil checks every absl::Mutex acquisition for lock-order cycles (gRPC locks one
+  // on every operation); a production process does not pay for that.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app("A Raft server process of the engine, with a key-value state machine.", "raft_node");
   std::string id, peers_arg, dir, cluster_id = "raft-node", group = "group-1", probe_csv;
   bool bootstrap = false;
@@ -103,6 +107,9 @@ int main(int argc, char** argv) {
   app.add_option("--http-offset", http_offset, "Control port = Raft port + this");
   app.add_option("--segment-bytes", segment_bytes, "Raft log segment size");
   app.add_option("--probe-csv", probe_csv, "Run the failover probe, appending to this CSV");
+  int transport_threads = GrpcTransportOptions().completion_queue_threads;
+  app.add_option("--transport-threads", transport_threads,
+                 "Threads polling the transport's completion queue");
   CLI11_PARSE(app, argc, argv);
 
   Status log_init = logging::InitForServer("raft_node", dir + "/node.log");
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
   GrpcTransportOptions to;
   to.listen_address = self_address;
   to.cluster_id = cluster_id;
+  to.completion_queue_threads = transport_threads;
   auto transport = GrpcTransport::Start(to);
   if (!transport.ok()) {
     std::cerr << transport.status() << "\n";
