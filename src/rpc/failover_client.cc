@@ -39,7 +39,6 @@ class Connection {
     // A restarted replica must be found again soon, not after gRPC's default back-off (up to
     // two minutes).
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     // Distinct connections for the channels of one endpoint.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -174,6 +173,8 @@ Status FailoverClient::Call(const MethodDescriptor* method, const Message& reque
       return r.status;
     }
     if (!IsRetriable(r.status)) return r.status;
+    spdlog::debug("{} on {} ({}): {}", method->name(), impl_->infos[index].node_id,
+                  impl_->infos[index].address, r.status.ToString());
     if (attempts >= o.max_failovers) {
       return r.status.WithContext("giving up after " + std::to_string(attempts) +
                                   " failover attempt(s)");

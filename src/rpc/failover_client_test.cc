@@ -27,9 +27,10 @@ const google::protobuf::MethodDescriptor* SayMethod() {
 // One replica. Behaviour: leader (answers), follower (NotLeader with the hint set), or an error.
 class EchoServer final : public Echo::Service {
  public:
-  explicit EchoServer(std::string name) : name_(std::move(name)) {
+  explicit EchoServer(std::string name, int port = 0) : name_(std::move(name)) {
     grpc::ServerBuilder b;
-    b.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    b.AddListeningPort("127.0.0.1:" + std::to_string(port), grpc::InsecureServerCredentials(),
+                       &port_);
     b.RegisterService(this);
     server_ = b.BuildAndStart();
   }
@@ -164,6 +165,39 @@ TEST_F(FailoverClientTest, SkipsUnreachableEndpoints) {
   auto r = Say(c, "hi");
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, "s1");
+}
+
+TEST_F(FailoverClientTest, ReachesAnEndpointThatComesUpLater) {
+  // A port that is free now; the server comes up on it after the client started trying.
+  int port = 0;
+  {
+    EchoServer probe("probe");
+    port = std::stoi(probe.address().substr(probe.address().rfind(':') + 1));
+  }
+  int dead_port = 0;
+  {
+    EchoServer probe("probe");
+    dead_port = std::stoi(probe.address().substr(probe.address().rfind(':') + 1));
+  }
+  std::vector<RpcEndpoint> eps = {{"late", "127.0.0.1:" + std::to_string(port)},
+                                  {"dead", "127.0.0.1:" + std::to_string(dead_port)}};
+  FailoverOptions o = Options();
+  o.retry_interval = 50ms;
+  o.max_failovers = 1000;
+  FailoverClient c(eps, o);
+  std::unique_ptr<EchoServer> late;
+  std::thread starter([&] {
+    std::this_thread::sleep_for(500ms);
+    late = std::make_unique<EchoServer>("late", port);
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto r = Say(c, "hi");
+  auto took = std::chrono::steady_clock::now() - start;
+  starter.join();
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "late");
+  // Found within a few retry intervals after it came up, not after gRPC's reconnect back-off.
+  EXPECT_LT(took, 2s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
 }
 
 TEST_F(FailoverClientTest, ReturnsOtherErrorsAtOnce) {

@@ -32,7 +32,6 @@ SimulatedDatanode::SimulatedDatanode(SimulatedDatanodeOptions options)
     e->address = address;
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     e->stub = scm::ScmDatanodeProtocol::NewStub(
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
