@@ -225,9 +225,11 @@ void ContainerBalancer::Run(ContainerBalancerConfigurationProto config, uint64_t
                  [&] { return !running_ || generation_ != generation; });
   }
   std::lock_guard<std::mutex> l(mu_);
-  if (generation_ == generation) running_ = false;
+  if (generation_ == generation) {
+    running_ = false;
+    spdlog::info("ContainerBalancer: finished its {} iterations", iterations);
+  }
   cv_.notify_all();
-  spdlog::info("ContainerBalancer: finished");
 }
 
 void ContainerBalancer::Balance(const ContainerBalancerConfigurationProto& config) {

@@ -1,0 +1,318 @@
+#include "tests/integration/scm_cluster.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "common/config/config_loader.h"
+
+namespace ozone::integration {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+bool PortFree(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// A base such that base + 10..base + 10 * (max_nodes + 1) are free now.
+int PickBasePort(int max_nodes) {
+  std::mt19937 rng(std::random_device{}());
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    int base = 20000 + static_cast<int>(rng() % 4000) * 10;
+    bool ok = true;
+    for (int n = 1; n <= max_nodes && ok; ++n) {
+      for (int o = 0; o < 5 && ok; ++o) ok = PortFree(base + n * 10 + o);
+    }
+    if (ok) return base;
+  }
+  return 0;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Property(const std::string& version, const std::string& key) {
+  std::istringstream in(version);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
+  }
+  return "";
+}
+
+}  // namespace
+
+ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options)) {
+  base_port_ = PickBasePort(5);
+  for (int i = 1; i <= options_.nodes; ++i) node_ids_.push_back(NodeId(i));
+  for (int i = 1; i <= options_.nodes; ++i) WriteConfig(i, options_.nodes);
+}
+
+ScmCluster::~ScmCluster() {
+  StopDatanodes();
+  servers_.clear();  // SIGKILL whatever still runs
+}
+
+std::string ScmCluster::ConfDir(int node) const { return tmp_.Sub(NodeId(node) + "/conf"); }
+std::string ScmCluster::MetaDir(int node) const {
+  return tmp_.Sub(NodeId(node) + "/data/metadata");
+}
+std::string ScmCluster::LogFile(int node) const {
+  return tmp_.Sub(NodeId(node) + "/data/logs/ozone-scm-" + NodeId(node) + ".log");
+}
+std::string ScmCluster::VersionFile(int node) const {
+  return MetaDir(node) + "/scm/current/VERSION";
+}
+
+std::string ScmCluster::OzoneBinary() const {
+  const char* dir = std::getenv("OZONE_TEST_BIN_DIR");
+  std::string root = dir && *dir ? dir : testutil::TestBinaryDir() + "/../..";
+  return root + "/src/tools/ozone";
+}
+
+void ScmCluster::WriteConfig(int node, int nodes_in_ring) {
+  fs::create_directories(ConfDir(node));
+  std::map<std::string, std::string> keys = {
+      {"ozone.scm.service.ids", "cluster1"},
+      {"ozone.scm.node.id", NodeId(node)},
+      {"ozone.metadata.dirs", MetaDir(node)},
+      // Fast failover for tests.
+      {"hdds.scmclient.failover.retry.interval", "100ms"},
+      {"hdds.scmclient.failover.max.retry", "100"},
+      {"hdds.scmclient.rpc.timeout", "20s"},
+      {"ozone.scm.info.wait.duration", "30s"},
+      {"ozone.scm.pipeline.creation.interval", "1s"},
+      {"hdds.scm.wait.time.after.safemode.exit", "1s"},
+      {"hdds.scm.replication.thread.interval", "2s"},
+      {"hdds.scm.block.deleting.service.interval", "1s"},
+      {"ozone.scm.ha.dbtransactionbuffer.flush.interval", "1s"},
+  };
+  std::string nodes;
+  for (int i = 1; i <= nodes_in_ring; ++i) {
+    nodes += (i > 1 ? "," : "") + NodeId(i);
+    const std::string sfx = ".cluster1." + NodeId(i);
+    keys["ozone.scm.address" + sfx] = "127.0.0.1";
+    keys["ozone.scm.ratis.port" + sfx] = std::to_string(Port(i, 0));
+    keys["ozone.scm.grpc.port" + sfx] = std::to_string(Port(i, 1));
+    keys["ozone.scm.client.port" + sfx] = std::to_string(Port(i, 2));
+    keys["ozone.scm.block.client.port" + sfx] = std::to_string(Port(i, 3));
+    keys["ozone.scm.datanode.port" + sfx] = std::to_string(Port(i, 4));
+  }
+  keys["ozone.scm.nodes.cluster1"] = nodes;
+  for (const auto& [k, v] : options_.keys) keys[k] = v;
+  std::ofstream out(ConfDir(node) + "/ozone-site.xml");
+  out << "<?xml version=\"1.0\"?>\n<configuration>\n";
+  for (const auto& [k, v] : keys) {
+    out << "  <property><name>" << k << "</name><value>" << v << "</value></property>\n";
+  }
+  out << "</configuration>\n";
+}
+
+void ScmCluster::Reconfigure(int nodes, const std::map<std::string, std::string>& keys) {
+  for (const auto& [k, v] : keys) options_.keys[k] = v;
+  for (int i = static_cast<int>(node_ids_.size()) + 1; i <= nodes; ++i) {
+    node_ids_.push_back(NodeId(i));
+  }
+  for (int i = 1; i <= nodes; ++i) WriteConfig(i, nodes);
+}
+
+CliResult ScmCluster::Ozone(int node, const std::vector<std::string>& args,
+                            std::chrono::milliseconds timeout) {
+  static int counter = 0;
+  std::string err_file = tmp_.Sub("cli-" + std::to_string(++counter) + ".err");
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
+                                   OzoneBinary(), "--config", ConfDir(node)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  CliResult r;
+  auto p = testutil::Subprocess::Start(argv);
+  if (!p.ok()) {
+    r.err = p.status().ToString();
+    return r;
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    auto line = p->ReadLine(left);
+    if (!line) break;
+    r.out += *line + "\n";
+  }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  std::optional<int> status = p->Wait(std::max(left, std::chrono::milliseconds(1)));
+  if (status && WIFEXITED(*status)) r.code = WEXITSTATUS(*status);
+  r.err = ReadFile(err_file);
+  return r;
+}
+
+Status ScmCluster::StartScm(int node) {
+  fs::create_directories(tmp_.Sub(NodeId(node)));
+  std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
+  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
+                                   OzoneBinary(), "--config", ConfDir(node), "scm"};
+  OZ_ASSIGN_OR_RETURN(testutil::Subprocess p, testutil::Subprocess::Start(argv));
+  auto proc = std::make_unique<testutil::Subprocess>(std::move(p));
+  std::optional<std::string> line = proc->ReadLine(60s);
+  if (!line || line->rfind("SCM " + NodeId(node) + " started", 0) != 0) {
+    std::optional<int> status = proc->Wait(5s);
+    return Status::Unavailable(NodeId(node) + " did not start (exit " +
+                               (status ? std::to_string(WEXITSTATUS(*status)) : "?") +
+                               "): " + ReadFile(err_file).substr(0, 2000));
+  }
+  servers_[node] = std::move(proc);
+  return Status::OK();
+}
+
+void ScmCluster::KillScm(int node) {
+  auto it = servers_.find(node);
+  if (it == servers_.end()) return;
+  it->second->Kill();
+  servers_.erase(it);
+}
+
+std::optional<int> ScmCluster::StopScm(int node, std::chrono::milliseconds timeout) {
+  auto it = servers_.find(node);
+  if (it == servers_.end()) return std::nullopt;
+  it->second->Signal(SIGTERM);
+  std::optional<int> status = it->second->Wait(timeout);
+  servers_.erase(it);
+  return status;
+}
+
+bool ScmCluster::IsRunning(int node) const { return servers_.count(node) > 0; }
+
+Status ScmCluster::InitAndStartAll() {
+  CliResult init = Ozone(1, {"scm", "--init"});
+  if (init.code != 0) return Status::Internal("init failed: " + init.err);
+  OZ_RETURN_IF_ERROR(StartScm(1));
+  for (int i = 2; i <= size(); ++i) {
+    CliResult b = Ozone(i, {"scm", "--bootstrap"});
+    if (b.code != 0) return Status::Internal(NodeId(i) + " bootstrap failed: " + b.err);
+    OZ_RETURN_IF_ERROR(StartScm(i));
+  }
+  return Status::OK();
+}
+
+std::unique_ptr<client::ScmClient> ScmCluster::Client(std::optional<rpc::FailoverOptions> failover) {
+  auto conf = config::LoadConfiguration({ConfDir(1), {}, ""});
+  if (!conf.ok()) return nullptr;
+  client::ScmClientOptions o;
+  o.failover = failover;
+  auto c = client::ScmClient::Create(*conf, o);
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
+Result<scm::GetScmInfoResponse> ScmCluster::Roles() {
+  rpc::FailoverOptions fo;
+  fo.retry_interval = 100ms;
+  fo.max_failovers = 6;
+  fo.rpc_timeout = 5s;
+  auto c = Client(fo);
+  if (!c) return Status::Internal("no client");
+  return c->GetScmRoles();
+}
+
+Result<int> ScmCluster::WaitForLeader(std::chrono::milliseconds timeout) {
+  int leader = 0;
+  bool ok = WaitUntil(
+      [&] {
+        Result<scm::GetScmInfoResponse> roles = Roles();
+        if (!roles.ok()) return false;
+        for (const auto& r : roles->peerroles()) {
+          if (r.role() != "LEADER") continue;
+          for (int i = 1; i <= size(); ++i) {
+            if (r.nodeid() == NodeId(i) && IsRunning(i)) leader = i;
+          }
+        }
+        return leader != 0;
+      },
+      timeout);
+  if (!ok) return Status::Timeout("no leader within the timeout");
+  return leader;
+}
+
+std::string ScmCluster::ScmUuid(int node) const {
+  return Property(ReadFile(VersionFile(node)), "scmUuid");
+}
+
+std::string ScmCluster::ClusterId(int node) const {
+  return Property(ReadFile(VersionFile(node)), "clusterID");
+}
+
+void ScmCluster::StartDatanodes(int count, std::chrono::milliseconds heartbeat) {
+  std::vector<std::string> addresses;
+  for (int i = 1; i <= size(); ++i) addresses.push_back("127.0.0.1:" + std::to_string(Port(i, 4)));
+  int first = static_cast<int>(datanodes_.size()) + 1;
+  for (int i = first; i < first + count; ++i) {
+    dnsim::SimulatedDatanodeOptions o;
+    char uuid[40];
+    std::snprintf(uuid, sizeof(uuid), "00000000-0000-4000-8000-%012x", i);
+    o.uuid = uuid;
+    o.hostname = "dn" + std::to_string(i);
+    o.scm_addresses = addresses;
+    o.heartbeat_interval = heartbeat;
+    datanodes_.push_back(std::make_unique<dnsim::SimulatedDatanode>(o));
+    datanodes_.back()->Start();
+  }
+}
+
+std::vector<dnsim::SimulatedDatanode*> ScmCluster::datanodes() {
+  std::vector<dnsim::SimulatedDatanode*> out;
+  for (auto& d : datanodes_) out.push_back(d.get());
+  return out;
+}
+
+void ScmCluster::StopDatanodes() {
+  for (auto& d : datanodes_) d->Stop();
+  datanodes_.clear();
+}
+
+Result<std::string> ScmCluster::Scan(int node, const std::string& column_family) {
+  CliResult r = Ozone(node, {"debug", "ldb", "--db=" + MetaDir(node) + "/scm.db", "scan",
+                             "--cf=" + column_family, "--with-keys"});
+  if (r.code != 0) return Status::Internal("scan of " + column_family + " failed: " + r.err);
+  return r.out;
+}
+
+std::vector<std::string> ScmCluster::LogLines(int node, const std::string& text) const {
+  std::vector<std::string> out;
+  std::ifstream in(LogFile(node));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(text) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+bool ScmCluster::WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(20ms);
+  }
+  return true;
+}
+
+}  // namespace ozone::integration
