@@ -2,7 +2,7 @@
 #   make deps    install the Debian packages the project needs (idempotent)
 #   make build   optimized build with assertions into build/, CLI at bin/ozone
 #   make test    deps + build + every ctest suite
-#   make demo    deps + build + the demo (for now: bin/ozone version)
+#   make demo    deps + build + the demo: a local HA cluster until Ctrl-C (scripts/demo.sh)
 #   make bench   benchmarks (bench/README.md)
 #   make chaos   long randomized and fault-injection runs, kept out of `make test`
 #   make format  clang-format the sources
