@@ -24,6 +24,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "ha/raft/transport/frame_dispatcher.h"
 #include "ha/raft/transport/group_registry.h"
 #include "ha/raft/transport/transport_counters.h"
 #include "raft_wire.grpc.pb.h"
@@ -58,13 +59,10 @@ class InboundService {
   void Released();
   // Checks the Hello; non-OK ends the stream.
   grpc::Status CheckHello(const wire::ClientFrame& frame, const std::string& peer);
-  // Delivers every group of `frame`, moving the payloads out of it.
-  void Dispatch(wire::ClientFrame* frame, const std::string& sender);
-  void LogUnknownGroup(const GroupId& group, const std::string& sender, size_t count);
 
   const std::string cluster_id_;
-  GroupRegistry* const registry_;
   TransportCounters* const counters_;
+  FrameDispatcher dispatcher_;
   wire::RaftTransport::AsyncService service_;
   grpc::ServerCompletionQueue* cq_ = nullptr;  // set by Start
 
@@ -72,13 +70,6 @@ class InboundService {
   std::condition_variable released_cv_;
   size_t live_ = 0;             // GUARDED_BY(mu_): Stream objects not yet released
   bool shutting_down_ = false;  // GUARDED_BY(mu_)
-
-  struct UnknownGroupLog {
-    std::chrono::steady_clock::time_point last;
-    uint64_t dropped = 0;  // since `last`
-  };
-  std::mutex log_mu_;
-  std::unordered_map<GroupId, UnknownGroupLog> unknown_groups_;  // GUARDED_BY(log_mu_)
 };
 
 }  // namespace ozone::raft
