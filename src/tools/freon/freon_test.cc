@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "tools/freon/freon_runner.h"
+#include "tools/freon/freon_timer.h"
+#include "tools/freon/progress_bar.h"
+
+namespace ozone::tools::freon {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(ProgressBarTest, RendersOzonesBar) {
+  std::ostringstream out;
+  ProgressBar bar(out, 1000, [] { return 0; }, true);
+  const std::string half = bar.Render(500, 3725s);
+  EXPECT_EQ(half.rfind(" 50.00% |", 0), 0u) << half;
+  EXPECT_NE(half.find("|  500/1000 Time: 1:02:05|  "), std::string::npos) << half;
+  // 51 full blocks (0..50 inclusive) then 50 spaces, as Ozone's loop bounds give.
+  size_t blocks = 0;
+  for (size_t p = half.find("\u2588"); p != std::string::npos; p = half.find("\u2588", p + 1))
+    ++blocks;
+  EXPECT_EQ(blocks, 51u);
+  const std::string full = bar.Render(1000, 0s);
+  EXPECT_EQ(full.rfind(" 100.00% |", 0), 0u) << full;
+}
+
+TEST(ProgressBarTest, StatusShrinksTheBar) {
+  std::ostringstream out;
+  ProgressBar bar(out, 100, [] { return 0; }, true, [] { return std::string("ok"); });
+  const std::string r = bar.Render(30, 0s);
+  size_t blocks = 0;
+  for (size_t p = r.find("\u2588"); p != std::string::npos; p = r.find("\u2588", p + 1)) ++blocks;
+  EXPECT_EQ(blocks, 11u);  // 0..10
+  EXPECT_NE(r.find("Time: 0:00:00|  ok"), std::string::npos) << r;
+}
+
+TEST(ProgressBarTest, NonInteractivePrintsProgressLines) {
+  std::ostringstream out;
+  std::atomic<uint64_t> v{10};
+  ProgressBar bar(out, 10, [&] { return v.load(); }, false, {}, 1ms);
+  bar.Start();
+  bar.Stop();
+  EXPECT_NE(out.str().find("Progress: 100.00 % (10 out of 10)\n"), std::string::npos) << out.str();
+}
+
+TEST(FreonTimerTest, ReportHasDropwizardsLayout) {
+  const auto t0 = FreonTimer::Clock::now();
+  FreonTimer timer("key-create", t0);
+  for (int i = 1; i <= 100; ++i) timer.Record(std::chrono::milliseconds(i), t0 + 1s);
+  const std::string r = timer.Report(t0 + 2s);
+  EXPECT_EQ(r.rfind("key-create\n", 0), 0u) << r;
+  EXPECT_NE(r.find("\n             count = 100\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n         mean rate = 50.00 calls/second\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n     1-minute rate = 0.00 calls/second\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n               min = 1.00 milliseconds\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n               max = 100.00 milliseconds\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n              mean = 50.50 milliseconds\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n            median = 50.50 milliseconds\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\n              99% <= "), std::string::npos) << r;
+  EXPECT_NE(r.find("\n            99.9% <= 100.00 milliseconds\n"), std::string::npos) << r;
+}
+
+TEST(FreonTimerTest, MinuteRatesTickEveryFiveSeconds) {
+  const auto t0 = FreonTimer::Clock::now();
+  FreonTimer timer("x", t0);
+  for (int i = 0; i < 50; ++i) timer.Record(1ms, t0 + 1s);
+  const std::string r = timer.Report(t0 + 6s);
+  // First tick: the rate of that tick, 50 events / 5 s.
+  EXPECT_NE(r.find("     1-minute rate = 10.00 calls/second\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("    15-minute rate = 10.00 calls/second\n"), std::string::npos) << r;
+}
+
+TEST(FreonRunnerTest, RunsEveryTaskOnceAndReports) {
+  FreonOptions o;
+  o.number_of_tests = 200;
+  o.threads = 4;
+  o.prefix = "pfx";
+  std::ostringstream out;
+  FreonRunner runner(o, out, false);
+  ASSERT_TRUE(runner.Init().ok());
+  EXPECT_EQ(runner.ObjectName(7), "pfx/7");
+  EXPECT_EQ(runner.BucketName(7), "pfx7");
+  FreonTimer& timer = runner.AddTimer("key-create");
+  std::mutex mu;
+  std::multiset<uint64_t> seen;
+  Status s = runner.Run([&](uint64_t counter) {
+    timer.Record(1ms);
+    std::lock_guard<std::mutex> l(mu);
+    seen.insert(counter);
+    return Status::OK();
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_EQ(seen.size(), 200u);
+  for (uint64_t i = 0; i < 200; ++i) EXPECT_EQ(seen.count(i), 1u) << i;
+  const std::string text = out.str();
+  EXPECT_NE(text.find("-- Timers ----"), std::string::npos) << text;
+  EXPECT_NE(text.find("             count = 200\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Failures: 0\nSuccessful executions: 200\n"), std::string::npos) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex("Total execution time \\(sec\\): \\d+\n")));
+}
+
+TEST(FreonRunnerTest, StopsAtTheFirstFailureUnlessFailAtEnd) {
+  for (bool fail_at_end : {false, true}) {
+    FreonOptions o;
+    o.number_of_tests = 100;
+    o.threads = 1;
+    o.fail_at_end = fail_at_end;
+    std::ostringstream out;
+    FreonRunner runner(o, out, false);
+    ASSERT_TRUE(runner.Init().ok());
+    Status s = runner.Run([](uint64_t counter) {
+      return counter == 10 ? Status::Internal("boom") : Status::OK();
+    });
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), "One or more freon test is failed.");
+    EXPECT_EQ(runner.failures(), 1u);
+    EXPECT_EQ(runner.successes(), fail_at_end ? 99u : 10u);
+    EXPECT_NE(out.str().find("Expected 100 --number-of-tests objects!, successfully executed"),
+              std::string::npos);
+  }
+}
+
+TEST(FreonRunnerTest, BadOptionsAreRejected) {
+  std::ostringstream out;
+  FreonOptions zero;
+  zero.number_of_tests = 0;
+  EXPECT_TRUE(FreonRunner(zero, out, false).Init().IsInvalidArgument());
+  FreonOptions bad_duration;
+  bad_duration.duration = "soon";
+  EXPECT_TRUE(FreonRunner(bad_duration, out, false).Init().IsInvalidArgument());
+  FreonOptions no_threads;
+  no_threads.threads = 0;
+  EXPECT_TRUE(FreonRunner(no_threads, out, false).Init().IsInvalidArgument());
+}
+
+TEST(FreonRunnerTest, PrefixIsRandomOrResolvesEnvironment) {
+  std::ostringstream out;
+  FreonRunner random(FreonOptions{}, out, false);
+  ASSERT_TRUE(random.Init().ok());
+  EXPECT_TRUE(std::regex_match(random.prefix(), std::regex("[a-z0-9]{10}"))) << random.prefix();
+  ::setenv("FREON_TEST_HOST", "h1", 1);
+  FreonOptions o;
+  o.prefix = "run-__FREON_TEST_HOST__-__FREON_TEST_UNSET__x";
+  FreonRunner env(o, out, false);
+  ASSERT_TRUE(env.Init().ok());
+  EXPECT_EQ(env.prefix(), "run-h1-x");
+}
+
+TEST(FreonRunnerTest, OptionsParseAsOzones) {
+  CLI::App app;
+  FreonOptions o;
+  AddFreonOptions(app, o);
+  app.parse(std::vector<std::string>{"p", "-p", "-f", "4", "-t", "500", "-n"});  // reversed
+  EXPECT_EQ(o.number_of_tests, 500u);
+  EXPECT_EQ(o.threads, 4);
+  EXPECT_EQ(o.prefix, "p");
+  EXPECT_TRUE(o.fail_at_end);
+}
+
+}  // namespace
+}  // namespace ozone::tools::freon
