@@ -1,5 +1,6 @@
 // raft_node: one server of a Raft group as a process, on the engine's real parts (SegmentedLog,
-// LogWriter, GrpcTransport, RaftServer) with a key-value state machine. Used by the
+// LogWriter, TcpTransport or GrpcTransport (--transport), RaftServer) with a key-value state
+// machine. Used by the
 // multi-process tests and by bench/raft_bench.sh; also handy to watch the engine by hand.
 //
 //   raft_node --id=n1 --dir=/tmp/raft/n1 --bootstrap
@@ -31,7 +32,7 @@
 #include "ha/raft/server/raft_server.h"
 #include "ha/raft/tools/file_kv_state_machine.h"
 #include "ha/raft/tools/load_generator.h"
-#include "ha/raft/transport/grpc_transport.h"
+#include "ha/raft/transport/transport_factory.h"
 
 namespace {
 
@@ -107,9 +108,13 @@ int main(int argc, char** argv) {
   app.add_option("--http-offset", http_offset, "Control port = Raft port + this");
   app.add_option("--segment-bytes", segment_bytes, "Raft log segment size");
   app.add_option("--probe-csv", probe_csv, "Run the failover probe, appending to this CSV");
-  int transport_threads = GrpcTransportOptions().completion_queue_threads;
+  int transport_threads = 0;
   app.add_option("--transport-threads", transport_threads,
-                 "Threads polling the transport's completion queue");
+                 "Transport threads: event loops (tcp) or completion-queue pollers (grpc); "
+                 "0: the transport's default");
+  std::string transport_name(TransportKindName(kDefaultTransportKind));
+  app.add_option("--transport", transport_name, "Transport between the servers: tcp or grpc")
+      ->check(CLI::IsMember({"tcp", "grpc"}));
   CLI11_PARSE(app, argc, argv);
 
   Status log_init = logging::InitForServer("raft_node", dir + "/node.log");
@@ -162,18 +167,18 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  GrpcTransportOptions to;
+  TransportStartOptions to;
   to.listen_address = self_address;
   to.cluster_id = cluster_id;
-  to.completion_queue_threads = transport_threads;
-  auto transport = GrpcTransport::Start(to);
+  to.threads = transport_threads;
+  auto transport = StartTransport(*ParseTransportKind(transport_name), to);
   if (!transport.ok()) {
     std::cerr << transport.status() << "\n";
     return 1;
   }
   RaftRuntimeOptions ro;
   ro.tick_interval = std::chrono::milliseconds(tick_ms);
-  auto runtime = std::make_unique<RaftRuntime>(transport->get(), ro);
+  auto runtime = std::make_unique<RaftRuntime>(transport->transport.get(), ro);
   RaftServerOptions so;
   so.raft.election_ticks = election_ticks;
   so.raft.heartbeat_ticks = heartbeat_ticks;
@@ -254,6 +259,6 @@ int main(int argc, char** argv) {
   http_thread.join();
   raft.Stop();
   runtime.reset();
-  (*transport)->Shutdown();
+  transport->transport->Shutdown();
   return 0;
 }

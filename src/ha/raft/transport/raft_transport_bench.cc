@@ -1,5 +1,5 @@
-// raft_transport_bench: two GrpcTransports on 127.0.0.1, A and B, in one process or (with
-// --processes 2) in two, as Raft peers would be.
+// raft_transport_bench: two transports (TcpTransport or GrpcTransport, --transport) on
+// 127.0.0.1, A and B, in one process or (with --processes 2) in two, as Raft peers would be.
 //   (a) ping-pong: A sends one small message (a Heartbeat) and waits for B's answer before the
 //       next one: round-trip time percentiles, and context switches and CPU per round trip;
 //   (b) Append throughput: A sends Append messages with 64 entries of 104 B and B answers each
@@ -7,8 +7,9 @@
 //       to one follower): messages, entries and payload bytes per second.
 // Prints one "RESULT <name> <value> <unit>" line per figure.
 //
-// Usage: raft_transport_bench [--processes 1|2] [--pingpong N] [--seconds S] [--window W]
-//                             [--entries E] [--entry-bytes B] [--cq-threads T]
+// Usage: raft_transport_bench [--transport tcp|grpc] [--processes 1|2] [--pingpong N]
+//                             [--seconds S] [--window W] [--entries E] [--entry-bytes B]
+//                             [--threads T]   (--cq-threads T: the same; default: the transport's)
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -23,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "ha/raft/transport/grpc_transport.h"
+#include "ha/raft/transport/transport_factory.h"
 
 namespace ozone::raft {
 namespace {
@@ -37,15 +38,16 @@ struct Flags {
   int window = 64;
   int entries = 64;
   int entry_bytes = 104;
-  int cq_threads = GrpcTransportOptions().completion_queue_threads;
+  int threads = 0;  // the transport's default
+  TransportKind transport = kDefaultTransportKind;
 };
 
-std::unique_ptr<GrpcTransport> StartOrDie(const Flags& flags) {
-  GrpcTransportOptions options;
+StartedTransport StartOrDie(const Flags& flags) {
+  TransportStartOptions options;
   options.listen_address = "127.0.0.1:0";
   options.cluster_id = "bench";
-  options.completion_queue_threads = flags.cq_threads;
-  Result<std::unique_ptr<GrpcTransport>> t = GrpcTransport::Start(options);
+  options.threads = flags.threads;
+  Result<StartedTransport> t = StartTransport(flags.transport, options);
   if (!t.ok()) {
     std::fprintf(stderr, "cannot start transport: %s\n", t.status().ToString().c_str());
     std::exit(1);
@@ -68,7 +70,7 @@ void CheckOk(const Status& status) {
 }
 
 // B's side: answers every ping and every Append, as a follower would, on its own stream to A.
-void ServeAnswers(GrpcTransport& b, const std::string& a_address) {
+void ServeAnswers(Transport& b, const std::string& a_address) {
   CheckOk(b.RegisterGroup("ping", GroupHandler{[&b, a_address](std::vector<Message> batch) {
                                                  for (Message& m : batch) {
                                                    Message reply;
@@ -100,7 +102,7 @@ double CpuMicros(const rusage& u) {
   return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
-void PingPong(GrpcTransport& a, const std::string& b_address, int iterations, int processes) {
+void PingPong(Transport& a, const std::string& b_address, int iterations, int processes) {
   std::mutex mu;
   std::condition_variable cv;
   uint64_t answered = 0;  // GUARDED_BY(mu): context of the latest answer
@@ -153,7 +155,7 @@ void PingPong(GrpcTransport& a, const std::string& b_address, int iterations, in
   a.UnregisterGroup("ping");
 }
 
-void Throughput(GrpcTransport& a, const std::string& b_address, const Flags& flags) {
+void Throughput(Transport& a, const std::string& b_address, const Flags& flags) {
   std::mutex mu;
   std::condition_variable cv;
   uint64_t answered = 0;  // GUARDED_BY(mu): Appends answered
@@ -224,8 +226,15 @@ Flags ParseFlags(int argc, char** argv) {
       f.entries = std::atoi(value);
     } else if (name == "--entry-bytes") {
       f.entry_bytes = std::atoi(value);
-    } else if (name == "--cq-threads") {
-      f.cq_threads = std::atoi(value);
+    } else if (name == "--cq-threads" || name == "--threads") {
+      f.threads = std::atoi(value);
+    } else if (name == "--transport") {
+      Result<TransportKind> kind = ParseTransportKind(value);
+      if (!kind.ok()) {
+        std::fprintf(stderr, "%s\n", kind.status().ToString().c_str());
+        std::exit(2);
+      }
+      f.transport = *kind;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", name.c_str());
       std::exit(2);
@@ -247,8 +256,9 @@ int ReadInt(int fd) {
   return value;
 }
 
-void RunA(GrpcTransport& a, const std::string& b_address, const Flags& flags) {
-  std::printf("# %d process(es), loopback 127.0.0.1\n", flags.processes);
+void RunA(Transport& a, const std::string& b_address, const Flags& flags) {
+  std::printf("# %s transport, %d process(es), loopback 127.0.0.1\n",
+              std::string(TransportKindName(flags.transport)).c_str(), flags.processes);
   if (flags.pingpong > 0) PingPong(a, b_address, flags.pingpong, flags.processes);
   if (flags.seconds > 0) Throughput(a, b_address, flags);
   const TransportStats stats = a.stats();
@@ -264,14 +274,15 @@ int main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
   spdlog::set_level(spdlog::level::warn);
   if (flags.processes == 1) {
-    auto a = StartOrDie(flags);
-    auto b = StartOrDie(flags);
-    ServeAnswers(*b, Address(a->port()));
-    RunA(*a, Address(b->port()), flags);
+    StartedTransport a = StartOrDie(flags);
+    StartedTransport b = StartOrDie(flags);
+    ServeAnswers(*b.transport, Address(a.port));
+    RunA(*a.transport, Address(b.port), flags);
     return 0;
   }
-  // Two processes: fork before gRPC starts any thread. The pipes exchange the ports; B exits
-  // when A closes its end.
+  // Two processes: fork before any transport thread starts. The pipes exchange the ports: A
+  // sends its own, B answers with its port once its handlers are registered (so that no ping
+  // reaches B before it can answer). B exits when A closes its end.
   int to_a[2], to_b[2];
   if (pipe(to_a) != 0 || pipe(to_b) != 0) return 1;
   const pid_t child = fork();
@@ -279,21 +290,21 @@ int main(int argc, char** argv) {
   if (child == 0) {
     close(to_a[0]);
     close(to_b[1]);
-    auto b = StartOrDie(flags);
-    WriteInt(to_a[1], b->port());
-    ServeAnswers(*b, Address(ReadInt(to_b[0])));
+    StartedTransport b = StartOrDie(flags);
+    ServeAnswers(*b.transport, Address(ReadInt(to_b[0])));
+    WriteInt(to_a[1], b.port);
     char c;
     while (read(to_b[0], &c, 1) > 0) {
     }
-    b->Shutdown();
+    b.transport->Shutdown();
     _exit(0);
   }
   close(to_a[1]);
   close(to_b[0]);
+  StartedTransport a = StartOrDie(flags);
+  WriteInt(to_b[1], a.port);
   const int b_port = ReadInt(to_a[0]);
-  auto a = StartOrDie(flags);
-  WriteInt(to_b[1], a->port());
-  RunA(*a, Address(b_port), flags);
+  RunA(*a.transport, Address(b_port), flags);
   close(to_b[1]);
   int status = 0;
   waitpid(child, &status, 0);

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "ha/raft/transport/raft_wire_codec.h"
+#include "ha/raft/transport/tcp_outbound.h"
 #include "ha/raft/transport/tcp_socket.h"
 
 namespace ozone::raft {
@@ -102,7 +103,9 @@ bool TcpInbound::Process() {
       Close();
       return false;
     }
-    // On this thread: the handlers return before the next frame is taken.
+    // On this thread: the handlers return before the next frame is taken. What they send leaves
+    // when they have returned, one frame per destination.
+    SendScope scope;
     dispatcher_->Dispatch(&frame_, sender_);
   }
 }

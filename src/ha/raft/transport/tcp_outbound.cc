@@ -21,6 +21,25 @@ constexpr size_t kMaxAnswerBytes = 64 << 10;
 constexpr uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 }  // namespace
 
+namespace {
+thread_local SendScope* t_send_scope = nullptr;
+}  // namespace
+
+SendScope::SendScope() : previous_(t_send_scope) { t_send_scope = this; }
+
+SendScope::~SendScope() {
+  t_send_scope = previous_;
+  for (TcpOutbound* outbound : deferred_) outbound->FlushDeferred();
+}
+
+SendScope* SendScope::Current() { return t_send_scope; }
+
+void SendScope::Defer(TcpOutbound* outbound) {
+  if (std::find(deferred_.begin(), deferred_.end(), outbound) == deferred_.end()) {
+    deferred_.push_back(outbound);
+  }
+}
+
 TcpOutbound::TcpOutbound(std::string address, const TcpOutboundConfig* config, EventLoop* loop,
                          Resolver* resolver, GroupRegistry* registry, TransportCounters* counters)
     : address_(std::move(address)),
@@ -56,16 +75,30 @@ void TcpOutbound::Enqueue(const GroupId& group, Message message) {
   queue_.push_back(Queued{group, std::move(message), bytes});
   if (state_ == State::kConnected) {
     if (!out_.empty()) return;  // a write is pending: the loop takes the queue when writable
-    // Idle connection: encode and write from this thread.
-    if (!FlushLocked()) {
-      state_ = State::kClosing;
-      closing_status_ = Status::FromErrno("writing to " + address_, write_errno_);
-      loop_->Post([this, attempt = attempt_] { OnBrokenTask(attempt); });
+    if (SendScope* scope = SendScope::Current()) {
+      scope->Defer(this);  // written with the rest of the scope's sends
+      return;
     }
+    // Idle connection: encode and write from this thread.
+    FlushOrCloseLocked();
   } else if (state_ == State::kIdle && !connect_posted_) {
     connect_posted_ = true;
     loop_->Post([this] { StartConnectTask(); });
   }
+}
+
+void TcpOutbound::FlushDeferred() {
+  std::lock_guard lock(mu_);
+  if (stopping_ || state_ != State::kConnected || !out_.empty() || queue_.empty()) return;
+  FlushOrCloseLocked();
+}
+
+void TcpOutbound::FlushOrCloseLocked() {
+  if (FlushLocked()) return;
+  // Not on the loop (or not this outbound's): the loop closes and reports.
+  state_ = State::kClosing;
+  closing_status_ = Status::FromErrno("writing to " + address_, write_errno_);
+  loop_->Post([this, attempt = attempt_] { OnBrokenTask(attempt); });
 }
 
 void TcpOutbound::Stop() {

@@ -51,6 +51,30 @@ struct TcpOutboundConfig {
   KeepaliveOptions keepalive;
 };
 
+class TcpOutbound;
+
+// While a SendScope lives on a thread, a Send on that thread to a connected destination with
+// nothing pending queues instead of writing, and the scope's end writes what queued, one frame per
+// destination. An inbound connection opens one around the handlers of each frame it delivers: the
+// replies a batch provokes leave together, as soon as the handlers return. Scopes nest (the
+// innermost collects).
+class SendScope {
+ public:
+  SendScope();
+  ~SendScope();  // flushes
+  SendScope(const SendScope&) = delete;
+  SendScope& operator=(const SendScope&) = delete;
+
+  // The scope of this thread, or null.
+  static SendScope* Current();
+  // Remembers `outbound` to flush at the end (once).
+  void Defer(TcpOutbound* outbound);
+
+ private:
+  SendScope* const previous_;
+  std::vector<TcpOutbound*> deferred_;
+};
+
 class TcpOutbound final : public EventLoop::Handler {
  public:
   // Everything pointed to must outlive the outbound.
@@ -63,6 +87,9 @@ class TcpOutbound final : public EventLoop::Handler {
   // Queues `message` or drops it (counted): queue over its bound, or stopped. Writes at once
   // when connected and idle. Never blocks on the network, never runs a handler.
   void Enqueue(const GroupId& group, Message message);
+
+  // Writes what a SendScope deferred, if the connection is still up and idle.
+  void FlushDeferred();
 
   // Drops what is queued or unwritten (dropped_shutdown); afterwards Enqueue drops and no loop
   // callback does anything.
@@ -127,6 +154,8 @@ class TcpOutbound final : public EventLoop::Handler {
   // Writes out_ and the queue (in frames of up to max_batch_bytes) until both are empty or the
   // socket is full; false on a socket error (errno in write_errno_).
   bool FlushLocked();
+  // FlushLocked from any thread; a socket error moves to kClosing for the loop to handle.
+  void FlushOrCloseLocked();
   // Writes what out_ holds; false on a socket error (errno in write_errno_).
   bool WriteLocked();
   void SetWantWriteLocked(bool want);

@@ -479,6 +479,37 @@ TEST(TcpTransportTest, BacklogBehindAStalledReceiverArrivesInOrderAndIntact) {
                                                        "in shared frames";
 }
 
+TEST(TcpTransportTest, RepliesToOneFrameLeaveInOneFrame) {
+  auto a = Start(Options());
+  auto b = Start(Options());
+  ASSERT_TRUE(a && b);
+  Inbox a_inbox;
+  ASSERT_TRUE(a->RegisterGroup("g", a_inbox.Handler()).ok());
+  const std::string a_address = Address(*a);
+  ASSERT_TRUE(b->RegisterGroup("g", GroupHandler{[&](std::vector<Message> batch) {
+                                                   for (Message& m : batch) {
+                                                     b->Send("g", a_address,
+                                                             Heartbeat("b", "a", m.context));
+                                                   }
+                                                 },
+                                                 nullptr})
+                  .ok());
+  RawPeer peer(b->port());
+  ASSERT_TRUE(peer.Handshake("cluster-1").has_hello_ack());
+  // B's connection to A first, so that the replies below find it up and idle.
+  ASSERT_TRUE(peer.Write(BatchFrame("g", {Heartbeat("raw", "b", 0)})));
+  ASSERT_TRUE(a_inbox.WaitForMessages(1));
+  const uint64_t frames_before = a->stats().batches_received;
+  std::vector<Message> ten;
+  for (uint64_t i = 1; i <= 10; ++i) ten.push_back(Heartbeat("raw", "b", i));
+  ASSERT_TRUE(peer.Write(BatchFrame("g", ten)));
+  ASSERT_TRUE(a_inbox.WaitForMessages(11));
+  EXPECT_EQ(a->stats().batches_received - frames_before, 1u)
+      << "what the handlers of one frame send leaves in one frame once they return";
+  const std::vector<Message> got = a_inbox.messages();
+  for (uint64_t i = 0; i <= 10; ++i) EXPECT_EQ(got[i].context, i);
+}
+
 TEST(TcpTransportTest, ListensOnHostNames) {
   TcpTransportOptions o = Options();
   o.listen_address = "localhost:0";
