@@ -41,9 +41,18 @@ class ApplyHandler {
   virtual Result<std::string> Apply(std::string_view payload, ApplyContext& ctx) = 0;
   // The database was opened or replaced (snapshot install): rebuild in-memory state from it.
   virtual Status Reload(storage::DBStore& db) = 0;
+  // The database is about to be closed (a snapshot install replaces it): stop using it (OM's
+  // readers). Reload follows once a database is open again. Default: nothing.
+  virtual void OnDatabaseClosing() {}
   // Called after each batch commit (Ozone's onFlush hooks, e.g. the deleted-block log's
   // "deleting" set). Default: nothing.
   virtual void OnFlushed() {}
+  // Called after each batch commit with the TransactionInfo the database now holds (OM evicts
+  // its table caches up to that index). Default: OnFlushed().
+  virtual void OnFlushedThrough(const TransactionInfo& flushed) {
+    (void)flushed;
+    OnFlushed();
+  }
 };
 
 }  // namespace ozone::ha

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "common/io/file_util.h"
 
@@ -58,7 +60,15 @@ struct DbStateMachine::Impl {
   storage::WriteBatch batch;              // guarded by mu: the transaction buffer
   TransactionInfo applied;                // guarded by mu
   TransactionInfo flushed;                // guarded by mu
-  uint64_t pending = 0;                   // guarded by mu: entries applied since the flush
+  uint64_t pending = 0;                   // guarded by mu: entries in `batch`
+  uint64_t in_flight = 0;                 // guarded by mu: entries the flush thread commits
+  bool flushing = false;                  // guarded by mu: a background commit is under way
+  bool stopping = false;                  // guarded by mu: the flush thread must exit
+  FlushStats stats;                       // guarded by mu
+  // Wakes the flush thread (entries pending), Apply (room under the back-pressure limit) and
+  // synchronous flushes (the background commit finished).
+  std::condition_variable cv;
+  std::thread flusher;
   Clock::SteadyTime last_flush;           // guarded by mu
   Status failed;                          // guarded by mu: non-OK once the replica cannot go on
   uint64_t downloads = 0;                 // guarded by mu
@@ -75,8 +85,12 @@ struct DbStateMachine::Impl {
   // Opens the database at db_path, reads its TransactionInfo and reloads the handler.
   // REQUIRES: mu held, db closed.
   Status LoadLocked();
-  // Commits the buffer with the TransactionInfo. REQUIRES: mu held.
-  Status FlushLocked();
+  // Commits the buffer with the TransactionInfo, after the background commit in progress.
+  // REQUIRES: l holds mu.
+  Status FlushLocked(std::unique_lock<std::mutex>& l);
+  // The flush thread of the double buffer.
+  void FlushLoop();
+  void RecordFlush(uint64_t entries);  // REQUIRES: mu held.
   // Puts the backup back in place of db_path and reopens it. REQUIRES: mu held.
   Status RestoreLocked(const std::string& backup);
   // Finishes an interrupted install and removes leftovers in snapshot_dir (Open).
@@ -107,7 +121,54 @@ Status DbStateMachine::Impl::LoadLocked() {
   return Status::OK();
 }
 
-Status DbStateMachine::Impl::FlushLocked() {
+void DbStateMachine::Impl::RecordFlush(uint64_t entries) {
+  if (entries == 0) return;
+  ++stats.flushes;
+  stats.flushed_entries += entries;
+  stats.max_entries_in_flush = std::max(stats.max_entries_in_flush, entries);
+}
+
+void DbStateMachine::Impl::FlushLoop() {
+  std::unique_lock<std::mutex> l(mu);
+  while (true) {
+    cv.wait(l, [&] { return stopping || (pending > 0 && !flushing && failed.ok()); });
+    if (stopping) return;
+    // Swap: Apply goes on into the empty batch while this one is committed.
+    storage::WriteBatch ready = std::move(batch);
+    batch = storage::WriteBatch();
+    TransactionInfo last = applied;
+    uint64_t entries = pending;
+    in_flight = entries;
+    pending = 0;
+    flushing = true;
+    storage::DBStore* store = db.get();
+    storage::RawTable* table = ti_table;
+    l.unlock();
+    ready.Put(*table, kTransactionInfoKey, EncodeTransactionInfo(last));
+    Status s = store->Commit(ready, storage::CommitOptions{.sync = options.sync});
+    l.lock();
+    flushing = false;
+    in_flight = 0;
+    if (!s.ok()) {
+      if (failed.ok()) failed = s.WithContext("flushing the double buffer through " + last.ToString());
+      Status fatal = failed;
+      cv.notify_all();
+      l.unlock();
+      Fatal(fatal);
+      l.lock();
+      continue;
+    }
+    flushed = last;
+    last_flush = clock->SteadyNow();
+    RecordFlush(entries);
+    handler->OnFlushedThrough(flushed);
+    cv.notify_all();
+  }
+}
+
+Status DbStateMachine::Impl::FlushLocked(std::unique_lock<std::mutex>& l) {
+  OZ_RETURN_IF_ERROR(failed);
+  cv.wait(l, [&] { return !flushing; });
   OZ_RETURN_IF_ERROR(failed);
   if (pending == 0 && batch.Empty()) return Status::OK();
   batch.Put(*ti_table, kTransactionInfoKey, EncodeTransactionInfo(applied));
@@ -118,13 +179,16 @@ Status DbStateMachine::Impl::FlushLocked() {
   }
   batch.Clear();
   flushed = applied;
+  RecordFlush(pending);
   pending = 0;
   last_flush = clock->SteadyNow();
-  handler->OnFlushed();
+  handler->OnFlushedThrough(flushed);
+  if (options.double_buffer) cv.notify_all();
   return Status::OK();
 }
 
 Status DbStateMachine::Impl::RestoreLocked(const std::string& backup) {
+  if (db) handler->OnDatabaseClosing();
   db.reset();
   ti_table = nullptr;
   std::error_code ec;
@@ -195,13 +259,24 @@ Result<std::unique_ptr<DbStateMachine>> DbStateMachine::Open(
   impl.base_name = BaseName(impl.options.db_path);
   OZ_RETURN_IF_ERROR(io::CreateDirectories(ParentDir(impl.options.db_path)));
   OZ_RETURN_IF_ERROR(impl.RecoverSnapshotDir());
-  std::lock_guard<std::mutex> l(impl.mu);
-  OZ_RETURN_IF_ERROR(impl.LoadLocked());
+  {
+    std::lock_guard<std::mutex> l(impl.mu);
+    OZ_RETURN_IF_ERROR(impl.LoadLocked());
+  }
   spdlog::info("opened {} at {}", impl.options.db_path, impl.applied.ToString());
+  if (impl.options.double_buffer) impl.flusher = std::thread([&impl] { impl.FlushLoop(); });
   return sm;
 }
 
-DbStateMachine::~DbStateMachine() = default;
+DbStateMachine::~DbStateMachine() {
+  if (!impl_ || !impl_->flusher.joinable()) return;
+  {
+    std::lock_guard<std::mutex> l(impl_->mu);
+    impl_->stopping = true;
+  }
+  impl_->cv.notify_all();
+  impl_->flusher.join();
+}
 
 LogIndex DbStateMachine::LastAppliedIndex() const {
   std::lock_guard<std::mutex> l(impl_->mu);
@@ -210,9 +285,16 @@ LogIndex DbStateMachine::LastAppliedIndex() const {
 
 Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
   Impl& impl = *impl_;
-  std::lock_guard<std::mutex> l(impl.mu);
+  std::unique_lock<std::mutex> l(impl.mu);
   OZ_RETURN_IF_ERROR(impl.failed);
   if (entry.index <= impl.applied.index) return std::string();  // the database has it
+  if (impl.options.double_buffer) {
+    // Back-pressure: wait for the flush thread to make room.
+    impl.cv.wait(l, [&] {
+      return !impl.failed.ok() || impl.pending + impl.in_flight < impl.options.max_pending_entries;
+    });
+    OZ_RETURN_IF_ERROR(impl.failed);
+  }
   TransactionInfo ti{entry.term, entry.index};
   std::string response;
   bool flush = false;
@@ -229,15 +311,18 @@ Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
   }
   impl.applied = ti;
   ++impl.pending;
-  if (flush || impl.pending >= impl.options.max_pending_entries) {
-    OZ_RETURN_IF_ERROR(impl.FlushLocked());
+  if (impl.options.double_buffer) {
+    if (flush) OZ_RETURN_IF_ERROR(impl.FlushLocked(l));
+    impl.cv.notify_all();
+  } else if (flush || impl.pending >= impl.options.max_pending_entries) {
+    OZ_RETURN_IF_ERROR(impl.FlushLocked(l));
   }
   return response;
 }
 
 Result<LogIndex> DbStateMachine::TakeSnapshot() {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  OZ_RETURN_IF_ERROR(impl_->FlushLocked());
+  std::unique_lock<std::mutex> l(impl_->mu);
+  OZ_RETURN_IF_ERROR(impl_->FlushLocked(l));
   return impl_->flushed.index;
 }
 
@@ -266,6 +351,9 @@ Status DbStateMachine::InstallSnapshot(const raft::SnapshotMeta& meta,
 
   std::unique_lock<std::mutex> l(impl.mu);
   OZ_RETURN_IF_ERROR(impl.failed);
+  // The flush thread must not be committing into the database about to be replaced.
+  impl.cv.wait(l, [&] { return !impl.flushing; });
+  OZ_RETURN_IF_ERROR(impl.failed);
   TransactionInfo before = impl.applied;
   if (fetched->index < impl.applied.index || fetched->index < meta.index) {
     RemoveAll(download).IgnoreError();
@@ -280,6 +368,7 @@ Status DbStateMachine::InstallSnapshot(const raft::SnapshotMeta& meta,
                        std::to_string(impl.clock->WallMillis());
   OZ_RETURN_IF_ERROR(io::WriteFileAtomically(impl.MarkerPath(), backup));
   // Stop using the database; the pending buffer is covered by the checkpoint.
+  impl.handler->OnDatabaseClosing();
   impl.db.reset();
   impl.ti_table = nullptr;
   impl.batch.Clear();
@@ -347,20 +436,20 @@ void DbStateMachine::OnEvent(const raft::Event& event) {
 }
 
 Status DbStateMachine::Flush() {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  return impl_->FlushLocked();
+  std::unique_lock<std::mutex> l(impl_->mu);
+  return impl_->FlushLocked(l);
 }
 
 Status DbStateMachine::FlushIfNeeded(std::chrono::milliseconds interval) {
-  std::lock_guard<std::mutex> l(impl_->mu);
+  std::unique_lock<std::mutex> l(impl_->mu);
   if (impl_->pending == 0) return impl_->failed;
   if (impl_->clock->SteadyNow() - impl_->last_flush < interval) return impl_->failed;
-  return impl_->FlushLocked();
+  return impl_->FlushLocked(l);
 }
 
 Result<TransactionInfo> DbStateMachine::CreateCheckpoint(const std::string& dir) {
-  std::lock_guard<std::mutex> l(impl_->mu);
-  OZ_RETURN_IF_ERROR(impl_->FlushLocked());
+  std::unique_lock<std::mutex> l(impl_->mu);
+  OZ_RETURN_IF_ERROR(impl_->FlushLocked(l));
   OZ_RETURN_IF_ERROR(impl_->db->CreateCheckpoint(dir));
   return impl_->flushed;
 }
@@ -373,6 +462,11 @@ TransactionInfo DbStateMachine::applied() const {
 TransactionInfo DbStateMachine::flushed() const {
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->flushed;
+}
+
+FlushStats DbStateMachine::flush_stats() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->stats;
 }
 
 storage::DBStore* DbStateMachine::db() {

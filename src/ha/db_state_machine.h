@@ -12,8 +12,16 @@
 //   - the handler asks for it (ApplyContext::flush_after),
 //   - `max_pending_entries` entries are pending.
 // Between flushes the database lags the in-memory state; a crash replays the log from the last
-// flushed TransactionInfo. (OM's double buffer, with continuous background flushing, is built on
-// the same pieces in the OM issue.)
+// flushed TransactionInfo.
+//
+// Double buffer (OM's OzoneManagerDoubleBuffer, options.double_buffer): a flush thread commits
+// continuously. While entries are pending it swaps the open batch for an empty one and commits
+// the full one (with the #TRANSACTIONINFO of its last entry) outside the mutex, so Apply goes on
+// into the other batch meanwhile; then ApplyHandler::OnFlushedThrough runs (OM evicts its table
+// caches). Apply waits (back-pressure, Ozone's ozone.om.unflushed.transaction.max.count) while
+// max_pending_entries entries are unflushed. The other triggers (snapshot, leadership change,
+// checkpoint, flush_after, Flush) still commit synchronously, after the round in progress. A
+// failed background commit stops the replica (on_fatal). flush_stats() reports the batches.
 //
 // Snapshots are the database itself: TakeSnapshot flushes and reports the flushed index.
 // InstallSnapshot downloads the leader's checkpoint (CheckpointFetcher) into snapshot_dir,
@@ -67,8 +75,11 @@ struct DbStateMachineOptions {
   // db_path (they are moved by rename). Owned by the state machine: Open removes whatever it
   // holds. Default: "<db_path>.snapshots".
   std::string snapshot_dir;
-  // Commit the buffer once this many entries are pending. Default: 10000.
+  // Commit the buffer once this many entries are pending; with double_buffer, Apply waits
+  // while this many are unflushed instead. Default: 10000.
   uint64_t max_pending_entries = 10'000;
+  // Commit continuously from a flush thread (OM's double buffer, see above). Default: false.
+  bool double_buffer = false;
   // Sync the RocksDB WAL on each flush. Default: true.
   bool sync = true;
   // Called when the replica cannot go on and no Raft call can report it: the flush on a
@@ -77,13 +88,26 @@ struct DbStateMachineOptions {
   std::function<void(const Status&)> on_fatal;
 };
 
+// How entries were grouped into commits (Ozone's OzoneManagerDoubleBufferMetrics).
+struct FlushStats {
+  uint64_t flushes = 0;            // commits that held at least one entry
+  uint64_t flushed_entries = 0;    // entries in those commits
+  uint64_t max_entries_in_flush = 0;
+  double AverageEntriesPerFlush() const {
+    return flushes == 0 ? 0.0 : static_cast<double>(flushed_entries) / flushes;
+  }
+};
+
 class DbStateMachine : public raft::StateMachine {
  public:
-  // Opens (or creates) the database and loads the TransactionInfo; calls handler->Reload.
+  // Opens (or creates) the database and loads the TransactionInfo; calls handler->Reload;
+  // starts the flush thread with double_buffer. `handler` must outlive the state machine.
   static Result<std::unique_ptr<DbStateMachine>> Open(DbStateMachineOptions options,
                                                       ApplyHandler* handler,
                                                       std::unique_ptr<CheckpointFetcher> fetcher,
                                                       const Clock* clock = &Clock::Real());
+  // Stops the flush thread (what it did not commit is replayed from the log on restart: call
+  // Flush() first for a clean shutdown).
   ~DbStateMachine() override;
 
   // raft::StateMachine. LastAppliedIndex is the flushed index (what the database holds).
@@ -107,6 +131,7 @@ class DbStateMachine : public raft::StateMachine {
   // The applied and the flushed positions.
   TransactionInfo applied() const;
   TransactionInfo flushed() const;
+  FlushStats flush_stats() const;
   // The open database (replaced by InstallSnapshot: do not keep the pointer across one).
   storage::DBStore* db();
   // DbStateMachineOptions::snapshot_dir (with its default applied): where a

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "common/io/file_util.h"
 #include "ha/testing/kv_apply_handler.h"
@@ -414,6 +415,54 @@ TEST_F(DbStateMachineTest, InstallWithoutAFetcherFails) {
   KvApplyHandler h;
   auto sm = Open(Options("a"), &h);
   EXPECT_FALSE(sm->InstallSnapshot(Meta(LogIndex(5)), raft::PeerInfo{"leader", "", {}}).ok());
+}
+
+// ---- double buffer (OM) --------------------------------------------------------------------------
+
+TEST_F(DbStateMachineTest, DoubleBufferFlushesInTheBackground) {
+  KvApplyHandler h;
+  DbStateMachineOptions o = Options("db");
+  o.double_buffer = true;
+  auto sm = Open(o, &h);
+  for (uint64_t i = 1; i <= 200; ++i) {
+    ASSERT_TRUE(sm->Apply(Normal(1, i, "put k" + std::to_string(i) + " v")).ok());
+  }
+  // The flush thread catches up without being asked.
+  for (int i = 0; i < 2000 && sm->flushed() != Ti(1, 200); ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_EQ(sm->flushed(), Ti(1, 200));
+  EXPECT_EQ(Stored(*sm), Ti(1, 200));
+  EXPECT_EQ(Table(*sm).size(), 200u);
+  FlushStats stats = sm->flush_stats();
+  EXPECT_EQ(stats.flushed_entries, 200u);
+  EXPECT_GE(stats.flushes, 1u);
+  EXPECT_LE(stats.max_entries_in_flush, 200u);
+  EXPECT_EQ(h.flushes(), stats.flushes);
+}
+
+TEST_F(DbStateMachineTest, DoubleBufferBackPressureAndSnapshots) {
+  KvApplyHandler lh, fh;
+  DbStateMachineOptions lo = Options("leader");
+  lo.double_buffer = true;
+  lo.max_pending_entries = 2;
+  auto leader = Open(lo, &lh);
+  for (uint64_t i = 1; i <= 50; ++i) {
+    ASSERT_TRUE(leader->Apply(Normal(1, i, "put k" + std::to_string(i) + " v")).ok());
+  }
+  EXPECT_LE(leader->flush_stats().max_entries_in_flush, 2u);
+  EXPECT_EQ(*leader->TakeSnapshot(), LogIndex(50));
+  // A double-buffered follower installs the leader's checkpoint and goes on.
+  DbStateMachine* source = leader.get();
+  DbStateMachineOptions fo = Options("follower");
+  fo.double_buffer = true;
+  auto follower = Open(fo, &fh, std::make_unique<LocalFetcher>(&source));
+  ASSERT_TRUE(follower->Apply(Normal(1, 1, "put old 1")).ok());
+  ASSERT_TRUE(follower->InstallSnapshot(Meta(LogIndex(50)), raft::PeerInfo{"leader", "", {}}).ok());
+  EXPECT_EQ(fh.data(), lh.data());
+  ASSERT_TRUE(follower->Apply(Normal(1, 51, "put after 1")).ok());
+  ASSERT_TRUE(follower->Flush().ok());
+  EXPECT_EQ(Stored(*follower), Ti(1, 51));
 }
 
 }  // namespace

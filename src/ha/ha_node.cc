@@ -83,6 +83,10 @@ void HaNode::Impl::OnEvent(const raft::Event& e) {
         services->NotifyStatusChanged();
       }
       break;
+    case raft::Event::Type::kConfigurationChanged:
+      // Ozone's notifyTermIndexUpdated on a ring change (seed 002): services re-evaluate.
+      services->NotifyStatusChanged();
+      break;
     default:
       break;
   }

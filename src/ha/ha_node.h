@@ -10,7 +10,9 @@
 // DbStateMachine flushed on a leadership change: role or leader changed -> HaContext::SetLeader
 // (role, term) and SetLeaderHint("<id>[<address>]") -> the OnBecameLeader callbacks if this
 // node just became the leader -> ServiceManager::NotifyStatusChanged; leader ready ->
-// HaContext::SetLeaderReady -> ServiceManager::NotifyStatusChanged. Callbacks must not block
+// HaContext::SetLeaderReady -> ServiceManager::NotifyStatusChanged; configuration changed
+// (Ozone's notifyTermIndexUpdated on a ring change) -> ServiceManager::NotifyStatusChanged.
+// Callbacks must not block
 // (no Submit, no GetNextId there).
 //
 // Thread-safety: all methods may be called from any thread; Submit, ReadBarrier,

@@ -25,7 +25,7 @@ Result<std::string> DirectReplicator::Submit(std::string request) {
   }
   OZ_RETURN_IF_ERROR(db_->Commit(batch, storage::CommitOptions{.sync = false}));
   applied_ = ti;
-  handler_->OnFlushed();
+  handler_->OnFlushedThrough(ti);
   return response;
 }
 
