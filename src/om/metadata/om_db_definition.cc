@@ -7,7 +7,8 @@ const storage::DBDefinition& OmDbDefinition() {
       kOmDbName,
       {kUserTable.Erase(), kVolumeTable.Erase(), kBucketTable.Erase(), kKeyTable.Erase(),
        kOpenKeyTable.Erase(), kDeletedTable.Erase(), kFileTable.Erase(), kOpenFileTable.Erase(),
-       kTransactionInfoTable.Erase(), kMetaTable.Erase(), kStatefulServiceConfigTable.Erase()});
+       kTransactionInfoTable.Erase(), kMetaTable.Erase(), kStatefulServiceConfigTable.Erase(),
+       kRetryCacheTable.Erase()});
   return definition;
 }
 

@@ -1,6 +1,9 @@
 // The schema of om.db: Ozone's column family names (OMDBDefinition) with the project's codecs.
 // Keys are Ozone's path forms: "/vol" (volumeTable), "/vol/bucket" (bucketTable),
-// "/vol/bucket/key" (keyTable), "/vol/bucket/key/<clientId>" (openKeyTable).
+// "/vol/bucket/key" (keyTable), "/vol/bucket/key/<clientId>" (openKeyTable),
+// "/vol/bucket/key/<objectID>" (deletedTable); see om_db_keys.h. Two column families are the
+// project's own: statefulServiceConfigTable (seed 002) and retryCacheTable (the replicated retry
+// cache: "<clientId>#<callId>" -> the response of an applied write).
 //
 // Thread-safety: immutable constants.
 #pragma once
@@ -33,6 +36,9 @@ inline constexpr TableSpec<StringCodec, StringCodec> kMetaTable{"metaTable"};
 // Service name -> serialized configuration of an OM stateful service (seed 002).
 inline constexpr TableSpec<StringCodec, BytesCodec> kStatefulServiceConfigTable{
     "statefulServiceConfigTable"};
+
+inline constexpr TableSpec<StringCodec, ProtoCodec<RetryCacheEntry>> kRetryCacheTable{
+    "retryCacheTable"};
 
 const storage::DBDefinition& OmDbDefinition();
 

@@ -1,0 +1,85 @@
+#include "om/ha/om_apply_handler.h"
+
+#include "om/request/om_client_request.h"
+#include "om/request/om_request_factory.h"
+
+namespace ozone::om {
+
+OmApplyHandler::OmApplyHandler(const OmOptions* options, OmMetadataManager* metadata,
+                               RetryCache* retry_cache, ha::ServiceConfigState* service_configs)
+    : options_(options),
+      metadata_(metadata),
+      retry_cache_(retry_cache),
+      service_configs_(service_configs) {}
+
+Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyContext& ctx) {
+  OMLogEntry entry;
+  if (!entry.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return ozone::Status::Corruption("an OM log entry does not parse");
+  }
+  if (entry.version() > kOmLogEntryVersion) {
+    return ozone::Status::NotSupported("OM log entry version " + std::to_string(entry.version()) +
+                                       " is newer than this OM's " +
+                                       std::to_string(kOmLogEntryVersion) + ": upgrade this OM");
+  }
+  const OMRequest& request = entry.request();
+  bool identified = !request.clientid().empty() && request.has_callid();
+  if (identified) {
+    if (auto cached = retry_cache_->Lookup(request.clientid(), request.callid())) {
+      return cached->SerializeAsString();  // applied before: the same answer, no change
+    }
+  }
+  OZ_ASSIGN_OR_RETURN(OMResponse response, ApplyRequest(entry, ctx));
+  if (identified) {
+    retry_cache_->Record(*ctx.batch, request.clientid(), request.callid(),
+                         entry.leadertimemillis(), ctx.ti.index.value(), response);
+  }
+  return response.SerializeAsString();
+}
+
+Result<OMResponse> OmApplyHandler::ApplyRequest(const OMLogEntry& entry, ha::ApplyContext& ctx) {
+  const OMRequest& request = entry.request();
+  if (request.cmdtype() == SetServiceConfiguration) {
+    if (!request.has_setserviceconfigurationrequest()) {
+      return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");
+    }
+    const auto& r = request.setserviceconfigurationrequest();
+    if (r.delete_()) {
+      OZ_RETURN_IF_ERROR(service_configs_->ApplyDelete(ctx, r.servicename()));
+    } else {
+      OZ_RETURN_IF_ERROR(service_configs_->ApplySave(ctx, r.servicename(), r.configuration()));
+    }
+    OMResponse ok = ErrorResponse(request, OK, "");
+    ok.mutable_setserviceconfigurationresponse();
+    return ok;
+  }
+  auto created = CreateWriteRequest(request);
+  if (auto* failure = std::get_if<OmFailure>(&created)) {
+    return ErrorResponse(request, failure->code, failure->message);
+  }
+  auto& write = std::get<std::unique_ptr<OmClientRequest>>(created);
+  OmApplyContext actx{ctx.ti.index.value(), entry.leadertimemillis(), metadata_, options_};
+  OZ_ASSIGN_OR_RETURN(std::unique_ptr<OmClientResponse> response,
+                      write->ValidateAndUpdateCache(actx));
+  if (response->ok()) {
+    response->UpdateCache(*metadata_, actx.index);
+    response->AddToBatch(*metadata_, *ctx.batch);
+  }
+  return std::move(response->mutable_response());
+}
+
+ozone::Status OmApplyHandler::Reload(storage::DBStore& db) {
+  OZ_RETURN_IF_ERROR(metadata_->Reload(db));
+  return retry_cache_->Reload(db);
+}
+
+void OmApplyHandler::OnDatabaseClosing() {
+  metadata_->Unbind();
+  retry_cache_->Unbind();
+}
+
+void OmApplyHandler::OnFlushedThrough(const ha::TransactionInfo& flushed) {
+  metadata_->Cleanup(flushed.index.value());
+}
+
+}  // namespace ozone::om

@@ -1,0 +1,52 @@
+#include "om/metadata/om_metadata_manager.h"
+
+#include "om/metadata/om_db_definition.h"
+
+namespace ozone::om {
+
+OmMetadataManager::OmMetadataManager()
+    : volumes_(kVolumeTable, CachePolicy::kFull),
+      buckets_(kBucketTable, CachePolicy::kFull),
+      keys_(kKeyTable, CachePolicy::kPartial),
+      open_keys_(kOpenKeyTable, CachePolicy::kPartial),
+      deleted_(kDeletedTable, CachePolicy::kPartial) {}
+
+ozone::Status OmMetadataManager::Reload(storage::DBStore& db) {
+  std::unique_lock<std::shared_mutex> l(mu_);
+  db_ = nullptr;
+  OZ_RETURN_IF_ERROR(volumes_.Bind(db));
+  OZ_RETURN_IF_ERROR(buckets_.Bind(db));
+  OZ_RETURN_IF_ERROR(keys_.Bind(db));
+  OZ_RETURN_IF_ERROR(open_keys_.Bind(db));
+  OZ_RETURN_IF_ERROR(deleted_.Bind(db));
+  db_ = &db;
+  return ozone::Status::OK();
+}
+
+void OmMetadataManager::Unbind() {
+  std::unique_lock<std::shared_mutex> l(mu_);
+  db_ = nullptr;
+  volumes_.Unbind();
+  buckets_.Unbind();
+  keys_.Unbind();
+  open_keys_.Unbind();
+  deleted_.Unbind();
+}
+
+void OmMetadataManager::Cleanup(uint64_t flushed_index) {
+  volumes_.Cleanup(flushed_index);
+  buckets_.Cleanup(flushed_index);
+  keys_.Cleanup(flushed_index);
+  open_keys_.Cleanup(flushed_index);
+  deleted_.Cleanup(flushed_index);
+}
+
+Result<std::shared_lock<std::shared_mutex>> OmMetadataManager::ReadLock() const {
+  std::shared_lock<std::shared_mutex> l(mu_);
+  if (db_ == nullptr) {
+    return ozone::Status::Unavailable("om.db is not open (a checkpoint is being installed)");
+  }
+  return l;
+}
+
+}  // namespace ozone::om

@@ -1,0 +1,92 @@
+#include "om/request/key/key_request_util.h"
+
+#include "om/metadata/om_db_keys.h"
+#include "om/request/replication_config_util.h"
+
+namespace ozone::om {
+
+Result<std::variant<std::shared_ptr<const BucketInfo>, OmFailure>> FindBucket(
+    const OmMetadataManager& metadata, const std::string& volume, const std::string& bucket) {
+  using Out = std::variant<std::shared_ptr<const BucketInfo>, OmFailure>;
+  OZ_ASSIGN_OR_RETURN(auto b, metadata.buckets().Get(BucketDbKey(volume, bucket)));
+  if (b) return Out(b);
+  OZ_ASSIGN_OR_RETURN(auto v, metadata.volumes().Get(VolumeDbKey(volume)));
+  if (!v) return Out(OmFailure{VOLUME_NOT_FOUND, "Volume not found: " + volume});
+  return Out(OmFailure{BUCKET_NOT_FOUND, "Bucket not found: " + volume + "/" + bucket});
+}
+
+void ResolveReplication(KeyArgs& args, const BucketInfo* bucket, const OmOptions& options) {
+  bool named = args.has_type() && (args.type() == hdds::EC ? args.has_ecreplicationconfig()
+                                                           : args.has_factor() &&
+                                                                 args.factor() != hdds::ZERO);
+  if (named) return;
+  if (bucket != nullptr && bucket->has_defaultreplicationconfig()) {
+    const DefaultReplicationConfig& d = bucket->defaultreplicationconfig();
+    args.set_type(d.type());
+    if (d.type() == hdds::EC) {
+      *args.mutable_ecreplicationconfig() = d.ecreplicationconfig();
+      args.clear_factor();
+    } else {
+      args.set_factor(d.factor());
+    }
+    return;
+  }
+  args.set_type(options.default_replication_type);
+  args.set_factor(options.default_replication_factor);
+}
+
+DefaultReplicationConfig ReplicationOfArgs(const KeyArgs& args) {
+  DefaultReplicationConfig c;
+  c.set_type(args.type());
+  if (args.type() == hdds::EC) {
+    *c.mutable_ecreplicationconfig() = args.ecreplicationconfig();
+  } else {
+    c.set_factor(args.has_factor() ? args.factor() : hdds::THREE);
+  }
+  return c;
+}
+
+std::variant<std::vector<KeyLocation>, OmFailure> AllocateKeyLocations(
+    const OmPreExecuteContext& ctx, const KeyArgs& args, uint32_t count,
+    const ExcludeList& exclude) {
+  ReplicationConfig replication;
+  replication.type = args.type();
+  if (args.type() == hdds::EC) {
+    replication.ec = args.ecreplicationconfig();
+  } else {
+    replication.factor = args.has_factor() ? args.factor() : hdds::THREE;
+  }
+  if (ctx.scm == nullptr) return OmFailure{INTERNAL_ERROR, "No SCM block client"};
+  Result<std::vector<AllocatedBlock>> blocks = ctx.scm->AllocateBlocks(
+      ctx.options->scm_block_size, count, replication, ctx.options->service_id, exclude);
+  if (!blocks.ok()) {
+    const std::string& msg = blocks.status().message();
+    if (msg.rfind("SAFE_MODE_EXCEPTION", 0) == 0) return OmFailure{SCM_IN_SAFE_MODE, msg};
+    return OmFailure{INTERNAL_ERROR, "Block allocation failed: " + blocks.status().ToString()};
+  }
+  std::vector<KeyLocation> out;
+  for (const AllocatedBlock& b : *blocks) {
+    KeyLocation loc;
+    *loc.mutable_blockid()->mutable_containerblockid() = b.block_id;
+    loc.set_offset(0);
+    loc.set_length(ctx.options->scm_block_size);
+    loc.set_createversion(0);
+    *loc.mutable_pipeline() = b.pipeline;
+    out.push_back(std::move(loc));
+  }
+  if (out.empty()) return OmFailure{KEY_ALLOCATION_ERROR, "SCM allocated no block"};
+  return out;
+}
+
+int64_t QuotaBytes(const KeyInfo& key) {
+  return static_cast<int64_t>(key.datasize() * RequiredNodes(ReplicationOf(key)));
+}
+
+bool HasBlocks(const KeyInfo& key) {
+  for (const auto& list : key.keylocationlist()) {
+    if (list.keylocations_size() > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace ozone::om

@@ -1,0 +1,133 @@
+#include "om/service/key_lifecycle_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "om/metadata/om_db_keys.h"
+
+namespace ozone::om {
+
+namespace {
+
+struct Range {
+  std::string lower, upper;
+  const KeyLifecycleRule* rule;
+};
+
+bool SameRules(const KeyLifecycleConfiguration& a, const KeyLifecycleConfiguration& b) {
+  if (a.shouldrun() != b.shouldrun() || a.rules_size() != b.rules_size()) return false;
+  for (int i = 0; i < a.rules_size(); ++i) {
+    if (a.rules(i).SerializeAsString() != b.rules(i).SerializeAsString()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+KeyLifecycleService::KeyLifecycleService(const OmOptions* options,
+                                         const OmMetadataManager* metadata,
+                                         OmExecutionFlow* flow, ha::ServiceConfigStore* store,
+                                         const Clock* clock)
+    : options_(options), metadata_(metadata), flow_(flow), store_(store), clock_(clock) {}
+
+ozone::Status KeyLifecycleService::Configure(const KeyLifecycleConfiguration& configuration) {
+  return store_->Save(kKeyLifecycleServiceName, configuration.SerializeAsString());
+}
+
+Result<KeyLifecycleConfiguration> KeyLifecycleService::configuration() const {
+  OZ_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Read(kKeyLifecycleServiceName));
+  KeyLifecycleConfiguration c;
+  if (bytes && !c.ParseFromString(*bytes)) {
+    return ozone::Status::Corruption("the saved KeyLifecycleService configuration does not parse");
+  }
+  return c;
+}
+
+Result<uint64_t> KeyLifecycleService::RunOnce() {
+  OZ_ASSIGN_OR_RETURN(KeyLifecycleConfiguration config, configuration());
+  if (!config.shouldrun() || config.rules_size() == 0) return uint64_t{0};
+  std::vector<Range> ranges;
+  for (const auto& rule : config.rules()) {
+    std::string lower = BucketDbKey(rule.volumename(), rule.bucketname()) + kOmKeyPrefix +
+                        rule.prefix();
+    ranges.push_back({lower, PrefixEnd(lower), &rule});
+  }
+  std::sort(ranges.begin(), ranges.end(),
+            [](const Range& a, const Range& b) { return a.lower < b.lower; });
+
+  uint64_t now = static_cast<uint64_t>(clock_->WallMillis());
+  std::vector<KeyInfo> expired;
+  std::string last;
+  uint32_t scanned = 0;
+  bool finished = true;
+  {
+    OZ_ASSIGN_OR_RETURN(auto lock, metadata_->ReadLock());
+    for (const Range& r : ranges) {
+      std::string lower = r.lower;
+      if (!config.resumeafterkey().empty()) {
+        std::string after = config.resumeafterkey();
+        after.push_back('\0');
+        lower = std::max(lower, after);
+      }
+      if (!r.upper.empty() && lower >= r.upper) continue;
+      OZ_RETURN_IF_ERROR(metadata_->keys().Scan(lower, r.upper, [&](const std::string& row,
+                                                                    const auto& key) {
+        if (scanned >= options_->lifecycle_scan_limit) {
+          finished = false;
+          return false;
+        }
+        ++scanned;
+        last = row;
+        if (key->modificationtime() + r.rule->expireaftermillis() < now) expired.push_back(*key);
+        return true;
+      }));
+      if (!finished) break;
+    }
+  }
+  uint64_t deleted = 0;
+  for (const KeyInfo& key : expired) {
+    OMRequest request;
+    request.set_cmdtype(DeleteKey);
+    KeyArgs* args = request.mutable_deletekeyrequest()->mutable_keyargs();
+    args->set_volumename(key.volumename());
+    args->set_bucketname(key.bucketname());
+    args->set_keyname(key.keyname());
+    OZ_ASSIGN_OR_RETURN(OMResponse response, flow_->Write(std::move(request)));
+    if (response.status() == OK) ++deleted;
+  }
+  // Save the progress, unless a user changed the configuration meanwhile.
+  OZ_ASSIGN_OR_RETURN(KeyLifecycleConfiguration current, configuration());
+  if (!SameRules(current, config)) return deleted;
+  KeyLifecycleConfiguration next = current;
+  if (finished) {
+    next.set_resumeafterkey("");
+    next.set_completedpasses(current.completedpasses() + 1);
+  } else {
+    next.set_resumeafterkey(last);
+  }
+  next.set_expiredkeys(current.expiredkeys() + deleted);
+  OZ_RETURN_IF_ERROR(store_->Save(kKeyLifecycleServiceName, next.SerializeAsString()));
+  return deleted;
+}
+
+std::shared_ptr<ha::BackgroundService> KeyLifecycleService::MakeBackgroundService(
+    const ha::HaContext* context) {
+  ha::BackgroundServiceOptions o;
+  o.name = kKeyLifecycleServiceName;
+  o.interval = options_->lifecycle_interval;
+  o.run_in_safe_mode = true;
+  return std::make_shared<ha::BackgroundService>(
+      o, context,
+      [this] {
+        Result<uint64_t> n = RunOnce();
+        if (!n.ok()) {
+          spdlog::warn("{}: {}", kKeyLifecycleServiceName, n.status().ToString());
+        } else if (*n > 0) {
+          spdlog::info("{}: expired {} keys", kKeyLifecycleServiceName, *n);
+        }
+      },
+      clock_);
+}
+
+}  // namespace ozone::om
