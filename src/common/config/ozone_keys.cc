@@ -9,6 +9,7 @@ constexpr std::array kAll = {
     &kOzoneMetadataDirs,
     &kOzoneSecurityEnable,
     &kHddsGrpcTlsEnabled,
+    &kHaRaftTransport,
     &kScmServiceIds,
     &kScmDefaultServiceId,
     &kScmNodeId,
@@ -38,6 +39,20 @@ constexpr std::array kAll = {
     &kOmRatisPort,
     &kOmRatisEnable,
     &kOmDbDirs,
+    &kOmClientFailoverMaxAttempts,
+    &kOmClientWaitBetweenRetries,
+    &kOmClientRpcTimeout,
+    &kOmRatisStorageDir,
+    &kOmRatisSnapshotDir,
+    &kOmRatisMinimumTimeout,
+    &kOmRatisRequestTimeout,
+    &kOmRatisPreVote,
+    &kOmRatisSegmentSize,
+    &kOmRatisSegmentPreallocatedSize,
+    &kOmRatisSnapshotAutoTriggerThreshold,
+    &kOmRatisLogPurgeGap,
+    &kOmRatisLogPurgeUptoSnapshotIndex,
+    &kOmSnapshotProviderRequestTimeout,
 };
 }  // namespace
 

@@ -20,6 +20,10 @@ inline constexpr ConfigKey kOzoneSecurityEnable{"ozone.security.enable", "false"
                                                 "Enables Kerberos/certificate based security."};
 inline constexpr ConfigKey kHddsGrpcTlsEnabled{
     "hdds.grpc.tls.enabled", "false", "Enables TLS on the gRPC servers (Raft and inter-service)."};
+inline constexpr ConfigKey kHaRaftTransport{
+    "ozone.ha.raft.transport", std::nullopt,
+    "Transport between the Raft servers of SCM and OM: tcp or grpc; unset: tcp, or grpc when the "
+    "Raft transport uses TLS (only the gRPC transport speaks TLS)."};
 
 // --- SCM topology (seed 001) ---------------------------------------------------------------------
 inline constexpr ConfigKey kScmServiceIds{"ozone.scm.service.ids", std::nullopt,
@@ -177,6 +181,45 @@ inline constexpr ConfigKey kOmRatisEnable{
 inline constexpr ConfigKey kOmDbDirs{
     "ozone.om.db.dirs", std::nullopt,
     "Directory of om.db and om/current/VERSION; defaults to ozone.metadata.dirs."};
+
+// --- OM client failover (Ozone's OMFailoverProxyProviderBase) ----------------------------------
+inline constexpr ConfigKey kOmClientFailoverMaxAttempts{
+    "ozone.client.failover.max.attempts", "500",
+    "Failovers of an OM client (to another OM, or the same one not ready yet) before it gives up."};
+inline constexpr ConfigKey kOmClientWaitBetweenRetries{
+    "ozone.client.wait.between.retries.millis", "2000",
+    "Wait of an OM client, in ms, once it tried every OM without finding the leader."};
+inline constexpr ConfigKey kOmClientRpcTimeout{"ozone.om.client.rpc.timeout", "15m",
+                                               "Deadline of one OM client call."};
+
+// --- OM server (reference/ozone-ha.md §3.1, §3.2) -----------------------------------------------
+inline constexpr ConfigKey kOmRatisStorageDir{
+    "ozone.om.ratis.storage.dir", std::nullopt,
+    "Directory of the OM ring's Raft log; defaults to <ozone.metadata.dirs>/om.ratis."};
+inline constexpr ConfigKey kOmRatisSnapshotDir{
+    "ozone.om.ratis.snapshot.dir", std::nullopt,
+    "Directory of downloaded OM checkpoints; defaults to <ozone.metadata.dirs>/om.ratis.snapshot."};
+inline constexpr ConfigKey kOmRatisMinimumTimeout{
+    "ozone.om.ratis.minimum.timeout", "5s",
+    "Minimum election timeout of the OM ring (randomized up to twice it)."};
+inline constexpr ConfigKey kOmRatisRequestTimeout{
+    "ozone.om.ratis.server.request.timeout", "3s", "How long a replicated OM write may take."};
+inline constexpr ConfigKey kOmRatisPreVote{"ozone.om.ratis.server.leaderelection.pre-vote",
+                                           "true", "Pre-vote before OM elections."};
+inline constexpr ConfigKey kOmRatisSegmentSize{"ozone.om.ratis.segment.size", "64MB",
+                                               "Raft log segment size of the OM ring."};
+inline constexpr ConfigKey kOmRatisSegmentPreallocatedSize{
+    "ozone.om.ratis.segment.preallocated.size", "4MB", "Preallocated size of a log segment."};
+inline constexpr ConfigKey kOmRatisSnapshotAutoTriggerThreshold{
+    "ozone.om.ratis.snapshot.auto.trigger.threshold", "400000",
+    "Applied entries between OM snapshots."};
+inline constexpr ConfigKey kOmRatisLogPurgeGap{"ozone.om.ratis.log.purge.gap", "1000000",
+                                               "Log entries kept behind a snapshot."};
+inline constexpr ConfigKey kOmRatisLogPurgeUptoSnapshotIndex{
+    "ozone.om.ratis.log.purge.upto.snapshot.index", "true", "Purge the log after snapshots."};
+inline constexpr ConfigKey kOmSnapshotProviderRequestTimeout{
+    "ozone.om.snapshot.provider.request.timeout", "300000ms",
+    "Longest a follower's checkpoint download from the leader may take."};
 
 // Every key above, for lookups by name (`ozone getconf confKey`).
 std::span<const ConfigKey* const> AllKeys();
