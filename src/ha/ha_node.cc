@@ -7,7 +7,8 @@
 #include <future>
 #include <mutex>
 
-#include "ha/raft/transport/grpc_transport.h"
+#include "common/config/ozone_keys.h"
+#include "ha/raft/transport/transport_factory.h"
 
 namespace ozone::ha {
 
@@ -21,7 +22,7 @@ struct HaNode::Impl {
 
   // Destroyed in reverse order: server, runtime, transport, log.
   std::unique_ptr<raft::SegmentedLog> log;
-  std::unique_ptr<raft::GrpcTransport> transport;
+  std::unique_ptr<raft::Transport> transport;
   std::unique_ptr<raft::RaftRuntime> runtime;
   std::unique_ptr<raft::RaftServer> server;
   // The server once Start returned it (events may come before).
@@ -112,6 +113,14 @@ ozone::Status HaNode::Bootstrap(const std::string& log_dir, const raft::Configur
   return raft::RaftServer::Bootstrap(log.get(), initial);
 }
 
+Result<std::optional<raft::TransportKind>> HaNode::TransportFromConfig(
+    const config::Configuration& conf) {
+  std::optional<std::string> value = conf.Get(config::keys::kHaRaftTransport);
+  if (!value || value->empty()) return std::optional<raft::TransportKind>();
+  OZ_ASSIGN_OR_RETURN(raft::TransportKind kind, raft::ParseTransportKind(*value));
+  return std::optional<raft::TransportKind>(kind);
+}
+
 Result<bool> HaNode::HasRing(const std::string& log_dir) {
   std::error_code ec;
   if (!fs::exists(log_dir, ec) || fs::is_empty(log_dir, ec)) return false;
@@ -132,13 +141,17 @@ Result<std::unique_ptr<HaNode>> HaNode::Start(HaNodeOptions options, DbStateMach
   const HaNodeOptions& o = impl.options;
 
   OZ_ASSIGN_OR_RETURN(impl.log, raft::SegmentedLog::Open(o.log_dir, o.log));
-  raft::GrpcTransportOptions t;
+  raft::TransportStartOptions t;
   t.listen_address = o.ratis_listen_address;
   t.cluster_id = o.cluster_id;
   t.tls_ca_pem = o.tls_ca_pem;
   t.tls_cert_pem = o.tls_cert_pem;
   t.tls_key_pem = o.tls_key_pem;
-  OZ_ASSIGN_OR_RETURN(impl.transport, raft::GrpcTransport::Start(std::move(t)));
+  const bool tls = o.tls_ca_pem || o.tls_cert_pem || o.tls_key_pem;
+  const raft::TransportKind kind =
+      o.transport.value_or(tls ? raft::TransportKind::kGrpc : raft::kDefaultTransportKind);
+  OZ_ASSIGN_OR_RETURN(raft::StartedTransport started, raft::StartTransport(kind, t));
+  impl.transport = std::move(started.transport);
   impl.runtime = std::make_unique<raft::RaftRuntime>(impl.transport.get(), o.runtime);
 
   raft::RaftServerOptions server_options = o.server;
@@ -160,7 +173,8 @@ Result<std::unique_ptr<HaNode>> HaNode::Start(HaNodeOptions options, DbStateMach
   }
   impl.server = std::move(server).value();
   impl.started.store(impl.server.get());
-  spdlog::info("ha {}: started in group {} on {}", o.self_id, o.group_id, o.ratis_listen_address);
+  spdlog::info("ha {}: started in group {} on {} ({} transport)", o.self_id, o.group_id,
+               o.ratis_listen_address, raft::TransportKindName(kind));
   return node;
 }
 

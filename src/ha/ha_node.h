@@ -1,5 +1,6 @@
 // HaNode: one SCM or OM node's membership in its Raft ring: the Raft server (log under the
-// node's Ratis storage directory, gRPC transport on its Ratis port) driving a DbStateMachine,
+// node's Ratis storage directory, transport on its Ratis port: TCP by default, gRPC when TLS is
+// configured or asked for with ozone.ha.raft.transport) driving a DbStateMachine,
 // keeping HaContext up to date and telling the ServiceManager about every leadership change.
 // It is also the Replicator through which the node's leader logic submits state changes.
 //
@@ -27,12 +28,14 @@
 #include <string>
 #include <vector>
 
+#include "common/config/configuration.h"
 #include "common/result.h"
 #include "ha/db_state_machine.h"
 #include "ha/ha_context.h"
 #include "ha/ha_service.h"
 #include "ha/raft/log/segmented_log.h"
 #include "ha/raft/server/raft_server.h"
+#include "ha/raft/transport/transport_factory.h"
 #include "ha/replicator.h"
 
 namespace ozone::ha {
@@ -56,6 +59,10 @@ struct HaNodeOptions {
   raft::RaftRuntimeOptions runtime;
   // TLS for the Raft transport (PEM); plaintext when absent.
   std::optional<std::string> tls_ca_pem, tls_cert_pem, tls_key_pem;
+  // Which transport carries the Raft messages (ozone.ha.raft.transport, see TransportFromConfig).
+  // Default: nullopt: TCP (raft::kDefaultTransportKind), or gRPC when TLS material is given
+  // (only the gRPC transport speaks TLS; asking for TCP with TLS fails to start).
+  std::optional<raft::TransportKind> transport;
   // How long Submit waits for its entry to be applied. Default: 30 s
   // (ozone.scm.ha.ratis.request.timeout).
   std::chrono::milliseconds request_timeout{30'000};
@@ -66,6 +73,10 @@ class HaNode : public Replicator {
   // Writes the first configuration of a new ring into an empty log (`ozone scm --init`).
   // FailedPrecondition if the log is not empty. Not while a node runs on the directory (Busy).
   static ozone::Status Bootstrap(const std::string& log_dir, const raft::Configuration& initial);
+  // The transport ozone.ha.raft.transport asks for ("tcp" or "grpc"), nullopt when unset (then
+  // HaNodeOptions::transport's default applies). InvalidArgument for another value.
+  static Result<std::optional<raft::TransportKind>> TransportFromConfig(
+      const config::Configuration& conf);
   // Whether the log at `log_dir` holds a ring already (initialized or joined: it has a
   // configuration). False for a missing or empty directory. Not while a node runs on it (Busy).
   static Result<bool> HasRing(const std::string& log_dir);

@@ -277,6 +277,8 @@ TEST_F(HaNodeTest, TransfersLeadership) {
   Node& target = *Followers(leader).back();
   ASSERT_TRUE(leader.node->TransferLeadership(target.id).ok());
   ASSERT_TRUE(WaitUntil([&] { return StableLeader() == &target; }));
+  // The servers agree first; each HaContext follows on its node's apply strand.
+  ASSERT_TRUE(WaitUntil([&] { return target.context->IsLeader() && !leader.context->IsLeader(); }));
   EXPECT_EQ(target.became_leader.load(), 1);
   EXPECT_TRUE(target.flusher->ShouldRun());
   EXPECT_FALSE(leader.context->IsLeader());
@@ -321,6 +323,23 @@ TEST(HaNodeStaticTest, HasRingAfterBootstrap) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(*r);
   EXPECT_FALSE(HaNode::Bootstrap(dir.Sub("log"), config).ok());
+}
+
+TEST(HaNodeStaticTest, TransportFromConfig) {
+  config::Configuration conf;
+  Result<std::optional<raft::TransportKind>> kind = HaNode::TransportFromConfig(conf);
+  ASSERT_TRUE(kind.ok());
+  EXPECT_FALSE(kind->has_value()) << "unset: the default (TCP, or gRPC with TLS)";
+  conf.Set("ozone.ha.raft.transport", "grpc");
+  kind = HaNode::TransportFromConfig(conf);
+  ASSERT_TRUE(kind.ok());
+  EXPECT_EQ(*kind, raft::TransportKind::kGrpc);
+  conf.Set("ozone.ha.raft.transport", "TCP");
+  kind = HaNode::TransportFromConfig(conf);
+  ASSERT_TRUE(kind.ok());
+  EXPECT_EQ(*kind, raft::TransportKind::kTcp);
+  conf.Set("ozone.ha.raft.transport", "carrier-pigeon");
+  EXPECT_TRUE(HaNode::TransportFromConfig(conf).status().IsInvalidArgument());
 }
 
 }  // namespace
