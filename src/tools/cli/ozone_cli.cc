@@ -11,6 +11,7 @@
 #include "tools/debug/debug_command.h"
 #include "tools/getconf/getconf_command.h"
 #include "tools/scm/scm_command.h"
+#include "tools/sh/sh_command.h"
 #include "tools/version/version_command.h"
 
 namespace ozone::tools {
@@ -54,6 +55,7 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
   RegisterDebugCommand(app, slot);
   RegisterScmCommand(app, slot);
   RegisterAdminCommand(app, slot);
+  RegisterShCommand(app, slot);
 
   NormalizeAdminArgs(&pre->args);
   std::vector<std::string> reversed(pre->args.rbegin(), pre->args.rend());
