@@ -1,0 +1,154 @@
+#include "tools/freon/freon_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "client/om_client.h"
+#include "om/request/replication_config_util.h"
+#include "tools/freon/freon_runner.h"
+
+namespace ozone::tools {
+
+namespace {
+
+using freon::FreonOptions;
+using freon::FreonRunner;
+using freon::FreonTimer;
+
+Result<std::unique_ptr<client::OmClient>> ConnectOm(CommandContext& ctx,
+                                                    const std::string& service_id) {
+  OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
+  client::OmClientOptions o;
+  if (!service_id.empty()) o.service_id = service_id;
+  return client::OmClient::Create(*conf, o);
+}
+
+// Creates the volume (and bucket) unless they exist, as Ozone's freon does.
+Status EnsureVolume(client::OmClient& om, const std::string& volume) {
+  auto v = om.InfoVolume(volume);
+  if (v.ok()) return Status::OK();
+  if (!v.status().IsNotFound()) return v.status();
+  om::VolumeInfo info;
+  info.set_volume(volume);
+  info.set_adminname(om.user_name());
+  info.set_ownername(om.user_name());
+  Status s = om.CreateVolume(info);
+  return s.IsAlreadyExists() ? Status::OK() : s;
+}
+
+Status EnsureBucket(client::OmClient& om, const std::string& volume, const std::string& bucket) {
+  OZ_RETURN_IF_ERROR(EnsureVolume(om, volume));
+  auto b = om.InfoBucket(volume, bucket);
+  if (b.ok()) return Status::OK();
+  if (!b.status().IsNotFound()) return b.status();
+  om::BucketInfo info;
+  info.set_volumename(volume);
+  info.set_bucketname(bucket);
+  info.set_isversionenabled(false);
+  info.set_storagetype(om::DISK);
+  info.set_owner(om.user_name());
+  Status s = om.CreateBucket(info);
+  return s.IsAlreadyExists() ? Status::OK() : s;
+}
+
+bool Interactive() { return ::isatty(STDOUT_FILENO) == 1; }
+
+void RegisterOmKeyGenerator(CLI::App& freon, ActionSlot& slot) {
+  struct A {
+    FreonOptions base;
+    std::string volume = "vol1", bucket = "bucket1", type, replication, om_service_id;
+  };
+  auto a = std::make_shared<A>();
+  CLI::App* c = freon.add_subcommand("omkg", "Create keys to the om metadata table.");
+  c->alias("om-key-generator");
+  freon::AddFreonOptions(*c, a->base);
+  c->add_option("-v,--volume", a->volume,
+                "Name of the volume which contains the test data. Will be created if missing.")
+      ->capture_default_str();
+  c->add_option("-b,--bucket", a->bucket,
+                "Name of the bucket which contains the test data. Will be created if missing.")
+      ->capture_default_str();
+  c->add_option("--type", a->type, "Replication type of the keys (RATIS, EC)");
+  c->add_option("--replication", a->replication, "Replication of the keys (ONE, THREE, ...)");
+  c->add_option("--om-service-id", a->om_service_id, "OM Service ID");
+  OnInvoke(c, &slot, [a](CommandContext& ctx) -> Status {
+    FreonRunner runner(a->base, ctx.out(), Interactive());
+    OZ_RETURN_IF_ERROR(runner.Init());
+    std::optional<om::DefaultReplicationConfig> replication;
+    if (!a->type.empty() || !a->replication.empty()) {
+      OZ_ASSIGN_OR_RETURN(replication, om::ParseReplicationConfig(a->type, a->replication));
+    }
+    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
+    OZ_RETURN_IF_ERROR(EnsureBucket(*om, a->volume, a->bucket));
+    FreonTimer& timer = runner.AddTimer("key-create");
+    client::OmClient* client = om.get();
+    return runner.Run([&](uint64_t counter) -> Status {
+      om::KeyArgs args;
+      args.set_volumename(a->volume);
+      args.set_bucketname(a->bucket);
+      args.set_keyname(runner.ObjectName(counter));
+      args.set_datasize(0);
+      args.set_ownername(client->user_name());
+      if (replication) {
+        args.set_type(replication->type());
+        if (replication->has_factor()) args.set_factor(replication->factor());
+        if (replication->has_ecreplicationconfig()) {
+          *args.mutable_ecreplicationconfig() = replication->ecreplicationconfig();
+        }
+      }
+      const auto start = FreonTimer::Clock::now();
+      OZ_ASSIGN_OR_RETURN(om::CreateKeyResponse session, client->OpenKey(args));
+      OZ_RETURN_IF_ERROR(client->CommitKey(args, session.id()));
+      timer.Record(FreonTimer::Clock::now() - start);
+      return Status::OK();
+    });
+  });
+}
+
+void RegisterOmBucketGenerator(CLI::App& freon, ActionSlot& slot) {
+  struct A {
+    FreonOptions base;
+    std::string volume = "vol1", om_service_id;
+  };
+  auto a = std::make_shared<A>();
+  CLI::App* c = freon.add_subcommand("ombg", "Generate ozone buckets on OM side.");
+  c->alias("om-bucket-generator");
+  freon::AddFreonOptions(*c, a->base, /*allow_duration=*/false);
+  c->add_option("-v,--volume", a->volume,
+                "Name of the volume which contains the test data. Will be created if missing.")
+      ->capture_default_str();
+  c->add_option("--om-service-id", a->om_service_id, "OM Service ID");
+  OnInvoke(c, &slot, [a](CommandContext& ctx) -> Status {
+    FreonRunner runner(a->base, ctx.out(), Interactive());
+    OZ_RETURN_IF_ERROR(runner.Init());
+    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
+    OZ_RETURN_IF_ERROR(EnsureVolume(*om, a->volume));
+    FreonTimer& timer = runner.AddTimer("bucket-create");
+    client::OmClient* client = om.get();
+    return runner.Run([&](uint64_t counter) -> Status {
+      om::BucketInfo b;
+      b.set_volumename(a->volume);
+      b.set_bucketname(runner.BucketName(counter));
+      b.set_isversionenabled(false);
+      b.set_storagetype(om::DISK);
+      b.set_owner(client->user_name());
+      const auto start = FreonTimer::Clock::now();
+      OZ_RETURN_IF_ERROR(client->CreateBucket(b));
+      timer.Record(FreonTimer::Clock::now() - start);
+      return Status::OK();
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterFreonCommand(CLI::App& app, ActionSlot& slot) {
+  CLI::App* freon = app.add_subcommand("freon", "Load generator and tester tool for ozone");
+  freon->require_subcommand(1);
+  RegisterOmKeyGenerator(*freon, slot);
+  RegisterOmBucketGenerator(*freon, slot);
+}
+
+}  // namespace ozone::tools
