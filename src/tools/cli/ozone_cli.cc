@@ -9,6 +9,7 @@
 #include "tools/cli/command.h"
 #include "tools/cli/exit_codes.h"
 #include "tools/debug/debug_command.h"
+#include "tools/freon/freon_command.h"
 #include "tools/getconf/getconf_command.h"
 #include "tools/scm/scm_command.h"
 #include "tools/sh/sh_command.h"
@@ -56,6 +57,7 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
   RegisterScmCommand(app, slot);
   RegisterAdminCommand(app, slot);
   RegisterShCommand(app, slot);
+  RegisterFreonCommand(app, slot);
 
   NormalizeAdminArgs(&pre->args);
   std::vector<std::string> reversed(pre->args.rbegin(), pre->args.rend());
