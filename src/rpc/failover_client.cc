@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <shared_mutex>
 #include <thread>
@@ -79,6 +80,19 @@ struct Endpoint {
     return *connections[next.fetch_add(1, std::memory_order_relaxed) % connections.size()];
   }
 };
+
+// gRPC's client channels are polled by the calls that use them; a channel no call uses is
+// polled only by gRPC's backup poller, every GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS (5 s by
+// default). Once every address of a channel failed, calls fail at once without polling it
+// (pick_first stays in TRANSIENT_FAILURE until a reconnection succeeds), so the reconnection
+// attempts made after the back-off complete only at the backup poller's pace: a replica that
+// came (back) up was reached 5 to 15 s late (a bootstrapping SCM waiting for the primordial one
+// took 15 s). Poll every 100 ms instead, unless the environment says otherwise. gRPC reads the
+// variable when it initializes, on its first channel or server: this runs before main().
+[[maybe_unused]] const bool kBackupPollInterval = [] {
+  ::setenv("GRPC_CLIENT_CHANNEL_BACKUP_POLL_INTERVAL_MS", "100", /*overwrite=*/0);
+  return true;
+}();
 
 bool IsRetriable(const Status& s) {
   return s.IsNotLeader() || s.IsUnavailable() || s.IsTimeout() || s.IsAborted() || s.IsBusy();

@@ -4,13 +4,19 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
+#include <thread>
 
 #include "echo.grpc.pb.h"
 #include "rpc/grpc_status.h"
 #include "rpc/not_leader_reply.h"
+#include "tests/testutil/subprocess.h"
 
 namespace ozone::rpc {
 namespace {
@@ -198,6 +204,61 @@ TEST_F(FailoverClientTest, ReachesAnEndpointThatComesUpLater) {
   EXPECT_EQ(*r, "late");
   // Found within a few retry intervals after it came up, not after gRPC's reconnect back-off.
   EXPECT_LT(took, 2s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+}
+
+// A port free now (found without gRPC, so that this process runs no gRPC server).
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Not a test: the server of ReachesAReplicaOfAnotherProcessThatComesUpLater, run in a child
+// process (this binary, filtered to it) on $OZONE_ECHO_PORT until killed.
+TEST(FailoverClientHelper, DISABLED_ServeEcho) {
+  const char* port = std::getenv("OZONE_ECHO_PORT");
+  if (port == nullptr) GTEST_SKIP() << "a helper of another test";
+  EchoServer server("late", std::stoi(port));
+  std::printf("serving on %s\n", server.address().c_str());
+  std::fflush(stdout);
+  while (true) std::this_thread::sleep_for(1h);
+}
+
+// As the CLI (`ozone scm --bootstrap` waiting for the primordial SCM): no gRPC server in the
+// client's process, whose own calls are then all that polls its channels, and a replica that
+// comes up in another process after the client failed to reach it for a while. It must be found
+// within the retry interval and reconnect back-off (up to 1 s), not when gRPC's backup poller
+// happens to run (every 5 s by default; it took 15 s).
+TEST(FailoverClientProcessTest, ReachesAReplicaOfAnotherProcessThatComesUpLater) {
+  const int port = FreePort();
+  FailoverOptions o;
+  o.retry_interval = 50ms;
+  o.max_failovers = 60;  // about 3 s of attempts per call
+  o.rpc_timeout = 5s;
+  FailoverClient c({{"late", "127.0.0.1:" + std::to_string(port)}}, o);
+  EchoRequest req;
+  req.set_text("hi");
+  EchoResponse resp;
+  // Nobody there yet: the channel fails and backs off.
+  ASSERT_TRUE(c.Call(SayMethod(), req, &resp).IsUnavailable());
+
+  Result<testutil::Subprocess> server = testutil::Subprocess::Start(
+      {"/proc/self/exe", "--gtest_also_run_disabled_tests",
+       "--gtest_filter=FailoverClientHelper.DISABLED_ServeEcho"},
+      {"OZONE_ECHO_PORT=" + std::to_string(port)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_TRUE(server->WaitForLine("serving on 127.0.0.1:" + std::to_string(port), 30s));
+  // Found within this call's attempts.
+  Status s = c.Call(SayMethod(), req, &resp);
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(resp.served_by(), "late");
+  server->Kill();
 }
 
 TEST_F(FailoverClientTest, ReturnsOtherErrorsAtOnce) {
