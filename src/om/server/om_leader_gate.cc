@@ -1,0 +1,41 @@
+#include "om/server/om_leader_gate.h"
+
+#include "rpc/grpc_status.h"
+#include "rpc/not_leader_reply.h"
+
+namespace ozone::om {
+
+OmLeaderGate::OmLeaderGate(const OmStorageConfig* storage, const ha::HaContext* context,
+                           std::function<std::optional<raft::PeerInfo>()> leader)
+    : storage_(storage), context_(context), leader_(std::move(leader)) {}
+
+std::optional<rpc::LeaderHint> OmLeaderGate::Hint() const {
+  std::optional<raft::PeerInfo> leader = leader_ ? leader_() : std::nullopt;
+  if (!leader) return std::nullopt;
+  std::optional<topology::OmNodeDetails> node = storage_->NodeById(leader->id);
+  if (!node) node = storage_->NodeByRatisAddress(leader->address);
+  if (!node) return std::nullopt;
+  return rpc::LeaderHint{node->rpc_address.ToString(), node->node_id};
+}
+
+grpc::Status OmLeaderGate::Reject(grpc::ServerContext* ctx) const {
+  const topology::OmNodeDetails& self = storage_->self;
+  if (context_->IsLeader()) {
+    // Leader, not ready: the client asks this node again.
+    ctx->AddTrailingMetadata(rpc::kLeaderAddressKey, self.rpc_address.ToString());
+    ctx->AddTrailingMetadata(rpc::kLeaderIdKey, self.node_id);
+    return rpc::ToGrpc(ozone::Status::NotLeader(self.node_id +
+                                         " is Leader but not ready to process request yet."));
+  }
+  std::optional<rpc::LeaderHint> hint = Hint();
+  if (hint && hint->node_id == self.node_id) hint.reset();  // stale view of itself
+  return rpc::NotLeaderReply(ctx, self.node_id, hint);
+}
+
+std::optional<grpc::Status> OmLeaderGate::RejectIfNotLeader(grpc::ServerContext* ctx,
+                                                            const ozone::Status& status) const {
+  if (status.IsNotLeader() || status.IsAborted()) return Reject(ctx);
+  return std::nullopt;
+}
+
+}  // namespace ozone::om
