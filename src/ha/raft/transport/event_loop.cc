@@ -103,6 +103,11 @@ void EventLoop::Remove(int fd, uint64_t token) {
   registrations_.erase(it);
 }
 
+EventLoop::Handler* EventLoop::Find(uint64_t token) const {
+  auto it = registrations_.find(token);
+  return it == registrations_.end() ? nullptr : it->second.handler;
+}
+
 void EventLoop::Post(Task task) {
   bool wake = false;
   {

@@ -69,6 +69,9 @@ class EventLoop {
   // deleted after the current callback returns.
   void Remove(int fd, uint64_t token);
 
+  // The handler registered under `token`, or null once it was removed. Loop thread only.
+  Handler* Find(uint64_t token) const;
+
   void Post(Task task);
   void RunAfter(std::chrono::nanoseconds delay, Task task);
 

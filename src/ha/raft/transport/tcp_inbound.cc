@@ -154,6 +154,13 @@ void TcpInbound::Answer(const wire::ServerFrame& answer) {
   }
 }
 
+void TcpInbound::CloseIfNoHandshake() {
+  if (phase_ != Phase::kPreamble && phase_ != Phase::kHello) return;
+  spdlog::warn("raft transport: closed connection from {}: no handshake in time", peer_);
+  TransportCounters::Add(counters_->streams_refused, 1);
+  Close();
+}
+
 void TcpInbound::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;

@@ -5,7 +5,8 @@
 // then cuts the stream into frames and hands each to the FrameDispatcher on the loop thread
 // (handlers run there, before the next frame is read: frames of one connection never overlap
 // and keep their order). Bytes that are not the format (bad preamble, a frame longer than the
-// bound, an undecodable frame) close this connection, logged and counted, nothing else.
+// bound, an undecodable frame) close this connection, logged and counted, nothing else; so does
+// a peer that has not completed its Hello within the transport's connect timeout.
 //
 // Thread-safety: only its event loop's thread touches it.
 #pragma once
@@ -30,6 +31,9 @@ class TcpInbound final : public EventLoop::Handler {
 
   // The loop registration, set once after EventLoop::AddOwned.
   void set_token(uint64_t token) { token_ = token; }
+  // Closes the connection if its handshake is not done (a peer that connects and stays silent
+  // must not hold a descriptor forever).
+  void CloseIfNoHandshake();
 
   void OnEvents(uint32_t events) override;
 

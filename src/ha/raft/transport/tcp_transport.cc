@@ -53,6 +53,8 @@ Status Validate(const TcpTransportOptions& o) {
   return Status::OK();
 }
 
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
 // Owns an accepted descriptor until a loop takes it (closes it if the loop never does).
 struct PendingFd {
   explicit PendingFd(int f) : fd(f) {}
@@ -136,8 +138,15 @@ class TcpTransport::Impl : public EventLoop::Handler {
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
-          spdlog::warn("raft transport: accept on {} failed: {}", options_.listen_address,
-                       std::strerror(errno));
+          // Out of descriptors (EMFILE, ENFILE) or memory: the pending connection stays in the
+          // backlog and the socket stays readable; stop listening for a moment instead of
+          // spinning on it.
+          spdlog::warn("raft transport: accept on {} failed: {}; retrying in {} ms",
+                       options_.listen_address, std::strerror(errno), kAcceptRetry.count());
+          loops_[0]->Modify(listen_fd_, listen_token_, 0);
+          loops_[0]->RunAfter(kAcceptRetry, [this] {
+            loops_[0]->Modify(listen_fd_, listen_token_, EPOLLIN);
+          });
         }
         return;
       }
@@ -152,7 +161,12 @@ class TcpTransport::Impl : public EventLoop::Handler {
                                                     &dispatcher_, &counters_);
         TcpInbound* raw = inbound.get();
         const uint64_t token = loop->AddOwned(fd, EPOLLIN | EPOLLRDHUP, std::move(inbound));
-        if (token != 0) raw->set_token(token);
+        if (token == 0) return;
+        raw->set_token(token);
+        loop->RunAfter(options_.connect_timeout, [loop, token] {
+          // Still registered under its token: the connection lives (Find is null once closed).
+          if (auto* h = static_cast<TcpInbound*>(loop->Find(token))) h->CloseIfNoHandshake();
+        });
       };
       if (loop->InLoopThread()) {
         adopt();

@@ -21,7 +21,9 @@
 // cannot take everything (EAGAIN), the rest waits for the socket to become writable; Sends
 // meanwhile queue, and when the event loop finds the socket writable, what queued (up to
 // max_batch_bytes) is encoded into one frame and leaves in one writev with the rest. Under load
-// batches grow by themselves; when idle every message leaves at once.
+// batches grow by themselves; when idle every message leaves at once. What the handlers of one
+// received frame send (a follower's answers to a batch) leaves when they have returned, one
+// frame per destination: a handler must not wait for the answer to a message it sent.
 //
 // Failures. A connection attempt (resolution, TCP connect to each resolved address in turn,
 // handshake) that fails or exceeds connect_timeout drops what is queued, reports its peers

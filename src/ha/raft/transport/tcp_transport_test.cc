@@ -394,6 +394,19 @@ TEST(TcpTransportTest, OversizedFrameClosesThatConnection) {
   ExpectStillServes(*b, inbox);
 }
 
+TEST(TcpTransportTest, SilentPeerIsClosedAfterTheConnectTimeout) {
+  TcpTransportOptions options = Options();
+  options.connect_timeout = milliseconds(200);
+  auto b = Start(options);
+  ASSERT_TRUE(b);
+  Inbox inbox;
+  ASSERT_TRUE(b->RegisterGroup("g", inbox.Handler()).ok());
+  RawPeer silent(b->port());  // connects, never says hello
+  EXPECT_TRUE(silent.WaitClosed());
+  EXPECT_EQ(b->stats().streams_refused, 1u);
+  ExpectStillServes(*b, inbox);
+}
+
 TEST(TcpTransportTest, OversizedHelloClosesThatConnection) {
   auto b = Start(Options());
   ASSERT_TRUE(b);
