@@ -54,12 +54,7 @@ Result<std::vector<AllocatedBlock>> BlockManager::AllocateBlocks(uint64_t size, 
   blocks.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
     OZ_ASSIGN_OR_RETURN(Choice choice, Choose(size, term, type, factor, owner, exclude));
-    if (choice.close) {
-      Status closed = containers_->CloseContainer(*choice.close);
-      if (!closed.ok()) {
-        spdlog::warn("closing full container #{}: {}", *choice.close, closed.ToString());
-      }
-    }
+    CloseFull(choice.close);
     OZ_ASSIGN_OR_RETURN(uint64_t local_id, ids_->GetNextId(ha::kLocalId));
     AllocatedBlock& block = blocks.emplace_back();
     block.mutable_containerblockid()->set_containerid(choice.container_id);
@@ -69,14 +64,20 @@ Result<std::vector<AllocatedBlock>> BlockManager::AllocateBlocks(uint64_t size, 
   return blocks;
 }
 
+void BlockManager::CloseFull(const std::vector<int64_t>& ids) {
+  for (int64_t id : ids) {
+    Status closed = containers_->CloseContainer(id);
+    if (!closed.ok()) spdlog::warn("closing full container #{}: {}", id, closed.ToString());
+  }
+}
+
 BlockManager::Writable& BlockManager::CacheLocked(Term term, hdds::ReplicationType type,
                                                   hdds::ReplicationFactor factor) {
   // Read the versions before reading the state: a change while building causes another build.
   const uint64_t container_version = containers_->state().version();
   const uint64_t pipeline_version = pipelines_->version();
   if (term != cache_term_) {
-    // A new leadership: what earlier terms handed out is not known here; start from usedBytes.
-    allocated_.clear();
+    // A new leadership: what earlier terms asked to close is not known here.
     full_.clear();
     writable_.clear();
     cache_term_ = term;
@@ -86,12 +87,10 @@ BlockManager::Writable& BlockManager::CacheLocked(Term term, hdds::ReplicationTy
     container_version_ = container_version;
     pipeline_version_ = pipeline_version;
     // Forget the containers that are no longer open (they never take blocks again).
-    auto closed = [this](int64_t id) {
+    std::erase_if(full_, [this](int64_t id) {
       std::optional<hdds::ContainerInfoProto> c = containers_->state().Get(id);
       return !c || c->state() != hdds::OPEN;
-    };
-    std::erase_if(allocated_, [&](const auto& entry) { return closed(entry.first); });
-    std::erase_if(full_, closed);
+    });
   }
   auto [it, inserted] = writable_.try_emplace({static_cast<int>(type), static_cast<int>(factor)});
   if (!inserted) return it->second;
@@ -102,14 +101,26 @@ BlockManager::Writable& BlockManager::CacheLocked(Term term, hdds::ReplicationTy
     for (const auto& m : p.members()) wp.members.push_back(DatanodeUuid(m));
     for (const auto& c : containers_->state().OpenContainersOf(p.id())) {
       if (full_.contains(c.containerid())) continue;
-      wp.containers.push_back({c.containerid(), c.owner()});
-      uint64_t& allocated = allocated_[c.containerid()];
-      allocated = std::max(allocated, c.usedbytes());
+      wp.containers.push_back({c.containerid(), c.owner(), c.usedbytes()});
     }
     wp.pipeline = std::make_shared<const hdds::Pipeline>(std::move(p));
     w.pipelines.push_back(std::move(wp));
   }
   return w;
+}
+
+bool BlockManager::HasRoomLocked(OpenContainer& c, uint64_t size, std::vector<int64_t>* close) {
+  std::optional<hdds::ContainerInfoProto> now = containers_->state().Get(c.id);
+  if (!now || now->state() != hdds::OPEN) {
+    full_.insert(c.id);  // closed meanwhile by others: forgotten at the next rebuild
+    return false;
+  }
+  c.used = now->usedbytes();
+  if (c.used + options_.block_size > options_.container_size) {
+    if (full_.insert(c.id).second) close->push_back(c.id);
+    return false;
+  }
+  return c.used + size <= options_.container_size;
 }
 
 Result<BlockManager::Choice> BlockManager::Choose(uint64_t size, Term term,
@@ -123,6 +134,7 @@ Result<BlockManager::Choice> BlockManager::Choose(uint64_t size, Term term,
     excluded.emplace(exclude);
   }
   const size_t per_pipeline = static_cast<size_t>(std::max(1, options_.containers_per_pipeline));
+  std::vector<int64_t> close;  // full containers found on the way
   std::unique_lock<std::mutex> l(mu_);
   for (;;) {
     if (term < cache_term_) {
@@ -142,37 +154,39 @@ Result<BlockManager::Choice> BlockManager::Choose(uint64_t size, Term term,
         for (const auto& m : p.members) member_excluded |= excluded->datanodes.contains(m);
         if (member_excluded) continue;
       }
-      // The containers of `owner` on this pipeline with room for the block.
-      const size_t m = p.containers.size();
-      size_t usable = 0;
-      std::optional<size_t> pick;
-      for (size_t j = 0; j < m; ++j) {
-        const size_t ci = (p.next + j) % m;
-        const OpenContainer& c = p.containers[ci];
-        if (c.owner != owner || full_.contains(c.id)) continue;
-        if (excluded && excluded->containers.contains(c.id)) continue;
-        if (allocated_[c.id] + size > options_.container_size) continue;
-        ++usable;
-        if (!pick) pick = ci;
-      }
       const bool growing = allocating_.contains(p.key);
-      if (usable < per_pipeline && !growing) {
-        grow = &p;
-        break;
-      }
-      if (pick) {
-        const OpenContainer& c = p.containers[*pick];
-        p.next = *pick + 1;
-        w.next = pi + 1;
-        uint64_t& allocated = allocated_[c.id];
-        allocated += size;
-        Choice choice{c.id, p.pipeline, std::nullopt};
-        if (allocated + options_.block_size > options_.container_size) {
-          full_.insert(c.id);
-          choice.close = c.id;
+      for (;;) {
+        // The containers of `owner` on this pipeline with room for the block (as last read).
+        const size_t m = p.containers.size();
+        size_t usable = 0;
+        std::optional<size_t> pick;
+        for (size_t j = 0; j < m; ++j) {
+          const size_t ci = (p.next + j) % m;
+          OpenContainer& c = p.containers[ci];
+          if (c.owner != owner || full_.contains(c.id)) continue;
+          if (excluded && excluded->containers.contains(c.id)) continue;
+          // Reported full when last read: make sure (it is closed if so).
+          if (c.used + options_.block_size > options_.container_size &&
+              !HasRoomLocked(c, size, &close)) {
+            continue;
+          }
+          if (c.used + size > options_.container_size) continue;
+          ++usable;
+          if (!pick) pick = ci;
         }
-        return choice;
+        if (usable < per_pipeline && !growing) {
+          grow = &p;
+          break;
+        }
+        if (!pick) break;
+        if (HasRoomLocked(p.containers[*pick], size, &close)) {
+          p.next = *pick + 1;
+          w.next = pi + 1;
+          return Choice{p.containers[*pick].id, p.pipeline, close};
+        }
+        // Full or closed by now: it no longer counts; look again.
       }
+      if (grow != nullptr) break;
       wait = wait || growing;
     }
     if (grow != nullptr) {
@@ -193,26 +207,19 @@ Result<BlockManager::Choice> BlockManager::Choose(uint64_t size, Term term,
                                "Cannot allocate a container on pipeline " + key + ": " +
                                    created.status().ToString());
       }
-      const int64_t id = created->containerid();
       if (cache_term_ != term) continue;  // a new leadership meanwhile: refused above
       // Others may have seen, filled and closed the new container since it was applied (and
       // forgotten it once closed).
-      std::optional<hdds::ContainerInfoProto> now = containers_->state().Get(id);
-      if (!now || now->state() != hdds::OPEN || full_.contains(id)) continue;
-      uint64_t& allocated = allocated_[id];
-      if (allocated + size > options_.container_size) continue;
-      allocated += size;
-      Choice choice{id, pipeline, std::nullopt};
-      if (allocated + options_.block_size > options_.container_size) {
-        full_.insert(id);
-        choice.close = id;
-      }
-      return choice;
+      OpenContainer c{created->containerid(), owner, 0};
+      if (full_.contains(c.id) || !HasRoomLocked(c, size, &close)) continue;
+      return Choice{c.id, pipeline, close};
     }
     if (wait) {
       cv_.wait(l);
       continue;
     }
+    l.unlock();
+    CloseFull(close);  // even though nothing could be allocated
     return ScmStatus(FAILED_TO_ALLOCATE_CONTAINER,
                      "No open " + hdds::ReplicationType_Name(type) + "/" +
                          hdds::ReplicationFactor_Name(factor) + " pipeline" +

@@ -4,15 +4,22 @@
 // generator (batched: allocation is leader-local except at batch boundaries).
 // Refused in safe mode (SAFE_MODE_EXCEPTION) and on a non-ready leader (SCM_NOT_LEADER).
 //
+// Room is Ozone's rule (ContainerStateManagerImpl.findContainerWithSpace): a container takes a
+// block of `size` while its usedBytes as reported by the datanodes plus `size` fits in the
+// container size. Handing out a block reserves nothing: a block is written later, to any
+// length up to the block size, so what a container holds is known from its reports only (and
+// an allocation stays leader-local: no replicated entry per block). A container whose reported
+// usedBytes leaves no room for one more `block_size` block is full: it is closed
+// (ContainerManager::CloseContainer) and takes no more blocks.
+//
 // The leader keeps a cache of the writable pipelines and open containers of each replication,
 // rebuilt when the replicated state moves (ContainerStateManager / PipelineManager versions) or
-// the term changes, and counts the bytes it handed out per container (starting from the
-// container's usedBytes; leader memory only). Blocks go round-robin over pipelines, and over
-// the containers of a pipeline owned by `owner`; a pipeline gets a new container (replicated)
-// while it has fewer than `containers_per_pipeline` with room, one allocation at a time. A
-// container that cannot take one more `block_size` block is closed (ContainerManager::
-// CloseContainer). Errors: INVALID_BLOCK_SIZE (size 0 or above the container size),
-// FAILED_TO_ALLOCATE_CONTAINER (no open pipeline of that replication outside the exclude list).
+// the term changes. Blocks go round-robin over pipelines, and over the containers of a pipeline
+// owned by `owner`; a pipeline gets a new container (replicated) while it has fewer than
+// `containers_per_pipeline` with room, one allocation at a time. The reported usedBytes of the
+// container picked is read at each allocation (those of the others come from the cache).
+// Errors: INVALID_BLOCK_SIZE (size 0 or above the container size), FAILED_TO_ALLOCATE_CONTAINER
+// (no open pipeline of that replication outside the exclude list).
 //
 // Thread-safety: all methods may be called from any thread, concurrently. One mutex guards the
 // cache and is never held across a replicated request.
@@ -62,6 +69,7 @@ class BlockManager {
   struct OpenContainer {
     int64_t id = 0;
     std::string owner;
+    uint64_t used = 0;  // reported usedBytes, as last read
   };
   struct WritablePipeline {
     std::shared_ptr<const hdds::Pipeline> pipeline;
@@ -78,12 +86,18 @@ class BlockManager {
   struct Choice {
     int64_t container_id = 0;
     std::shared_ptr<const hdds::Pipeline> pipeline;
-    std::optional<int64_t> close;  // a container that just became full
+    std::vector<int64_t> close;  // containers found full, to be closed
   };
 
   // REQUIRES: mu_ held, term >= cache_term_. Drops the cache if the state or the term moved;
   // returns the cache of a replication, building it if needed.
   Writable& CacheLocked(Term term, hdds::ReplicationType type, hdds::ReplicationFactor factor);
+  // Whether container `c` has room for `size` now (its reported usedBytes re-read into c.used);
+  // a container found full (or no longer open) is put into full_, and a full one still open
+  // into `close` (once). REQUIRES: mu_ held.
+  bool HasRoomLocked(OpenContainer& c, uint64_t size, std::vector<int64_t>* close);
+  // Closes the containers found full (replicated; without mu_ held).
+  void CloseFull(const std::vector<int64_t>& ids);
   // One block (may replicate a new container, without mu_ held).
   Result<Choice> Choose(uint64_t size, Term term, hdds::ReplicationType type,
                         hdds::ReplicationFactor factor, const std::string& owner,
@@ -100,8 +114,7 @@ class BlockManager {
   uint64_t container_version_ = ~uint64_t{0};         // guarded by mu_
   uint64_t pipeline_version_ = ~uint64_t{0};          // guarded by mu_
   std::map<std::pair<int, int>, Writable> writable_;  // (type, factor); guarded by mu_
-  std::map<int64_t, uint64_t> allocated_;             // container -> bytes; guarded
-  std::set<int64_t> full_;                            // closing requested; guarded
+  std::set<int64_t> full_;                            // closing requested; guarded by mu_
   std::set<std::string> allocating_;  // pipelines getting a new container; guarded by mu_
 };
 
