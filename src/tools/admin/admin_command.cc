@@ -10,7 +10,8 @@ void RegisterAdminCommand(CLI::App& root, ActionSlot& slot) {
   CLI::App* admin = root.add_subcommand("admin", "Developer tools for Ozone Admin operations");
   admin->require_subcommand(1);
   admin::RegisterScmAdmin(*admin, slot);
-  admin::RegisterLaterAdmin(*admin, slot);  // om, between scm and safemode as Ozone lists them
+  admin::RegisterOmAdmin(*admin, slot);  // between scm and safemode, as Ozone lists them
+  admin::RegisterLaterAdmin(*admin, slot);
   admin::RegisterSafeModeAdmin(*admin, slot);
   admin::RegisterContainerAdmin(*admin, slot);
   admin::RegisterClusterAdmin(*admin, slot);

@@ -1,4 +1,4 @@
-// `ozone admin om|printTopology|cert`: Ozone's subcommands whose features arrive with later work.
+// `ozone admin printTopology|cert`: Ozone's subcommands whose features arrive with later work.
 // They are listed in the usage like every other; running one says which work brings it.
 #include <CLI/CLI.hpp>
 
@@ -20,8 +20,6 @@ void RegisterLater(CLI::App& admin, ActionSlot& slot, const std::string& name,
 }  // namespace
 
 void RegisterLaterAdmin(CLI::App& admin, ActionSlot& slot) {
-  RegisterLater(admin, slot, "om", "Ozone Manager specific admin operations",
-                "ozone admin om arrives with the OM HA work");
   RegisterLater(admin, slot, "printTopology",
                 "Print a tree of the network topology as reported by SCM",
                 "ozone admin printTopology arrives with the datanode work");

@@ -11,6 +11,7 @@
 #include "tools/debug/debug_command.h"
 #include "tools/freon/freon_command.h"
 #include "tools/getconf/getconf_command.h"
+#include "tools/om/om_command.h"
 #include "tools/scm/scm_command.h"
 #include "tools/sh/sh_command.h"
 #include "tools/version/version_command.h"
@@ -55,6 +56,7 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
   RegisterGetconfCommand(app, slot);
   RegisterDebugCommand(app, slot);
   RegisterScmCommand(app, slot);
+  RegisterOmCommand(app, slot);
   RegisterAdminCommand(app, slot);
   RegisterShCommand(app, slot);
   RegisterFreonCommand(app, slot);

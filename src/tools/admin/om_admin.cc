@@ -1,0 +1,362 @@
+// `ozone admin om roles|transfer|lifecycle` (reference/ozone-ha.md §3.12): requests to the OM
+// leader of a service (`-id <svc>`, else the only configured one), sent as OMRequests over
+// OzoneManagerService.Submit with rpc::FailoverClient (NotLeader hints followed, a leader not
+// ready retried).
+//   roles [--json|--table]                       Ozone's "om1 : LEADER (host)" lines, its JSON
+//                                                array and its "Ozone Manager Roles" table
+//   transfer -n <nodeId> | -r                    "Transfer leadership successfully to <id>."
+//   lifecycle set|start|stop|status|clear        the stateful KeyLifecycleService's configuration
+//                                                (SetServiceConfiguration /
+//                                                GetServiceConfiguration)
+#include <google/protobuf/descriptor.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <ostream>
+
+#include "common/config/ozone_keys.h"
+#include "common/config/units.h"
+#include "common/json/jackson_printer.h"
+#include "common/strings.h"
+#include "common/topology/ha_nodes.h"
+#include "om.pb.h"
+#include "rpc/failover_client.h"
+#include "tools/admin/admin_commands.h"
+
+namespace ozone::tools::admin {
+
+namespace {
+
+namespace keys = config::keys;
+
+constexpr char kLifecycleService[] = "KeyLifecycleService";
+
+struct OmArgs {
+  std::string service_id;
+};
+
+void AddOmOptions(CLI::App* app, OmArgs* args) {
+  app->add_option("--service-id,--om-service-id", args->service_id, "Ozone Manager Service ID");
+}
+
+// The OMs of the service the user means (Ozone's OmUtils / admin OM client rules).
+Result<std::vector<topology::OmNodeDetails>> OmNodesOf(const config::Configuration& conf,
+                                                       const std::string& service_id) {
+  std::vector<std::string> ids = topology::OmServiceIds(conf);
+  std::string svc = service_id;
+  if (svc.empty()) {
+    if (ids.size() > 1) {
+      return Status::InvalidArgument(
+          "There is no Ozone Manager service ID specified, but there are multiple service IDs "
+          "configured (" + std::string(keys::kOmServiceIds.name) + "=" + strings::Join(ids, ",") +
+          "): no Ozone Manager service ID specified; use -id <serviceId>");
+    }
+    if (ids.empty()) {
+      OZ_ASSIGN_OR_RETURN(auto all, topology::AllOmNodes(conf));
+      if (all.empty()) {
+        return Status::InvalidArgument("Could not find any configured addresses for OM.");
+      }
+      return all;
+    }
+    svc = ids[0];
+  } else if (std::find(ids.begin(), ids.end(), svc) == ids.end()) {
+    return Status::InvalidArgument(
+        "Service ID specified does not match with " + std::string(keys::kOmServiceIds.name) +
+        " defined in the configuration. Configured " + std::string(keys::kOmServiceIds.name) +
+        " are [" + strings::Join(ids, ",") + "]");
+  }
+  Result<std::vector<topology::OmNodeDetails>> nodes = topology::OmNodes(conf, svc);
+  if (!nodes.ok() || nodes->empty()) {
+    return Status::InvalidArgument("Could not find any configured addresses for OM. Please "
+                                   "configure the system with " +
+                                   std::string(keys::kOmNodesPrefix) + "." + svc);
+  }
+  return nodes;
+}
+
+// OzoneManagerService.Submit, found through the messages' file (no gRPC header here).
+const google::protobuf::MethodDescriptor* SubmitMethod() {
+  static const auto* m = om::OMRequest::descriptor()
+                             ->file()
+                             ->FindServiceByName("OzoneManagerService")
+                             ->FindMethodByName("Submit");
+  return m;
+}
+
+class OmAdminClient {
+ public:
+  static Result<std::unique_ptr<OmAdminClient>> Create(CommandContext& ctx, const OmArgs& args) {
+    OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
+    OZ_ASSIGN_OR_RETURN(auto nodes, OmNodesOf(*conf, args.service_id));
+    std::vector<rpc::RpcEndpoint> endpoints;
+    for (const auto& n : nodes) endpoints.push_back({n.node_id, n.rpc_address.ToString()});
+    rpc::FailoverOptions fo;
+    OZ_ASSIGN_OR_RETURN(fo.max_failovers, conf->GetInt(keys::kOmClientFailoverMaxAttempts));
+    fo.max_failovers = std::min(fo.max_failovers, 20);  // ozone.om.admin.protocol.max.retries
+    fo.retry_interval = std::chrono::milliseconds(1000);
+    std::ostream* err = &ctx.err();
+    fo.on_retry = [err](const std::string& line) { *err << line << "\n" << std::flush; };
+    auto c = std::unique_ptr<OmAdminClient>(new OmAdminClient());
+    c->client_ = std::make_unique<rpc::FailoverClient>(std::move(endpoints), fo);
+    return c;
+  }
+
+  Result<om::OMResponse> Submit(om::OMRequest request) {
+    request.set_clientid("ozone-admin");
+    om::OMResponse response;
+    OZ_RETURN_IF_ERROR(client_->Call(
+        SubmitMethod(), request, &response));
+    if (response.status() != om::OK) {
+      return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
+                                        response.message());
+    }
+    return response;
+  }
+
+ private:
+  OmAdminClient() = default;
+  std::unique_ptr<rpc::FailoverClient> client_;
+};
+
+std::string Center(const std::string& s, size_t width) {
+  if (s.size() >= width) return s;
+  size_t left = (width - s.size()) / 2;
+  return std::string(left, ' ') + s + std::string(width - s.size() - left, ' ');
+}
+
+// Ozone's FormattingCLIUtils table: a title row, a header row, one row per OM.
+void PrintTable(const std::string& title, const std::vector<std::string>& headers,
+                const std::vector<std::vector<std::string>>& cells, std::ostream& out) {
+  std::vector<size_t> widths;
+  for (size_t c = 0; c < headers.size(); ++c) {
+    size_t w = headers[c].size();
+    for (const auto& row : cells) w = std::max(w, row[c].size());
+    widths.push_back(w + 2);
+  }
+  size_t total = headers.size() - 1;
+  for (size_t w : widths) total += w;
+  std::string rule = "+";
+  for (size_t w : widths) rule += std::string(w, '-') + "+";
+  out << "+" << std::string(total, '-') << "+\n";
+  out << "|" << Center(title, total) << "|\n";
+  out << rule << "\n";
+  auto line = [&](const std::vector<std::string>& row) {
+    out << "|";
+    for (size_t c = 0; c < row.size(); ++c) out << Center(row[c], widths[c]) << "|";
+    out << "\n";
+  };
+  line(headers);
+  out << rule << "\n";
+  for (const auto& row : cells) line(row);
+  out << rule << "\n";
+}
+
+Result<om::KeyLifecycleConfiguration> ReadLifecycle(OmAdminClient& client) {
+  om::OMRequest req;
+  req.set_cmdtype(om::GetServiceConfiguration);
+  req.mutable_getserviceconfigurationrequest()->set_servicename(kLifecycleService);
+  OZ_ASSIGN_OR_RETURN(om::OMResponse r, client.Submit(std::move(req)));
+  om::KeyLifecycleConfiguration c;
+  const auto& g = r.getserviceconfigurationresponse();
+  if (g.has_configuration() && !c.ParseFromString(g.configuration())) {
+    return Status::Corruption("the saved KeyLifecycleService configuration does not parse");
+  }
+  return c;
+}
+
+Status WriteLifecycle(OmAdminClient& client, const om::KeyLifecycleConfiguration& c) {
+  om::OMRequest req;
+  req.set_cmdtype(om::SetServiceConfiguration);
+  auto* s = req.mutable_setserviceconfigurationrequest();
+  s->set_servicename(kLifecycleService);
+  s->set_configuration(c.SerializeAsString());
+  return client.Submit(std::move(req)).status();
+}
+
+void PrintLifecycle(const om::KeyLifecycleConfiguration& c, std::ostream& out) {
+  json::Json rules = json::Json::array();
+  for (const auto& r : c.rules()) {
+    rules.push_back(json::Json{{"id", r.id()},
+                               {"volume", r.volumename()},
+                               {"bucket", r.bucketname()},
+                               {"prefix", r.prefix()},
+                               {"expireAfterMillis", r.expireaftermillis()}});
+  }
+  out << json::PrettyPrint(json::Json{{"service", kLifecycleService},
+                                      {"running", c.shouldrun()},
+                                      {"rules", rules},
+                                      {"resumeAfterKey", c.resumeafterkey()},
+                                      {"completedPasses", c.completedpasses()},
+                                      {"expiredKeys", c.expiredkeys()}})
+      << "\n";
+}
+
+void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
+  CLI::App* lc = om->add_subcommand(
+      "lifecycle", "Configure the KeyLifecycleService (expires keys by rule; runs on the leader)");
+  lc->require_subcommand(1);
+
+  {
+    struct Args {
+      OmArgs om;
+      std::string volume, bucket, prefix, expire_after, id;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* set = lc->add_subcommand("set", "Add or replace a rule (by id)");
+    AddOmOptions(set, &a->om);
+    set->add_option("--volume", a->volume, "Volume of the keys")->required();
+    set->add_option("--bucket", a->bucket, "Bucket of the keys")->required();
+    set->add_option("--prefix", a->prefix, "Key name prefix (default: every key)");
+    set->add_option("--expire-after", a->expire_after,
+                    "Age after which keys are deleted (7d, 12h, 30s, ...)")
+        ->required();
+    set->add_option("--id", a->id, "Rule id (default: <volume>/<bucket>/<prefix>)");
+    OnInvoke(set, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto age,
+                          config::ParseDuration(a->expire_after, config::TimeUnit::kMilliseconds));
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a->om));
+      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
+      std::string id = a->id.empty() ? a->volume + "/" + a->bucket + "/" + a->prefix : a->id;
+      om::KeyLifecycleRule* rule = nullptr;
+      for (auto& r : *c.mutable_rules()) {
+        if (r.id() == id) rule = &r;
+      }
+      if (rule == nullptr) rule = c.add_rules();
+      rule->set_id(id);
+      rule->set_volumename(a->volume);
+      rule->set_bucketname(a->bucket);
+      rule->set_prefix(a->prefix);
+      rule->set_expireaftermillis(static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
+      c.clear_resumeafterkey();
+      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, c));
+      ctx.out() << "Lifecycle rule " << id << " set.\n";
+      return Status::OK();
+    });
+  }
+  for (bool start : {true, false}) {
+    auto a = std::make_shared<OmArgs>();
+    CLI::App* app = lc->add_subcommand(start ? "start" : "stop",
+                                       start ? "Start the KeyLifecycleService (persisted)"
+                                             : "Stop the KeyLifecycleService (persisted)");
+    AddOmOptions(app, a.get());
+    OnInvoke(app, &slot, [a, start](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
+      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
+      c.set_shouldrun(start);
+      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, c));
+      ctx.out() << "KeyLifecycleService " << (start ? "started" : "stopped") << ".\n";
+      return Status::OK();
+    });
+  }
+  {
+    auto a = std::make_shared<OmArgs>();
+    CLI::App* clear = lc->add_subcommand("clear", "Remove every rule and stop the service");
+    AddOmOptions(clear, a.get());
+    OnInvoke(clear, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
+      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, om::KeyLifecycleConfiguration()));
+      ctx.out() << "KeyLifecycleService configuration cleared.\n";
+      return Status::OK();
+    });
+  }
+  {
+    auto a = std::make_shared<OmArgs>();
+    CLI::App* status = lc->add_subcommand("status", "Print the configuration and progress");
+    AddOmOptions(status, a.get());
+    OnInvoke(status, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
+      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
+      PrintLifecycle(c, ctx.out());
+      return Status::OK();
+    });
+  }
+}
+
+}  // namespace
+
+void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
+  CLI::App* om = admin.add_subcommand("om", "Ozone Manager specific admin operations");
+  om->require_subcommand(1);
+
+  // roles
+  {
+    struct Args {
+      OmArgs om;
+      bool json = false;
+      bool table = false;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* roles =
+        om->add_subcommand("roles", "List all OMs and their respective Ratis server roles");
+    AddOmOptions(roles, &a->om);
+    auto* j = roles->add_flag("--json", a->json, "Format output as JSON");
+    auto* t = roles->add_flag("--table", a->table, "Format output as Table");
+    j->excludes(t);
+    OnInvoke(roles, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a->om));
+      om::OMRequest req;
+      req.set_cmdtype(om::ServiceList);
+      req.mutable_servicelistrequest();
+      OZ_ASSIGN_OR_RETURN(om::OMResponse r, client->Submit(std::move(req)));
+      json::Json all = json::Json::array();
+      std::vector<std::vector<std::string>> cells;
+      for (const auto& info : r.servicelistresponse().serviceinfo()) {
+        if (info.nodetype() != "OM" || !info.has_omrole()) continue;
+        const std::string& id = info.omrole().nodeid();
+        const std::string& role = info.omrole().serverrole();
+        if (a->json) {
+          all.push_back(json::Json{{id, json::Json{{"serverRole", role},
+                                                   {"hostname", info.hostname()}}}});
+        } else if (a->table) {
+          cells.push_back({info.hostname(), id, role});
+        } else {
+          ctx.out() << id << " : " << role << " (" << info.hostname() << ")\n";
+        }
+      }
+      if (a->json) ctx.out() << json::PrettyPrint(all) << "\n";
+      if (a->table) {
+        PrintTable("Ozone Manager Roles", {"Host Name", "Node ID", "Role"}, cells, ctx.out());
+      }
+      return Status::OK();
+    });
+  }
+
+  // transfer
+  {
+    struct Args {
+      OmArgs om;
+      std::string new_leader;
+      bool random = false;
+    };
+    auto a = std::make_shared<Args>();
+    CLI::App* transfer = om->add_subcommand("transfer", "Transfer the leadership of the OM ring");
+    AddOmOptions(transfer, &a->om);
+    auto* n = transfer->add_option("-n,--newLeaderId,--new-leader-id", a->new_leader,
+                                   "The new leader id of the OM to transfer leadership to");
+    auto* r = transfer->add_flag("-r,--random", a->random,
+                                 "Transfer the leadership to a random follower");
+    n->excludes(r);
+    transfer->callback([n, r] {
+      if (n->count() == 0 && r->count() == 0) {
+        throw CLI::RequiredError(
+            "Error: Missing required argument (specify one of these): (-n=<nodeId> | -r)");
+      }
+    });
+    OnInvoke(transfer, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a->om));
+      om::OMRequest req;
+      req.set_cmdtype(om::TransferLeadership);
+      auto* t = req.mutable_transferomleadershiprequest();
+      if (!a->random) t->set_newleaderid(a->new_leader);
+      OZ_RETURN_IF_ERROR(client->Submit(std::move(req)).status());
+      ctx.out() << "Transfer leadership successfully to "
+                << (a->random ? std::string("random node") : a->new_leader) << ".\n";
+      return Status::OK();
+    });
+  }
+
+  RegisterLifecycle(om, slot);
+}
+
+}  // namespace ozone::tools::admin
