@@ -1,0 +1,262 @@
+// The OM ring as real processes through the CLI (tests/integration/om_cluster.h): init on every
+// OM with SCM's cluster id, roles and transfer with Ozone's output, writes replicated to every
+// om.db, failover after kill -9, the stateful lifecycle service across a failover, bad input,
+// and init without SCM.
+#include <gtest/gtest.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <regex>
+
+#include "tests/integration/om_cluster.h"
+
+namespace ozone::integration {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string Svc() { return OmCluster::kServiceId; }
+
+// The node numbers `ozone admin om roles` lists with `role`.
+std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
+  std::vector<std::string> out;
+  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER) \\(127\\.0\\.0\\.1\\)$");
+  std::istringstream in(roles);
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (std::regex_match(l, m, line) && m[2] == role) out.push_back(m[1]);
+  }
+  return out;
+}
+
+TEST(OmHaTest, InitWithoutScmFailsCleanlyAndWritesNothing) {
+  OmClusterOptions o;
+  o.keys = {{"hdds.scmclient.failover.max.retry", "2"},
+            {"hdds.scmclient.failover.retry.interval", "100ms"},
+            {"hdds.scmclient.rpc.timeout", "2s"}};
+  OmCluster c(o);
+  CliResult r = c.Ozone(1, {"om", "--init"});
+  EXPECT_EQ(r.code, 255) << r.out << r.err;
+  EXPECT_NE(r.err.find("cluster id from SCM"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(c.VersionFile(1)));
+  EXPECT_FALSE(fs::exists(c.MetaDir(1)));
+  // Not initialized: `ozone om` refuses to start and says what to run.
+  CliResult run = c.Ozone(1, {"om"});
+  EXPECT_EQ(run.code, 255);
+  EXPECT_NE(run.err.find("ozone om --init"), std::string::npos) << run.err;
+}
+
+TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
+  OmCluster c;
+  ASSERT_TRUE(c.StartScmRing().ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+
+  // VERSION: Ozone's fields, SCM's cluster id on every OM; a second init is harmless.
+  std::string cid = c.scm().ClusterId(1);
+  for (int i = 1; i <= 3; ++i) {
+    std::ifstream in(c.VersionFile(i));
+    std::string v((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_NE(v.find("nodeType=OM"), std::string::npos) << v;
+    EXPECT_NE(v.find("clusterID=" + cid), std::string::npos) << v;
+    EXPECT_NE(v.find("omUuid="), std::string::npos) << v;
+    EXPECT_NE(v.find("layoutVersion=0"), std::string::npos) << v;
+  }
+  CliResult again = c.Ozone(2, {"om", "--init"});
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("OM already initialized"), std::string::npos) << again.out;
+
+  Result<int> leader = c.WaitForLeader();
+  ASSERT_TRUE(leader.ok()) << leader.status().ToString();
+
+  // roles: one LEADER, two FOLLOWERs, in Ozone's three formats.
+  CliResult roles = c.Ozone(1, {"admin", "om", "roles", "-id", Svc()});
+  ASSERT_EQ(roles.code, 0) << roles.err;
+  EXPECT_EQ(WithRole(roles.out, "LEADER"), std::vector<std::string>{c.NodeId(*leader)})
+      << roles.out;
+  EXPECT_EQ(WithRole(roles.out, "FOLLOWER").size(), 2u) << roles.out;
+  CliResult json = c.Ozone(1, {"admin", "om", "roles", "-id", Svc(), "--json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"serverRole\" : \"LEADER\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"hostname\" : \"127.0.0.1\""), std::string::npos) << json.out;
+  CliResult table = c.Ozone(1, {"admin", "om", "roles", "--table"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("Ozone Manager Roles"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("Host Name"), std::string::npos) << table.out;
+  CliResult wrong = c.Ozone(1, {"admin", "om", "roles", "-id", "nosuch"});
+  EXPECT_EQ(wrong.code, 255);
+  EXPECT_NE(wrong.err.find("Service ID specified does not match"), std::string::npos)
+      << wrong.err;
+
+  // A follower refuses with NotLeader naming the leader's RPC address.
+  int follower = *leader == 1 ? 2 : 1;
+  OmCall refused = c.Call(follower, CreateVolumeRequest("vol0"));
+  EXPECT_FALSE(refused.rpc_ok);
+  EXPECT_EQ(refused.leader_hint, c.RpcAddress(*leader)) << refused.grpc_message;
+
+  // A write on the leader reaches every om.db.
+  OmCall created = c.Call(*leader, CreateVolumeRequest("vol1", 1));
+  ASSERT_TRUE(created.rpc_ok) << created.grpc_message;
+  EXPECT_EQ(created.response.status(), om::OK) << created.response.message();
+  EXPECT_EQ(created.response.leaderomnodeid(), c.NodeId(*leader));
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_TRUE(ScmCluster::WaitUntil(
+        [&] {
+          auto s = c.Scan(i, "volumeTable");
+          return s.ok() && s->find("vol1") != std::string::npos;
+        },
+        30s))
+        << c.NodeId(i);
+  }
+  // The same call again is answered from the retry cache, not applied twice.
+  OmCall retried = c.Call(*leader, CreateVolumeRequest("vol1", 1));
+  ASSERT_TRUE(retried.rpc_ok);
+  EXPECT_EQ(retried.response.status(), om::OK);
+  EXPECT_EQ(c.Call(*leader, CreateVolumeRequest("vol1")).response.status(),
+            om::VOLUME_ALREADY_EXISTS);
+
+  // Bad input: Ozone's codes, nothing written, the server carries on.
+  EXPECT_EQ(c.Call(*leader, CreateVolumeRequest("A_")).response.status(), om::INVALID_VOLUME_NAME);
+  EXPECT_EQ(c.Call(*leader, CreateBucketRequest("novol", "b1")).response.status(),
+            om::VOLUME_NOT_FOUND);
+  om::OMRequest empty;
+  empty.set_cmdtype(om::CreateVolume);
+  empty.set_clientid("om-it");
+  EXPECT_EQ(c.Call(*leader, empty).response.status(), om::INVALID_REQUEST);
+  {
+    auto channel = grpc::CreateChannel(c.RpcAddress(*leader), grpc::InsecureChannelCredentials());
+    grpc::GenericStub stub(channel);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+    std::string garbage = "\xff\xff\xff\x07garbage";
+    grpc::Slice slice(garbage);
+    grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer reply;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&ctx, "/ozone.om.OzoneManagerService/Submit", grpc::StubOptions(), &request,
+                   &reply, [&done](grpc::Status st) { done.set_value(st); });
+    grpc::Status s = done.get_future().get();
+    EXPECT_FALSE(s.ok());
+  }
+  EXPECT_EQ(c.Call(*leader, InfoVolumeRequest("vol1")).response.status(), om::OK);
+  ASSERT_EQ(c.Call(*leader, CreateBucketRequest("vol1", "bucket1")).response.status(), om::OK);
+
+  // Transfer with Ozone's output; the new leader serves.
+  int target = follower;
+  CliResult transfer =
+      c.Ozone(1, {"admin", "om", "transfer", "-id", Svc(), "-n", c.NodeId(target)});
+  ASSERT_EQ(transfer.code, 0) << transfer.err;
+  EXPECT_EQ(transfer.out, "Transfer leadership successfully to " + c.NodeId(target) + ".\n");
+  Result<int> after = c.WaitForLeader();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after, target);
+  CliResult usage = c.Ozone(1, {"admin", "om", "transfer", "-id", Svc()});
+  EXPECT_EQ(usage.code, 2);
+
+  // kill -9 of the leader: another one serves, with everything acknowledged.
+  c.KillOm(target);
+  Result<int> next = c.WaitForLeader();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_NE(*next, target);
+  auto info = c.Submit(InfoVolumeRequest("vol1"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->status(), om::OK);
+  ASSERT_EQ(c.Submit(CreateVolumeRequest("vol2")).value().status(), om::OK);
+
+  // The killed OM comes back and catches up; after quiescing every om.db holds the same rows.
+  ASSERT_TRUE(c.StartOm(target).ok());
+  ASSERT_TRUE(c.WaitForLeader().ok());
+  for (const std::string cf : {"volumeTable", "bucketTable"}) {
+    EXPECT_TRUE(ScmCluster::WaitUntil(
+        [&] {
+          auto a = c.Scan(1, cf), b = c.Scan(2, cf), d = c.Scan(3, cf);
+          return a.ok() && b.ok() && d.ok() && *a == *b && *b == *d &&
+                 a->find("vol2") != std::string::npos;
+        },
+        60s))
+        << cf;
+  }
+  // SIGTERM stops an OM cleanly.
+  std::optional<int> status = c.StopOm(*next);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0);
+}
+
+TEST(OmHaTest, LifecycleConfigurationSurvivesLeaderKillAndRunsOnlyOnLeader) {
+  OmCluster c;
+  ASSERT_TRUE(c.StartScmRing().ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+  Result<int> leader = c.WaitForLeader();
+  ASSERT_TRUE(leader.ok());
+
+  CliResult set = c.Ozone(1, {"admin", "om", "lifecycle", "set", "-id", Svc(), "--volume", "vol1",
+                              "--bucket", "logs", "--prefix", "tmp/", "--expire-after", "7d"});
+  ASSERT_EQ(set.code, 0) << set.err;
+  CliResult start = c.Ozone(2, {"admin", "om", "lifecycle", "start"});
+  ASSERT_EQ(start.code, 0) << start.err;
+  EXPECT_EQ(start.out, "KeyLifecycleService started.\n");
+
+  // Only the leader runs the leader-only services.
+  auto running = [&](int node) {
+    auto lines = c.LogLines(node, "leader-only services RUNNING");
+    return !lines.empty() && lines.back().find("KeyLifecycleService") != std::string::npos;
+  };
+  EXPECT_TRUE(ScmCluster::WaitUntil([&] { return running(*leader); }, 30s));
+  for (int i = 1; i <= 3; ++i) {
+    if (i != *leader) {
+      EXPECT_FALSE(running(i)) << c.NodeId(i);
+    }
+  }
+
+  c.KillOm(*leader);
+  Result<int> next = c.WaitForLeader();
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(ScmCluster::WaitUntil([&] { return running(*next); }, 30s));
+  CliResult status = c.Ozone(*next, {"admin", "om", "lifecycle", "status"});
+  ASSERT_EQ(status.code, 0) << status.err;
+  EXPECT_NE(status.out.find("\"running\" : true"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"prefix\" : \"tmp/\""), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"expireAfterMillis\" : 604800000"), std::string::npos)
+      << status.out;
+
+  CliResult stop = c.Ozone(*next, {"admin", "om", "lifecycle", "stop"});
+  ASSERT_EQ(stop.code, 0) << stop.err;
+  CliResult stopped = c.Ozone(*next, {"admin", "om", "lifecycle", "status"});
+  EXPECT_NE(stopped.out.find("\"running\" : false"), std::string::npos) << stopped.out;
+}
+
+TEST(OmHaTest, WipedFollowerRejoinsThroughCheckpoint) {
+  OmClusterOptions o;
+  o.keys = {{"ozone.om.ratis.snapshot.auto.trigger.threshold", "20"},
+            {"ozone.om.ratis.log.purge.gap", "5"}};
+  OmCluster c(o);
+  ASSERT_TRUE(c.StartScmRing(0).ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+  Result<int> leader = c.WaitForLeader();
+  ASSERT_TRUE(leader.ok());
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(c.Submit(CreateVolumeRequest("before" + std::to_string(i))).value().status(), om::OK);
+  }
+  int follower = *leader == 3 ? 2 : 3;
+  ASSERT_TRUE(c.StopOm(follower).has_value());
+  c.WipeMetadata(follower, /*keep_version=*/true);
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_EQ(c.Submit(CreateVolumeRequest("after" + std::to_string(i))).value().status(), om::OK);
+  }
+  ASSERT_TRUE(c.StartOm(follower).ok());
+  EXPECT_TRUE(ScmCluster::WaitUntil(
+      [&] { return !c.LogLines(follower, "installed the checkpoint").empty(); }, 60s));
+  EXPECT_TRUE(ScmCluster::WaitUntil(
+      [&] {
+        auto a = c.Scan(*leader, "volumeTable"), b = c.Scan(follower, "volumeTable");
+        return a.ok() && b.ok() && *a == *b && b->find("after59") != std::string::npos;
+      },
+      60s));
+}
+
+}  // namespace
+}  // namespace ozone::integration
