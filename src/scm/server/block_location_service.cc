@@ -11,11 +11,46 @@ namespace {
 // The most blocks one request may ask for.
 constexpr uint32_t kMaxBlocksPerRequest = 10'000;
 
+// Calls asked for on each completion queue at any time, so that a burst of calls finds one
+// waiting.
+constexpr int kRequestedCallsPerQueue = 32;
+
+// One AllocateScmBlock call being served: asked for, received, answered.
+struct AllocateCall {
+  AllocateCall() : writer(&ctx) {}
+  grpc::ServerContext ctx;
+  AllocateScmBlockRequest req;
+  AllocateScmBlockResponse resp;
+  grpc::ServerAsyncResponseWriter<AllocateScmBlockResponse> writer;
+  bool answered = false;
+};
+
 }  // namespace
 
-grpc::Status BlockLocationService::AllocateScmBlock(grpc::ServerContext* ctx,
-                                                    const AllocateScmBlockRequest* req,
-                                                    AllocateScmBlockResponse* resp) {
+void BlockLocationService::Serve(grpc::ServerCompletionQueue* cq) {
+  auto ask = [this, cq] {
+    auto* call = new AllocateCall();
+    RequestAllocateScmBlock(&call->ctx, &call->req, &call->writer, cq, cq, call);
+  };
+  for (int i = 0; i < kRequestedCallsPerQueue; ++i) ask();
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq->Next(&tag, &ok)) {
+    auto* call = static_cast<AllocateCall*>(tag);
+    if (call->answered || !ok) {  // answer sent (or the client left), or shutting down
+      delete call;
+      continue;
+    }
+    ask();  // replaces the one received
+    grpc::Status status = Allocate(&call->ctx, &call->req, &call->resp);
+    call->answered = true;
+    call->writer.Finish(call->resp, status, call);
+  }
+}
+
+grpc::Status BlockLocationService::Allocate(grpc::ServerContext* ctx,
+                                            const AllocateScmBlockRequest* req,
+                                            AllocateScmBlockResponse* resp) {
   if (!d_.gate->IsLeaderReady()) return d_.gate->Reject(ctx, ScmProtocol::kBlock);
   if (req->numblocks() == 0 || req->numblocks() > kMaxBlocksPerRequest) {
     ToScmError(ScmStatus(INVALID_ARGUMENT, "numBlocks must be in [1, " +

@@ -5,7 +5,12 @@
 // location address. Bad requests are refused with INVALID_ARGUMENT in the response; nothing
 // changes.
 //
-// Thread-safety: gRPC calls the methods concurrently; the dependencies are thread-safe.
+// AllocateScmBlock, the hot one (OM calls it for every block), is served asynchronously from the
+// block server's completion-queue threads (Serve): each call is answered on the thread that
+// received it. The other methods are gRPC's synchronous ones.
+//
+// Thread-safety: gRPC calls the methods concurrently, Serve runs on several threads at once;
+// the dependencies are thread-safe.
 #pragma once
 
 #include <functional>
@@ -13,6 +18,7 @@
 #include "scm.grpc.pb.h"
 #include "scm/block/block_manager.h"
 #include "scm/block/deleted_block_log.h"
+#include "scm/server/grpc_server.h"
 #include "scm/server/leader_gate.h"
 #include "scm/server/scm_membership.h"
 
@@ -26,12 +32,18 @@ struct BlockLocationDeps {
   std::function<GetScmInfoResponse()> scm_info;
 };
 
-class BlockLocationService final : public ScmBlockLocationProtocol::Service {
+class BlockLocationService final
+    : public ScmBlockLocationProtocol::WithAsyncMethod_AllocateScmBlock<
+          ScmBlockLocationProtocol::Service>,
+      public AsyncMethods {
  public:
   explicit BlockLocationService(BlockLocationDeps deps) : d_(std::move(deps)) {}
 
-  grpc::Status AllocateScmBlock(grpc::ServerContext* ctx, const AllocateScmBlockRequest* req,
-                                AllocateScmBlockResponse* resp) override;
+  // AllocateScmBlock calls, on `cq` (GrpcServer's completion-queue threads).
+  void Serve(grpc::ServerCompletionQueue* cq) override;
+  // One AllocateScmBlock call (the handler Serve runs).
+  grpc::Status Allocate(grpc::ServerContext* ctx, const AllocateScmBlockRequest* req,
+                        AllocateScmBlockResponse* resp);
   grpc::Status DeleteScmKeyBlocks(grpc::ServerContext* ctx, const DeleteScmKeyBlocksRequest* req,
                                   DeleteScmKeyBlocksResponse* resp) override;
   grpc::Status GetScmInfo(grpc::ServerContext* ctx, const GetScmInfoRequest* req,

@@ -2,13 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace ozone::scm {
 
 Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address,
                                                       const std::vector<grpc::Service*>& services,
-                                                      const std::string& name) {
+                                                      const std::string& name,
+                                                      GrpcServerOptions options) {
   std::unique_ptr<GrpcServer> s(new GrpcServer());
   s->name_ = name;
   grpc::ServerBuilder b;
@@ -18,11 +20,27 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
   // A port in TIME_WAIT from a previous run may be reused at once; two live servers on one
   // port are refused by the kernel anyway (SO_REUSEPORT is off).
   b.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  b.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
   for (grpc::Service* svc : services) b.RegisterService(svc);
+  if (options.async != nullptr) {
+    for (int i = 0; i < std::max(1, options.async_threads); ++i) {
+      s->queues_.push_back(b.AddCompletionQueue());
+    }
+  }
   s->server_ = b.BuildAndStart();
   if (!s->server_ || s->port_ == 0) {
+    for (auto& q : s->queues_) {
+      q->Shutdown();
+      void* tag;
+      bool ok;
+      while (q->Next(&tag, &ok)) {
+      }
+    }
     return Status::Unavailable("cannot serve the " + name + " on " + address +
                                " (address in use or not local?)");
+  }
+  for (auto& q : s->queues_) {
+    s->threads_.emplace_back([async = options.async, cq = q.get()] { async->Serve(cq); });
   }
   spdlog::info("scm: {} listening on {}", name, address);
   return s;
@@ -31,10 +49,15 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
 GrpcServer::~GrpcServer() { Stop(); }
 
 void GrpcServer::Stop() {
-  if (stopped_ || !server_) return;
+  if (stopped_) return;
   stopped_ = true;
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-  server_->Wait();
+  if (server_) {
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    server_->Wait();
+  }
+  // After the server: no call is asked for on a queue that shut down.
+  for (auto& q : queues_) q->Shutdown();
+  for (auto& t : threads_) t.join();
 }
 
 }  // namespace ozone::scm

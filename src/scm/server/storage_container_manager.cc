@@ -324,7 +324,8 @@ Status StorageContainerManager::Parts::StartServers() {
                                         "SCM checkpoint transfer (gRPC)"));
   OZ_ASSIGN_OR_RETURN(block_server,
                       GrpcServer::Start(self.block_client_address.ToString(), {block_service.get()},
-                                        "SCM block location protocol"));
+                                        "SCM block location protocol",
+                                        {.async = block_service.get()}));
   OZ_ASSIGN_OR_RETURN(client_server,
                       GrpcServer::Start(self.client_address.ToString(), {container_service.get()},
                                         "SCM container location protocol"));
