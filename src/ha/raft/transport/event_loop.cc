@@ -124,8 +124,8 @@ void EventLoop::RunAfter(std::chrono::nanoseconds delay, Task task) {
   {
     std::lock_guard lock(mu_);
     const auto deadline = Clock::now() + delay;
-    wake = !InLoopThread() && (timers_.empty() || deadline < timers_.top().deadline) &&
-           !wake_pending_;
+    wake =
+        !InLoopThread() && (timers_.empty() || deadline < timers_.top().deadline) && !wake_pending_;
     if (wake) wake_pending_ = true;
     timers_.push(Timer{deadline, timer_seq_++, std::move(task)});
   }

@@ -111,7 +111,7 @@ class EventLoop {
   std::vector<std::unique_ptr<Handler>> graveyard_;  // removed owned handlers, freed per round
 
   std::mutex mu_;
-  std::vector<Task> tasks_;  // GUARDED_BY(mu_)
+  std::vector<Task> tasks_;                                                // GUARDED_BY(mu_)
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;  // GUARDED_BY(mu_)
   uint64_t timer_seq_ = 0;                                                 // GUARDED_BY(mu_)
   bool wake_pending_ = false;                                              // GUARDED_BY(mu_)

@@ -97,9 +97,7 @@ class InboundService::Stream final : public CqEvent {
 
 InboundService::InboundService(std::string cluster_id, GroupRegistry* registry,
                                TransportCounters* counters)
-    : cluster_id_(std::move(cluster_id)),
-      counters_(counters),
-      dispatcher_(registry, counters) {}
+    : cluster_id_(std::move(cluster_id)), counters_(counters), dispatcher_(registry, counters) {}
 
 InboundService::~InboundService() = default;
 

@@ -108,9 +108,9 @@ class FrameReader {
  private:
   size_t max_frame_bytes_;
   std::vector<char> buf_;
-  size_t start_ = 0;     // first unconsumed byte
-  size_t end_ = 0;       // one past the last received byte
-  size_t wanted_ = 0;    // bytes the frame at start_ needs in all (header included), 0 unknown
+  size_t start_ = 0;   // first unconsumed byte
+  size_t end_ = 0;     // one past the last received byte
+  size_t wanted_ = 0;  // bytes the frame at start_ needs in all (header included), 0 unknown
 };
 
 }  // namespace ozone::raft

@@ -65,9 +65,10 @@ bool TcpInbound::Process() {
     std::string_view preamble;
     if (!reader_.TakeRaw(kTcpPreambleBytes, &preamble)) return true;
     if (preamble != TcpPreamble()) {
-      spdlog::warn("raft transport: closed connection from {}: not the raft TCP transport "
-                   "(bad magic or framing version)",
-                   peer_);
+      spdlog::warn(
+          "raft transport: closed connection from {}: not the raft TCP transport "
+          "(bad magic or framing version)",
+          peer_);
       TransportCounters::Add(counters_->streams_refused, 1);
       Close();
       return false;

@@ -138,9 +138,9 @@ void TcpOutbound::TakeBatchLocked() {
   grouped_.clear();
   for (const Queued& q : batch_) {
     grouped_.push_back(GroupedMessage{&q.group, &q.message});
-    const bool known_peer = std::any_of(frame.peers.rbegin(), frame.peers.rend(), [&](const PeerKey& k) {
-      return k.second == q.message.to && k.first == q.group;
-    });
+    const bool known_peer = std::any_of(
+        frame.peers.rbegin(), frame.peers.rend(),
+        [&](const PeerKey& k) { return k.second == q.message.to && k.first == q.group; });
     if (!known_peer) frame.peers.emplace_back(q.group, q.message.to);
   }
   frame.bytes_left = AppendBatchFrame(grouped_, &out_);
@@ -203,7 +203,7 @@ void TcpOutbound::Finish(std::unique_lock<std::mutex>& lock, Aftermath& after) {
   }
   if (!after.failure.ok()) {
     const auto level = !after.log_failure ? spdlog::level::debug
-                       : !after.news     ? spdlog::level::debug
+                       : !after.news      ? spdlog::level::debug
                        : after.failure.code() == Status::Code::kFailedPrecondition
                            ? spdlog::level::err
                            : spdlog::level::warn;
@@ -293,9 +293,10 @@ void TcpOutbound::ConnectNextLocked(Aftermath* after) {
     return;
   }
   state_ = State::kConnecting;  // the attempt fails as a connection failure
-  FailLocked(Status::Unavailable("cannot connect to " + address_ + ": " +
-                                 (last_connect_error_.empty() ? "no address" : last_connect_error_)),
-             after);
+  FailLocked(
+      Status::Unavailable("cannot connect to " + address_ + ": " +
+                          (last_connect_error_.empty() ? "no address" : last_connect_error_)),
+      after);
 }
 
 void TcpOutbound::OnConnectTimeout(uint64_t attempt) {
@@ -337,8 +338,7 @@ void TcpOutbound::OnEvents(uint32_t events) {
       if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
       if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) != 0) err = ECONNREFUSED;
       if (err != 0) {
-        last_connect_error_ =
-            addresses_[next_address_ - 1].ToString() + ": " + std::strerror(err);
+        last_connect_error_ = addresses_[next_address_ - 1].ToString() + ": " + std::strerror(err);
         CloseSocketLocked();
         ConnectNextLocked(&after);
         break;
@@ -415,11 +415,13 @@ void TcpOutbound::OnHandshakeReadable(Aftermath* after) {
   }
   if (!answer.refusal().empty()) {
     TransportCounters::Add(counters_->handshake_rejections, 1);
-    FailLocked(Status::FailedPrecondition(address_ + " refused the connection: " + answer.refusal()),
-               after);
+    FailLocked(
+        Status::FailedPrecondition(address_ + " refused the connection: " + answer.refusal()),
+        after);
     return;
   }
-  if (!answer.has_hello_ack() || answer.hello_ack().protocol_version() != kRaftWireProtocolVersion) {
+  if (!answer.has_hello_ack() ||
+      answer.hello_ack().protocol_version() != kRaftWireProtocolVersion) {
     FailLocked(Status::FailedPrecondition("raft transport: " + address_ +
                                           " does not speak raft wire protocol version " +
                                           std::to_string(kRaftWireProtocolVersion)),

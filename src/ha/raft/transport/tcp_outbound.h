@@ -124,7 +124,7 @@ class TcpOutbound final : public EventLoop::Handler {
   // What to do once mu_ is released.
   struct Aftermath {
     std::vector<PeerKey> unreachable;
-    Status failure;          // to log, when not OK
+    Status failure;  // to log, when not OK
     std::chrono::milliseconds retry_in{0};
     int failures = 0;
     bool log_failure = false;
@@ -172,33 +172,33 @@ class TcpOutbound final : public EventLoop::Handler {
   TransportCounters* const counters_;
 
   std::mutex mu_;
-  State state_ = State::kIdle;        // GUARDED_BY(mu_)
-  bool stopping_ = false;             // GUARDED_BY(mu_)
-  uint64_t attempt_ = 0;              // GUARDED_BY(mu_)
-  bool connect_posted_ = false;       // GUARDED_BY(mu_)
+  State state_ = State::kIdle;           // GUARDED_BY(mu_)
+  bool stopping_ = false;                // GUARDED_BY(mu_)
+  uint64_t attempt_ = 0;                 // GUARDED_BY(mu_)
+  bool connect_posted_ = false;          // GUARDED_BY(mu_)
   bool overflow_report_posted_ = false;  // GUARDED_BY(mu_)
-  std::deque<Queued> queue_;          // GUARDED_BY(mu_)
-  size_t queued_bytes_ = 0;           // GUARDED_BY(mu_)
-  std::set<PeerKey> overflowed_;      // GUARDED_BY(mu_)
-  std::vector<Queued> batch_;         // GUARDED_BY(mu_): scratch of TakeBatchLocked
+  std::deque<Queued> queue_;             // GUARDED_BY(mu_)
+  size_t queued_bytes_ = 0;              // GUARDED_BY(mu_)
+  std::set<PeerKey> overflowed_;         // GUARDED_BY(mu_)
+  std::vector<Queued> batch_;            // GUARDED_BY(mu_): scratch of TakeBatchLocked
   std::vector<GroupedMessage> grouped_;  // GUARDED_BY(mu_): scratch of TakeBatchLocked
 
-  int fd_ = -1;                       // GUARDED_BY(mu_)
-  uint64_t token_ = 0;                // GUARDED_BY(mu_): the loop registration of fd_
-  bool want_write_ = false;           // GUARDED_BY(mu_): EPOLLOUT asked for
-  OutBuffer out_;                     // GUARDED_BY(mu_)
-  std::deque<PendingFrame> frames_;   // GUARDED_BY(mu_)
-  FrameReader reader_;                // GUARDED_BY(mu_): the handshake answer
-  Status closing_status_;             // GUARDED_BY(mu_): why kClosing
-  int write_errno_ = 0;               // GUARDED_BY(mu_)
+  int fd_ = -1;                      // GUARDED_BY(mu_)
+  uint64_t token_ = 0;               // GUARDED_BY(mu_): the loop registration of fd_
+  bool want_write_ = false;          // GUARDED_BY(mu_): EPOLLOUT asked for
+  OutBuffer out_;                    // GUARDED_BY(mu_)
+  std::deque<PendingFrame> frames_;  // GUARDED_BY(mu_)
+  FrameReader reader_;               // GUARDED_BY(mu_): the handshake answer
+  Status closing_status_;            // GUARDED_BY(mu_): why kClosing
+  int write_errno_ = 0;              // GUARDED_BY(mu_)
 
   std::vector<SocketAddress> addresses_;  // GUARDED_BY(mu_): of the attempt
   size_t next_address_ = 0;               // GUARDED_BY(mu_)
   std::string last_connect_error_;        // GUARDED_BY(mu_)
 
-  Backoff backoff_;                   // GUARDED_BY(mu_)
-  int failures_ = 0;                  // GUARDED_BY(mu_): consecutive failed attempts
-  std::string last_error_;            // GUARDED_BY(mu_): for log de-duplication
+  Backoff backoff_;         // GUARDED_BY(mu_)
+  int failures_ = 0;        // GUARDED_BY(mu_): consecutive failed attempts
+  std::string last_error_;  // GUARDED_BY(mu_): for log de-duplication
   std::chrono::steady_clock::time_point last_error_time_;  // GUARDED_BY(mu_)
 };
 

@@ -144,9 +144,8 @@ class TcpTransport::Impl : public EventLoop::Handler {
           spdlog::warn("raft transport: accept on {} failed: {}; retrying in {} ms",
                        options_.listen_address, std::strerror(errno), kAcceptRetry.count());
           loops_[0]->Modify(listen_fd_, listen_token_, 0);
-          loops_[0]->RunAfter(kAcceptRetry, [this] {
-            loops_[0]->Modify(listen_fd_, listen_token_, EPOLLIN);
-          });
+          loops_[0]->RunAfter(kAcceptRetry,
+                              [this] { loops_[0]->Modify(listen_fd_, listen_token_, EPOLLIN); });
         }
         return;
       }
@@ -196,8 +195,8 @@ class TcpTransport::Impl : public EventLoop::Handler {
       std::unique_ptr<TcpOutbound>& slot = outbounds_[address];
       if (slot == nullptr) {
         EventLoop* loop = loops_[next_loop_++ % loops_.size()].get();
-        slot = std::make_unique<TcpOutbound>(address, &outbound_, loop, resolver_.get(),
-                                             &registry_, &counters_);
+        slot = std::make_unique<TcpOutbound>(address, &outbound_, loop, resolver_.get(), &registry_,
+                                             &counters_);
       }
       outbound = slot.get();
     }

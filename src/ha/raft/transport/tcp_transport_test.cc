@@ -31,7 +31,8 @@ std::string Flatten(const OutBuffer& out) {
   std::vector<iovec> iov(4096);
   const int n = out.FillIov(iov.data(), static_cast<int>(iov.size()));
   std::string bytes;
-  for (int i = 0; i < n; ++i) bytes.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+  for (int i = 0; i < n; ++i)
+    bytes.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
   return bytes;
 }
 
@@ -53,9 +54,10 @@ std::vector<Message> SampleMessages(std::mt19937_64& rng, int count) {
     for (int e = 0; e < entries; ++e) {
       const size_t sizes[] = {0, 1, 104, 511, 512, 1024, 70000};
       const size_t size = sizes[rng() % 7];
-      Entry entry{Term(rng() % 50), LogIndex(rng() % 100000),
-                  static_cast<EntryType>(rng() % 3), nullptr};
-      if (size > 0) entry.data = MakePayload(std::string(size, static_cast<char>('a' + rng() % 26)));
+      Entry entry{Term(rng() % 50), LogIndex(rng() % 100000), static_cast<EntryType>(rng() % 3),
+                  nullptr};
+      if (size > 0)
+        entry.data = MakePayload(std::string(size, static_cast<char>('a' + rng() % 26)));
       m.entries.push_back(std::move(entry));
     }
     m.commit = LogIndex(rng() % 1000);
@@ -68,9 +70,9 @@ std::vector<Message> SampleMessages(std::mt19937_64& rng, int count) {
       m.snapshot.index = LogIndex(rng() % 1000);
       m.snapshot.term = Term(rng() % 10);
       for (int p = 0; p < static_cast<int>(rng() % 4); ++p) {
-        m.snapshot.config.peers.push_back(PeerInfo{"s" + std::to_string(p), "host:" + std::to_string(p),
-                                                   rng() % 2 == 0 ? PeerRole::kVoter
-                                                                  : PeerRole::kLearner});
+        m.snapshot.config.peers.push_back(
+            PeerInfo{"s" + std::to_string(p), "host:" + std::to_string(p),
+                     rng() % 2 == 0 ? PeerRole::kVoter : PeerRole::kLearner});
       }
     }
     out.push_back(std::move(m));
@@ -106,7 +108,8 @@ TEST(TcpFrameTest, EncoderWritesWhatProtobufSerializes) {
     }
     const std::string body = expected.SerializeAsString();
     ASSERT_EQ(bytes.size(), kTcpFrameHeaderBytes + body.size()) << "round " << round;
-    const uint32_t length = (uint32_t(uint8_t(bytes[0])) << 24) | (uint32_t(uint8_t(bytes[1])) << 16) |
+    const uint32_t length = (uint32_t(uint8_t(bytes[0])) << 24) |
+                            (uint32_t(uint8_t(bytes[1])) << 16) |
                             (uint32_t(uint8_t(bytes[2])) << 8) | uint32_t(uint8_t(bytes[3]));
     EXPECT_EQ(length, body.size());
     ASSERT_EQ(bytes.substr(kTcpFrameHeaderBytes), body) << "round " << round;
@@ -326,7 +329,8 @@ TEST(TcpTransportTest, FrameSplitIntoSingleBytesIsDelivered) {
   ASSERT_TRUE(b->RegisterGroup("g", inbox.Handler()).ok());
   RawPeer peer(b->port());
   ASSERT_TRUE(peer.Handshake("cluster-1").has_hello_ack());
-  const std::string frame1 = BatchFrame("g", {Append("raw", "b", 1, 600), Heartbeat("raw", "b", 2)});
+  const std::string frame1 =
+      BatchFrame("g", {Append("raw", "b", 1, 600), Heartbeat("raw", "b", 2)});
   const std::string frame2 = BatchFrame("g", {Heartbeat("raw", "b", 3)});
   // The first frame one byte per write (one segment each: TCP_NODELAY), then the second frame
   // and nothing else: a frame split across reads is put back together.
@@ -483,7 +487,8 @@ TEST(TcpTransportTest, BacklogBehindAStalledReceiverArrivesInOrderAndIntact) {
   for (uint64_t i = 0; i <= kMessages; ++i) {
     ASSERT_EQ(got[i].context, i);
     if (i > 0) {
-      ASSERT_EQ(got[i].entries.at(0).bytes(), std::string(64 << 10, static_cast<char>('a' + i % 26)))
+      ASSERT_EQ(got[i].entries.at(0).bytes(),
+                std::string(64 << 10, static_cast<char>('a' + i % 26)))
           << i;
     }
   }

@@ -2,9 +2,6 @@
 // tcp_transport.h), run against each: a typed suite over GrpcTransport and TcpTransport. What only
 // one of them has (gRPC's TLS; TCP's framing and rogue peers) is at the end and in
 // tcp_transport_test.cc.
-#include "ha/raft/transport/grpc_transport.h"
-#include "ha/raft/transport/tcp_transport.h"
-
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <gtest/gtest.h>
@@ -29,6 +26,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "ha/raft/transport/grpc_transport.h"
+#include "ha/raft/transport/tcp_transport.h"
 #include "ha/raft/transport/transport_test_util.h"
 #include "tests/testutil/subprocess.h"
 
@@ -61,8 +60,8 @@ typename Traits<T>::Options Options(const std::string& cluster_id = "cluster-1")
 
 template <typename Opts>
 auto Start(Opts options) {
-  using T = std::conditional_t<std::is_same_v<Opts, GrpcTransportOptions>, GrpcTransport,
-                               TcpTransport>;
+  using T =
+      std::conditional_t<std::is_same_v<Opts, GrpcTransportOptions>, GrpcTransport, TcpTransport>;
   Result<std::unique_ptr<T>> t = T::Start(std::move(options));
   EXPECT_TRUE(t.ok()) << t.status();
   return t.ok() ? std::move(t).value() : nullptr;

@@ -23,7 +23,6 @@
 
 namespace ozone::raft::transport_test {
 
-
 using std::chrono::milliseconds;
 inline constexpr milliseconds kTimeout{10000};
 
@@ -90,7 +89,8 @@ inline Message Heartbeat(const PeerId& from, const PeerId& to, uint64_t context)
   return m;
 }
 
-inline Message Append(const PeerId& from, const PeerId& to, uint64_t context, size_t payload_bytes) {
+inline Message Append(const PeerId& from, const PeerId& to, uint64_t context,
+                      size_t payload_bytes) {
   Message m;
   m.type = MessageType::kAppend;
   m.from = from;
