@@ -6,11 +6,11 @@
 #   scripts/cluster.sh start    generate the config, init/bootstrap, start every process, wait
 #                               until the ring has a leader and its followers
 #   scripts/cluster.sh stop     stop every process it started (SIGTERM, then SIGKILL)
-#   scripts/cluster.sh status   `ozone admin scm roles` and which processes run
+#   scripts/cluster.sh status   which processes run, `ozone admin scm roles`, `ozone admin om roles`
 #   scripts/cluster.sh env      the command line to use bin/ozone against the cluster
 #
-# env: CLUSTER_DIR=/tmp/ozone-cluster (wiped by start), SCMS=3, DATANODES=3 (simulated: the
-#      datanode issue brings real ones), BASE_PORT=29800, BUILD=build (relative to the
+# env: CLUSTER_DIR=/tmp/ozone-cluster (wiped by start), SCMS=3, OMS=3 (0: none), DATANODES=3
+#      (simulated: the datanode issue brings real ones), BASE_PORT=29800, BUILD=build (relative to the
 #      repository, or absolute)
 # Layout under CLUSTER_DIR: conf/<node>/ozone-site.xml (conf/client: every node's addresses, for
 # bin/ozone), data/<node>, logs/<node>.log, pids/<node>.pid.
@@ -18,6 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CLUSTER_DIR="${CLUSTER_DIR:-/tmp/ozone-cluster}"
 SCMS="${SCMS:-3}"
+OMS="${OMS:-3}"
 DATANODES="${DATANODES:-3}"
 BASE_PORT="${BASE_PORT:-29800}"
 BUILD="${BUILD:-build}"
@@ -25,13 +26,16 @@ case "$BUILD" in /*) BUILD_DIR="$BUILD" ;; *) BUILD_DIR="$ROOT/$BUILD" ;; esac
 OZONE="$BUILD_DIR/src/tools/ozone"  # what bin/ozone links to
 DN_SIM="$BUILD_DIR/tests/datanode_sim/ozone_dn_sim"
 SERVICE_ID=cluster1
+OM_SERVICE_ID=omservice
 
-scm_port() { echo $((BASE_PORT + $1 * 10 + $2)); }  # $1 node number, $2 offset
+scm_port() { echo $((BASE_PORT + $1 * 10 + $2)); }        # $1 node number, $2 offset
+om_port() { echo $((BASE_PORT + 100 + $1 * 10 + $2)); }   # $1 node number, $2 offset
 
-write_config() {  # $1: directory, $2: this node's id (empty for the client)
-  local dir=$1 self=$2 nodes="" i
+write_config() {  # $1: directory, $2: this node's id (scmN, omN; empty for the client)
+  local dir=$1 self=$2 nodes="" om_nodes="" i
   mkdir -p "$dir"
   for i in $(seq "$SCMS"); do nodes+="${nodes:+,}scm$i"; done
+  for i in $(seq "$OMS"); do om_nodes+="${om_nodes:+,}om$i"; done
   {
     echo '<?xml version="1.0"?>'
     echo '<configuration>'
@@ -48,10 +52,21 @@ write_config() {  # $1: directory, $2: this node's id (empty for the client)
       prop "ozone.scm.block.client.port$sfx" "$(scm_port "$i" 3)"
       prop "ozone.scm.datanode.port$sfx" "$(scm_port "$i" 4)"
     done
-    if [ -n "$self" ]; then
-      prop ozone.scm.node.id "$self"
-      prop ozone.metadata.dirs "$CLUSTER_DIR/data/$self"
+    if [ "$OMS" -gt 0 ]; then
+      prop ozone.om.service.ids "$OM_SERVICE_ID"
+      prop "ozone.om.nodes.$OM_SERVICE_ID" "$om_nodes"
+      for i in $(seq "$OMS"); do
+        local osfx=".$OM_SERVICE_ID.om$i"
+        prop "ozone.om.address$osfx" "127.0.0.1:$(om_port "$i" 0)"
+        prop "ozone.om.ratis.port$osfx" "$(om_port "$i" 1)"
+        prop "ozone.om.http-address$osfx" "127.0.0.1:$(om_port "$i" 2)"
+      done
     fi
+    case "$self" in
+      scm*) prop ozone.scm.node.id "$self" ;;
+      om*) prop ozone.om.node.id "$self" ;;
+    esac
+    [ -n "$self" ] && prop ozone.metadata.dirs "$CLUSTER_DIR/data/$self"
     echo '</configuration>'
   } >"$dir/ozone-site.xml"
 }
@@ -76,17 +91,21 @@ launch() {
 
 ozone_on() { local node=$1; shift; "$OZONE" --config "$CLUSTER_DIR/conf/$node" "$@"; }
 
+# $1: scm|om; waits until the ring has one leader and all the others follow.
 wait_for_ring() {
-  local out
+  local kind=$1 n out leaders followers
+  [ "$kind" = scm ] && n=$SCMS || n=$OMS
   for _ in $(seq 300); do
-    out=$(ozone_on client admin scm roles 2>/dev/null || true)
-    if [ "$(grep -c ':LEADER:' <<<"$out")" = 1 ] &&
-      [ "$(grep -c ':FOLLOWER:' <<<"$out")" = $((SCMS - 1)) ]; then
-      return 0
+    out=$(ozone_on client admin "$kind" roles 2>/dev/null || true)
+    if [ "$kind" = scm ]; then
+      leaders=$(grep -c ':LEADER:' <<<"$out"); followers=$(grep -c ':FOLLOWER:' <<<"$out")
+    else
+      leaders=$(grep -c ' : LEADER ' <<<"$out"); followers=$(grep -c ' : FOLLOWER ' <<<"$out")
     fi
+    [ "$leaders" = 1 ] && [ "$followers" = $((n - 1)) ] && return 0
     sleep 0.1
   done
-  echo "the SCM ring did not form; roles: $out" >&2
+  echo "the $kind ring did not form; roles: $out" >&2
   return 1
 }
 
@@ -99,6 +118,7 @@ start() {
   write_config "$CLUSTER_DIR/conf/client" ""
   local i
   for i in $(seq "$SCMS"); do write_config "$CLUSTER_DIR/conf/scm$i" "scm$i"; done
+  for i in $(seq "$OMS"); do write_config "$CLUSTER_DIR/conf/om$i" "om$i"; done
   # Seed 001: init on the primordial node, bootstrap on the others, then start each.
   ozone_on scm1 scm --init >>"$CLUSTER_DIR/logs/setup.log" 2>&1
   launch scm1 "SCM scm1 started" "$OZONE" --config "$CLUSTER_DIR/conf/scm1" scm
@@ -106,10 +126,18 @@ start() {
     ozone_on "scm$i" scm --bootstrap >>"$CLUSTER_DIR/logs/setup.log" 2>&1
     launch "scm$i" "SCM scm$i started" "$OZONE" --config "$CLUSTER_DIR/conf/scm$i" scm
   done
-  wait_for_ring
+  wait_for_ring scm
   if [ "$DATANODES" -gt 0 ]; then
     [ -x "$DN_SIM" ] || { echo "no datanode simulator at $DN_SIM (make build)" >&2; exit 2; }
     launch datanodes "^READY" "$DN_SIM" --config "$CLUSTER_DIR/conf/client" --count "$DATANODES"
+  fi
+  # Seed 003: `ozone om --init` on every OM (it takes the cluster id from SCM), then start them.
+  if [ "$OMS" -gt 0 ]; then
+    for i in $(seq "$OMS"); do ozone_on "om$i" om --init >>"$CLUSTER_DIR/logs/setup.log" 2>&1; done
+    for i in $(seq "$OMS"); do
+      launch "om$i" "OM om$i started" "$OZONE" --config "$CLUSTER_DIR/conf/om$i" om
+    done
+    wait_for_ring om
   fi
 }
 
@@ -137,6 +165,8 @@ status() {
     if running "$name"; then echo "$name: running (pid $(pid_of "$name"))"; else echo "$name: stopped"; fi
   done
   ozone_on client admin scm roles
+  [ "$OMS" -gt 0 ] && ozone_on client admin om roles
+  return 0
 }
 
 case "${1:-}" in

@@ -27,6 +27,7 @@ Result<OmServerConfig> OmServerConfig::FromConfiguration(const config::Configura
   c.raft.raft.heartbeat_ticks = std::max<int>(1, c.raft.raft.election_ticks / 10);
   OZ_ASSIGN_OR_RETURN(c.raft.raft.pre_vote, conf.GetBool(keys::kOmRatisPreVote));
   OZ_ASSIGN_OR_RETURN(c.request_timeout, Millis(conf, keys::kOmRatisRequestTimeout));
+  OZ_ASSIGN_OR_RETURN(c.transport, ha::HaNode::TransportFromConfig(conf));
   c.raft.request_timeout = std::max(c.request_timeout, milliseconds(30'000));
   OZ_ASSIGN_OR_RETURN(int64_t threshold, conf.GetLong(keys::kOmRatisSnapshotAutoTriggerThreshold));
   c.raft.snapshot_threshold = static_cast<uint64_t>(std::max<int64_t>(threshold, 0));

@@ -21,6 +21,8 @@ struct OmServerConfig {
   // Raft (ozone.om.ratis.*): election timeout (ozone.om.ratis.minimum.timeout, in ticks of the
   // runtime's tick; heartbeats every tenth of it), snapshot threshold, purge, segments.
   raft::RaftServerOptions raft;
+  // The Raft transport (ozone.ha.raft.transport; unset: TCP, or gRPC with TLS).
+  std::optional<raft::TransportKind> transport;
   raft::RaftRuntimeOptions runtime;
   raft::SegmentedLogOptions log;
   // ozone.om.ratis.server.request.timeout: how long a write waits for its entry. Default: 3s.

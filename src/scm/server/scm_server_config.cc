@@ -30,6 +30,7 @@ Result<ScmServerConfig> ScmServerConfig::FromConfiguration(const config::Configu
       std::clamp<int>(static_cast<int>(heartbeat / tick), 1, c.raft.raft.election_ticks - 1);
   OZ_ASSIGN_OR_RETURN(c.raft.raft.pre_vote, conf.GetBool(keys::kScmHaPreVote));
   OZ_ASSIGN_OR_RETURN(c.request_timeout, Millis(conf, keys::kScmHaRequestTimeout));
+  OZ_ASSIGN_OR_RETURN(c.transport, ha::HaNode::TransportFromConfig(conf));
   c.raft.request_timeout = c.request_timeout;
   OZ_ASSIGN_OR_RETURN(int64_t threshold, conf.GetLong(keys::kScmHaSnapshotThreshold));
   c.raft.snapshot_threshold = static_cast<uint64_t>(std::max<int64_t>(threshold, 0));

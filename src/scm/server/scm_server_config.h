@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "common/config/configuration.h"
 #include "common/result.h"
@@ -24,6 +25,8 @@ struct ScmServerConfig {
   // Raft (ozone.scm.ha.ratis.*): election and heartbeat in ticks of the runtime's tick,
   // snapshot threshold, purge, segments, request timeout.
   raft::RaftServerOptions raft;
+  // The Raft transport (ozone.ha.raft.transport; unset: TCP, or gRPC with TLS).
+  std::optional<raft::TransportKind> transport;
   raft::RaftRuntimeOptions runtime;
   raft::SegmentedLogOptions log;
   std::chrono::milliseconds request_timeout{30'000};

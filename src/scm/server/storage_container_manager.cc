@@ -395,6 +395,7 @@ Status StorageContainerManager::Start() {
   o.server = c.raft;
   o.runtime = c.runtime;
   o.request_timeout = c.request_timeout;
+  o.transport = c.transport;
   OZ_ASSIGN_OR_RETURN(
       p.ha, ha::HaNode::Start(std::move(o), p.state_machine.get(), &p.context, &p.services));
   p.replicator.Set(p.ha.get());
