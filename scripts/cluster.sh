@@ -98,9 +98,11 @@ wait_for_ring() {
   for _ in $(seq 300); do
     out=$(ozone_on client admin "$kind" roles 2>/dev/null || true)
     if [ "$kind" = scm ]; then
-      leaders=$(grep -c ':LEADER:' <<<"$out"); followers=$(grep -c ':FOLLOWER:' <<<"$out")
+      leaders=$(grep -c ':LEADER:' <<<"$out" || true)
+      followers=$(grep -c ':FOLLOWER:' <<<"$out" || true)
     else
-      leaders=$(grep -c ' : LEADER ' <<<"$out"); followers=$(grep -c ' : FOLLOWER ' <<<"$out")
+      leaders=$(grep -c ' : LEADER ' <<<"$out" || true)
+      followers=$(grep -c ' : FOLLOWER ' <<<"$out" || true)
     fi
     [ "$leaders" = 1 ] && [ "$followers" = $((n - 1)) ] && return 0
     sleep 0.1

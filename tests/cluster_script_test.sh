@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/cluster.sh end to end (the path `make demo` takes): start a 3-SCM ring with simulated
-# datanodes in a private directory and port range, check roles and safe mode through bin/ozone,
-# stop, and check that nothing it started is left running.
+# scripts/cluster.sh end to end (the path `make demo` takes): start 3 SCMs, simulated datanodes
+# and 3 OMs in a private directory and port range, check both rings' roles, safe mode, a volume
+# and bucket through ozone sh and a freon omkg run, stop, and check that nothing it started is
+# left running.
 set -uo pipefail
 root="${1:?repository root}"
 build="${2:?build directory}"
@@ -23,6 +24,15 @@ done
 [ "$(cat "$CLUSTER_DIR"/data/scm*/scm/current/VERSION | grep '^clusterID=' | sort -u | wc -l)" = 1 ] ||
   fail "the VERSION files disagree on the clusterID"
 oz admin safemode wait -t 60 >/dev/null || fail "safe mode did not end"
+om_roles=$(oz admin om roles) || fail "om roles: $om_roles"
+[ "$(grep -c ' : LEADER ' <<<"$om_roles")" = 1 ] || fail "one OM leader expected: $om_roles"
+[ "$(grep -c ' : FOLLOWER ' <<<"$om_roles")" = 2 ] || fail "two OM followers expected: $om_roles"
+oz sh volume create /vol1 || fail "volume create"
+oz sh bucket create /vol1/bucket1 || fail "bucket create"
+out=$(oz freon omkg -n 20 -t 2 -p t -v vol1 -b bucket1) || fail "omkg: $out"
+grep -q '^Successful executions: 20$' <<<"$out" || fail "omkg summary: $out"
+keys=$(oz sh key list /vol1/bucket1 --all) || fail "key list"
+[ "$(grep -c '"name" : "t/' <<<"$keys")" = 20 ] || fail "20 keys expected: $keys"
 pids=$(cat "$CLUSTER_DIR"/pids/*.pid)
 "$root/scripts/cluster.sh" stop >/dev/null || fail "stop"
 for p in $pids; do kill -0 "$p" 2>/dev/null && fail "process $p still runs after stop"; done
