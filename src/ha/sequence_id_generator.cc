@@ -57,6 +57,17 @@ SequenceIdGenerator::SequenceIdGenerator(SequenceIdGeneratorOptions options,
                                          const SequenceIdState* state, AllocateFn allocate)
     : options_(std::move(options)), state_(state), allocate_(std::move(allocate)) {}
 
+SequenceIdGenerator::~SequenceIdGenerator() {
+  std::thread t;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+    t = std::move(ahead_thread_);
+  }
+  cv_.notify_all();
+  if (t.joinable()) t.join();
+}
+
 uint64_t SequenceIdGenerator::BatchSize(const std::string& type) const {
   auto it = options_.batch_size_by_type.find(type);
   return std::max<uint64_t>(
@@ -68,42 +79,106 @@ uint64_t SequenceIdGenerator::InitialLastId(const std::string& type) const {
   return it == options_.initial_last_id.end() ? 0 : it->second;
 }
 
-Result<uint64_t> SequenceIdGenerator::GetNextId(const std::string& type) {
-  auto take = [&]() -> std::optional<uint64_t> {
-    Batch& b = batches_[type];
-    if (b.next > b.last) return std::nullopt;
-    return b.next++;
-  };
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    if (auto id = take()) return *id;
+std::optional<uint64_t> SequenceIdGenerator::TakeLocked(const std::string& type, Batch& b) {
+  if (b.next > b.last && b.ahead_first <= b.ahead_last) {
+    b.next = b.ahead_first;
+    b.last = b.ahead_last;
+    b.ahead_first = 1;
+    b.ahead_last = 0;
   }
-  std::lock_guard<std::mutex> allocating(allocate_mu_);
-  uint64_t epoch;
-  {
-    // Another caller may have reserved a batch meanwhile.
-    std::lock_guard<std::mutex> l(mu_);
-    if (auto id = take()) return *id;
-    epoch = epoch_;
+  if (b.next > b.last) return std::nullopt;
+  const uint64_t id = b.next++;
+  if (options_.reserve_ahead_left > 0 && BatchSize(type) > 1 && !b.reserving_ahead &&
+      b.ahead_first > b.ahead_last && b.last - id <= options_.reserve_ahead_left && !stopping_) {
+    b.reserving_ahead = true;
+    ahead_queue_.emplace_back(type, epoch_);
+    if (!ahead_thread_.joinable()) ahead_thread_ = std::thread([this] { ReserveAheadLoop(); });
+    cv_.notify_one();
   }
+  return id;
+}
+
+Result<std::pair<uint64_t, uint64_t>> SequenceIdGenerator::ReserveLocked(const std::string& type) {
   for (int attempt = 0; attempt < std::max(1, options_.max_attempts); ++attempt) {
     uint64_t expected = state_->LastId(type);
     uint64_t first = std::max(expected, InitialLastId(type)) + 1;
     uint64_t last = first - 1 + BatchSize(type);
     OZ_ASSIGN_OR_RETURN(bool reserved, allocate_(type, expected, last));
-    if (!reserved) {
-      // Someone else reserved after `expected`: its entry is applied here now; retry after it.
-      spdlog::info("sequence id {}: reserving after {} lost a race, retrying", type, expected);
-      continue;
-    }
-    std::lock_guard<std::mutex> l(mu_);
-    if (epoch_ == epoch) {
-      batches_[type] = Batch{first + 1, last};
-    }  // else invalidated meanwhile: only this id of the batch is used.
-    return first;
+    if (reserved) return std::make_pair(first, last);
+    // Someone else reserved after `expected`: its entry is applied here now; retry after it.
+    spdlog::info("sequence id {}: reserving after {} lost a race, retrying", type, expected);
   }
   return Status::Busy("sequence id " + type + ": could not reserve a batch in " +
                       std::to_string(options_.max_attempts) + " attempts");
+}
+
+Result<uint64_t> SequenceIdGenerator::GetNextId(const std::string& type) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (auto id = TakeLocked(type, batches_[type])) return *id;
+  }
+  std::lock_guard<std::mutex> allocating(allocate_mu_);
+  uint64_t epoch;
+  {
+    // Another caller (or the background thread) may have reserved a batch meanwhile.
+    std::lock_guard<std::mutex> l(mu_);
+    if (auto id = TakeLocked(type, batches_[type])) return *id;
+    epoch = epoch_;
+  }
+  OZ_ASSIGN_OR_RETURN(auto range, ReserveLocked(type));
+  std::lock_guard<std::mutex> l(mu_);
+  if (epoch_ == epoch) {
+    Batch& b = batches_[type];
+    b.next = range.first;
+    b.last = range.second;
+    if (auto id = TakeLocked(type, b)) return *id;
+  }  // else invalidated meanwhile: only this id of the batch is used.
+  return range.first;
+}
+
+void SequenceIdGenerator::ReserveAheadLoop() {
+  std::unique_lock<std::mutex> l(mu_);
+  for (;;) {
+    cv_.wait(l, [this] { return stopping_ || !ahead_queue_.empty(); });
+    if (stopping_) return;
+    auto [type, epoch] = ahead_queue_.front();
+    ahead_queue_.pop_front();
+    l.unlock();
+    {
+      std::lock_guard<std::mutex> allocating(allocate_mu_);
+      std::unique_lock<std::mutex> check(mu_);
+      // Still wanted: same leadership, nothing reserved ahead, and the batch in use is not a
+      // fresh one a caller reserved meanwhile.
+      auto it = batches_.find(type);
+      const bool wanted = epoch == epoch_ && it != batches_.end() && !stopping_ &&
+                          it->second.ahead_first > it->second.ahead_last &&
+                          (it->second.next > it->second.last ||
+                           it->second.last - it->second.next < options_.reserve_ahead_left);
+      if (wanted) {
+        check.unlock();
+        Result<std::pair<uint64_t, uint64_t>> range = ReserveLocked(type);
+        check.lock();
+        if (!range.ok()) {
+          spdlog::info("sequence id {}: reserving the next batch ahead failed: {}", type,
+                       range.status().ToString());
+        } else if (epoch == epoch_) {
+          Batch& b = batches_[type];
+          if (b.next > b.last) {
+            b.next = range->first;
+            b.last = range->second;
+          } else {
+            b.ahead_first = range->first;
+            b.ahead_last = range->second;
+          }
+        }  // else invalidated meanwhile: the batch is abandoned, never used
+      }
+      if (epoch == epoch_) {
+        auto b = batches_.find(type);
+        if (b != batches_.end()) b->second.reserving_ahead = false;
+      }
+    }
+    l.lock();
+  }
 }
 
 void SequenceIdGenerator::InvalidateBatch() {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -45,7 +46,7 @@ class SequenceIdTest : public ::testing::Test {
   std::unique_ptr<storage::DBStore> db_;
   std::unique_ptr<KvApplyHandler> handler_ = std::make_unique<KvApplyHandler>();
   std::unique_ptr<DirectReplicator> replicator_;
-  int allocations_ = 0;
+  std::atomic<int> allocations_{0};
 };
 
 TEST_F(SequenceIdTest, HandsOutIdsFromReservedBatches) {
@@ -55,7 +56,7 @@ TEST_F(SequenceIdTest, HandsOutIdsFromReservedBatches) {
     ASSERT_TRUE(id.ok()) << id.status();
     EXPECT_EQ(*id, want);
   }
-  EXPECT_EQ(allocations_, 3);  // [1,10], [11,20], [21,30]
+  EXPECT_EQ(allocations_.load(), 3);  // [1,10], [11,20], [21,30]
   EXPECT_EQ(handler_->sequence_ids().LastId(kContainerId), 30u);
   // Types are independent.
   EXPECT_EQ(*gen->GetNextId(kLocalId), 1u);
@@ -65,7 +66,7 @@ TEST_F(SequenceIdTest, CertificateIdsAreReservedOneAtATime) {
   auto gen = Generator();
   EXPECT_EQ(*gen->GetNextId(kCertificateId), 1u);
   EXPECT_EQ(*gen->GetNextId(kCertificateId), 2u);
-  EXPECT_EQ(allocations_, 2);
+  EXPECT_EQ(allocations_.load(), 2);
   EXPECT_EQ(handler_->sequence_ids().LastId(kCertificateId), 2u);
 }
 
@@ -121,7 +122,7 @@ TEST_F(SequenceIdTest, InvalidateBatchForcesAFreshBatch) {
   EXPECT_EQ(*gen->GetNextId(kContainerId), 1u);
   gen->InvalidateBatch();
   EXPECT_EQ(*gen->GetNextId(kContainerId), 11u);  // 2..10 are skipped, never reused
-  EXPECT_EQ(allocations_, 2);
+  EXPECT_EQ(allocations_.load(), 2);
 }
 
 TEST_F(SequenceIdTest, InvalidatedWhileReservingUsesOnlyTheFirstId) {
@@ -184,6 +185,52 @@ TEST_F(SequenceIdTest, NeverRepeatsAcrossRestarts) {
 
 TEST_F(SequenceIdTest, ConcurrentCallersGetDistinctIds) {
   auto gen = Generator({.batch_size = 10});
+  std::vector<std::vector<uint64_t>> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) got[t].push_back(*gen->GetNextId(kLocalId));
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<uint64_t> all;
+  for (const auto& v : got) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), 800u);
+  EXPECT_EQ(*all.rbegin(), 800u);  // no batch lost without invalidation
+}
+
+TEST_F(SequenceIdTest, ReservesTheNextBatchAheadWithoutGaps) {
+  auto gen = Generator({.batch_size = 10, .reserve_ahead_left = 5});
+  // Batches are reserved ahead in the background; the ids stay the same sequence.
+  for (uint64_t want = 1; want <= 95; ++want) {
+    Result<uint64_t> id = gen->GetNextId(kLocalId);
+    ASSERT_TRUE(id.ok()) << id.status();
+    ASSERT_EQ(*id, want);
+    // Only ids of applied reservations are handed out.
+    ASSERT_LE(*id, handler_->sequence_ids().LastId(kLocalId));
+  }
+  gen.reset();  // waits for a reservation in flight
+  EXPECT_GE(handler_->sequence_ids().LastId(kLocalId), 100u);
+  EXPECT_LE(handler_->sequence_ids().LastId(kLocalId), 110u);  // at most one batch ahead
+}
+
+TEST_F(SequenceIdTest, ABatchReservedAheadIsAbandonedOnInvalidation) {
+  std::set<uint64_t> seen;
+  auto gen = Generator({.batch_size = 10, .reserve_ahead_left = 5});
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(seen.insert(*gen->GetNextId(kContainerId)).second);
+  // The next batch is reserved ahead (or being reserved) when leadership changes hands.
+  gen->InvalidateBatch();
+  Result<uint64_t> id = gen->GetNextId(kContainerId);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_GT(*id, 10u);  // never the rest of the first batch
+  EXPECT_TRUE(seen.insert(*id).second);
+  // Whatever was reserved ahead before the invalidation is skipped, never handed out.
+  const uint64_t reserved_before = *id <= 20 ? 10 : 20;
+  EXPECT_EQ(*id, reserved_before + 1);
+}
+
+TEST_F(SequenceIdTest, ConcurrentCallersGetDistinctIdsWithReservationsAhead) {
+  auto gen = Generator({.batch_size = 10, .reserve_ahead_left = 3});
   std::vector<std::vector<uint64_t>> got(4);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
