@@ -64,6 +64,9 @@ class NodeReplicator : public ha::Replicator {
 ha::SequenceIdGeneratorOptions IdOptions(uint64_t batch) {
   ha::SequenceIdGeneratorOptions o;
   o.batch_size = batch;
+  // The next batch is replicated while the second half of the current one is handed out:
+  // allocateBlock does not wait for the log at batch boundaries.
+  o.reserve_ahead_left = batch / 2;
   return o;
 }
 
