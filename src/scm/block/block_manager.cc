@@ -39,6 +39,16 @@ Result<std::vector<AllocatedBlock>> BlockManager::AllocateBlocks(uint64_t size, 
                                                                  hdds::ReplicationFactor factor,
                                                                  const std::string& owner,
                                                                  const ExcludeList& exclude) {
+  google::protobuf::RepeatedPtrField<AllocatedBlock> out;
+  OZ_RETURN_IF_ERROR(AllocateBlocks(size, count, type, factor, owner, exclude, &out));
+  return std::vector<AllocatedBlock>(std::make_move_iterator(out.begin()),
+                                     std::make_move_iterator(out.end()));
+}
+
+Status BlockManager::AllocateBlocks(uint64_t size, uint32_t count, hdds::ReplicationType type,
+                                    hdds::ReplicationFactor factor, const std::string& owner,
+                                    const ExcludeList& exclude,
+                                    google::protobuf::RepeatedPtrField<AllocatedBlock>* out) {
   OZ_ASSIGN_OR_RETURN(Term term, context_->TermOfLeader());
   if (!context_->IsLeaderReady()) {
     return ScmStatus(SCM_NOT_LEADER,
@@ -50,18 +60,17 @@ Result<std::vector<AllocatedBlock>> BlockManager::AllocateBlocks(uint64_t size, 
   if (size == 0 || size > options_.container_size) {
     return ScmStatus(INVALID_BLOCK_SIZE, "Unsupported block size: " + std::to_string(size));
   }
-  std::vector<AllocatedBlock> blocks;
-  blocks.reserve(count);
+  out->Reserve(out->size() + static_cast<int>(count));
   for (uint32_t i = 0; i < count; ++i) {
     OZ_ASSIGN_OR_RETURN(Choice choice, Choose(size, term, type, factor, owner, exclude));
     CloseFull(choice.close);
     OZ_ASSIGN_OR_RETURN(uint64_t local_id, ids_->GetNextId(ha::kLocalId));
-    AllocatedBlock& block = blocks.emplace_back();
-    block.mutable_containerblockid()->set_containerid(choice.container_id);
-    block.mutable_containerblockid()->set_localid(static_cast<int64_t>(local_id));
-    *block.mutable_pipeline() = *choice.pipeline;
+    AllocatedBlock* block = out->Add();
+    block->mutable_containerblockid()->set_containerid(choice.container_id);
+    block->mutable_containerblockid()->set_localid(static_cast<int64_t>(local_id));
+    block->mutable_pipeline()->CopyFrom(*choice.pipeline);
   }
-  return blocks;
+  return Status::OK();
 }
 
 void BlockManager::CloseFull(const std::vector<int64_t>& ids) {

@@ -64,6 +64,12 @@ class BlockManager {
                                                      hdds::ReplicationFactor factor,
                                                      const std::string& owner,
                                                      const ExcludeList& exclude);
+  // The same, appending the blocks to `out` (e.g. a response's, on its arena: the pipeline of
+  // each block is copied only there). On error `out` may hold some of the blocks.
+  Status AllocateBlocks(uint64_t size, uint32_t count, hdds::ReplicationType type,
+                        hdds::ReplicationFactor factor, const std::string& owner,
+                        const ExcludeList& exclude,
+                        google::protobuf::RepeatedPtrField<AllocatedBlock>* out);
 
  private:
   struct OpenContainer {

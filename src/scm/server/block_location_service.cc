@@ -1,6 +1,11 @@
 #include "scm/server/block_location_service.h"
 
+#include <google/protobuf/arena.h>
+
 #include <map>
+#include <memory>
+#include <optional>
+#include <vector>
 
 #include "scm/ha/scm_requests.h"
 
@@ -15,36 +20,79 @@ constexpr uint32_t kMaxBlocksPerRequest = 10'000;
 // waiting.
 constexpr int kRequestedCallsPerQueue = 32;
 
-// One AllocateScmBlock call being served: asked for, received, answered.
-struct AllocateCall {
-  AllocateCall() : writer(&ctx) {}
-  grpc::ServerContext ctx;
-  AllocateScmBlockRequest req;
-  AllocateScmBlockResponse resp;
-  grpc::ServerAsyncResponseWriter<AllocateScmBlockResponse> writer;
-  bool answered = false;
+// One AllocateScmBlock call being served: asked for, received, answered. The objects are reused
+// call after call by one completion-queue thread; the request and response live on an arena
+// whose first block is part of the object, so that a call with a few blocks allocates nothing
+// for its messages (the pipeline of each block is copied once, onto the arena).
+class AllocateCall {
+ public:
+  AllocateCall() : arena_(ArenaOptionsOf(first_block_, sizeof(first_block_))) {}
+
+  // A fresh call to ask gRPC for.
+  void Reset() {
+    writer_.reset();
+    ctx_.reset();
+    arena_.Reset();
+    ctx_.emplace();
+    writer_.emplace(&*ctx_);
+    req_ = google::protobuf::Arena::CreateMessage<AllocateScmBlockRequest>(&arena_);
+    resp_ = google::protobuf::Arena::CreateMessage<AllocateScmBlockResponse>(&arena_);
+    answered_ = false;
+  }
+  grpc::ServerContext* ctx() { return &*ctx_; }
+  AllocateScmBlockRequest* req() { return req_; }
+  AllocateScmBlockResponse* resp() { return resp_; }
+  grpc::ServerAsyncResponseWriter<AllocateScmBlockResponse>* writer() { return &*writer_; }
+  bool answered() const { return answered_; }
+  void set_answered() { answered_ = true; }
+
+ private:
+  static google::protobuf::ArenaOptions ArenaOptionsOf(char* block, size_t size) {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = block;
+    o.initial_block_size = size;
+    return o;
+  }
+
+  alignas(16) char first_block_[16 << 10];
+  google::protobuf::Arena arena_;
+  std::optional<grpc::ServerContext> ctx_;
+  std::optional<grpc::ServerAsyncResponseWriter<AllocateScmBlockResponse>> writer_;
+  AllocateScmBlockRequest* req_ = nullptr;
+  AllocateScmBlockResponse* resp_ = nullptr;
+  bool answered_ = false;
 };
 
 }  // namespace
 
 void BlockLocationService::Serve(grpc::ServerCompletionQueue* cq) {
-  auto ask = [this, cq] {
-    auto* call = new AllocateCall();
-    RequestAllocateScmBlock(&call->ctx, &call->req, &call->writer, cq, cq, call);
+  std::vector<std::unique_ptr<AllocateCall>> calls;  // every call object of this queue
+  std::vector<AllocateCall*> idle;
+  auto ask = [&] {
+    AllocateCall* call;
+    if (idle.empty()) {
+      calls.push_back(std::make_unique<AllocateCall>());
+      call = calls.back().get();
+    } else {
+      call = idle.back();
+      idle.pop_back();
+    }
+    call->Reset();
+    RequestAllocateScmBlock(call->ctx(), call->req(), call->writer(), cq, cq, call);
   };
   for (int i = 0; i < kRequestedCallsPerQueue; ++i) ask();
   void* tag = nullptr;
   bool ok = false;
   while (cq->Next(&tag, &ok)) {
     auto* call = static_cast<AllocateCall*>(tag);
-    if (call->answered || !ok) {  // answer sent (or the client left), or shutting down
-      delete call;
+    if (call->answered() || !ok) {  // answer sent (or the client left), or shutting down
+      idle.push_back(call);
       continue;
     }
     ask();  // replaces the one received
-    grpc::Status status = Allocate(&call->ctx, &call->req, &call->resp);
-    call->answered = true;
-    call->writer.Finish(call->resp, status, call);
+    grpc::Status status = Allocate(call->ctx(), call->req(), call->resp());
+    call->set_answered();
+    call->writer()->Finish(*call->resp(), status, call);
   }
 }
 
@@ -60,14 +108,13 @@ grpc::Status BlockLocationService::Allocate(grpc::ServerContext* ctx,
     return grpc::Status::OK;
   }
   hdds::ReplicationFactor factor = req->has_factor() ? req->factor() : hdds::THREE;
-  Result<std::vector<AllocatedBlock>> blocks = d_.blocks->AllocateBlocks(
-      req->size(), req->numblocks(), req->type(), factor, req->owner(), req->excludelist());
-  if (!blocks.ok()) {
-    if (auto r = d_.gate->RejectIfNotLeader(ctx, ScmProtocol::kBlock, blocks.status())) return *r;
-    ToScmError(blocks.status(), resp->mutable_error());
-    return grpc::Status::OK;
+  Status s = d_.blocks->AllocateBlocks(req->size(), req->numblocks(), req->type(), factor,
+                                      req->owner(), req->excludelist(), resp->mutable_blocks());
+  if (!s.ok()) {
+    resp->clear_blocks();
+    if (auto r = d_.gate->RejectIfNotLeader(ctx, ScmProtocol::kBlock, s)) return *r;
+    ToScmError(s, resp->mutable_error());
   }
-  for (auto& b : *blocks) *resp->add_blocks() = std::move(b);
   return grpc::Status::OK;
 }
 
