@@ -12,7 +12,7 @@
 // complete during the --duration-ms after --warmup-ms are counted:
 //
 //   RESULT scm-allocate clients=N num_blocks=B blocks_per_s=.. calls_per_s=.. p50_ms=.. p99_ms=..
-//          max_ms=.. errors=E dup_ids=D
+//          max_ms=.. errors=E dup_ids=D client_cpu_us_per_call=..
 //   RESULT scm-allocate-boundary clients=N num_blocks=B boundary_calls=.. boundary_p50_ms=..
 //          boundary_p99_ms=.. boundary_max_ms=.. ordinary_p50_ms=.. ordinary_p99_ms=..
 //          ordinary_max_ms=..
@@ -23,9 +23,13 @@
 // first ids are those with id % batch == --boundary-rem (the script reads the last reserved
 // localId from the sequenceId table: rem = (last + 1) % batch). Without --boundary-rem no
 // boundary line is printed. errors = calls that failed (gRPC status or an error in the
-// response); dup_ids = localIds handed out more than once during the whole run (must be 0).
+// response); dup_ids = localIds handed out more than once during the whole run (must be 0);
+// client_cpu_us_per_call = this process's CPU time over the calls of the whole run.
 #include <absl/synchronization/mutex.h>
+#include <google/protobuf/arena.h>
 #include <grpcpp/grpcpp.h>
+
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -54,7 +58,7 @@ struct Options {
   std::vector<std::string> addresses;
   int clients = 64;
   uint32_t num_blocks = 1;
-  int threads = 2;
+  int threads = 1;
   int channels = 1;
   int warmup_ms = 1000;
   int duration_ms = 5000;
@@ -82,12 +86,22 @@ struct ThreadStats {
   std::string first_error;
 };
 
-// One outstanding call slot ("client").
+// One outstanding call slot ("client"). The response is parsed onto an arena whose first block
+// is part of the slot (as a careful OM would), reset call after call.
 struct Call {
+  Call() : arena(ArenaOptionsOf(first_block, sizeof(first_block))) {}
+  static google::protobuf::ArenaOptions ArenaOptionsOf(char* block, size_t size) {
+    google::protobuf::ArenaOptions o;
+    o.initial_block = block;
+    o.initial_block_size = size;
+    return o;
+  }
   ScmBlockLocationProtocol::Stub* stub = nullptr;
   std::unique_ptr<grpc::ClientContext> ctx;
   std::unique_ptr<grpc::ClientAsyncResponseReader<AllocateScmBlockResponse>> reader;
-  AllocateScmBlockResponse resp;
+  alignas(16) char first_block[16 << 10];
+  google::protobuf::Arena arena;
+  AllocateScmBlockResponse* resp = nullptr;
   grpc::Status status;
   Clock::time_point start;
 };
@@ -166,11 +180,12 @@ int Run(const Options& o) {
   auto issue = [&](Call* call, grpc::CompletionQueue* cq) {
     call->ctx = std::make_unique<grpc::ClientContext>();
     call->ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    call->resp.Clear();
+    call->arena.Reset();
+    call->resp = google::protobuf::Arena::CreateMessage<AllocateScmBlockResponse>(&call->arena);
     call->start = Clock::now();
     call->reader = call->stub->PrepareAsyncAllocateScmBlock(call->ctx.get(), req, cq);
     call->reader->StartCall();
-    call->reader->Finish(&call->resp, &call->status, call);
+    call->reader->Finish(call->resp, &call->status, call);
   };
 
   std::vector<std::thread> workers;
@@ -187,11 +202,11 @@ int Run(const Options& o) {
         Call* call = static_cast<Call*>(tag);
         const auto now = Clock::now();
         const bool in_window = now >= window_start && now <= window_end;
-        bool failed = !ok || !call->status.ok() || call->resp.has_error() ||
-                      call->resp.blocks_size() != static_cast<int>(o.num_blocks);
+        bool failed = !ok || !call->status.ok() || call->resp->has_error() ||
+                      call->resp->blocks_size() != static_cast<int>(o.num_blocks);
         bool boundary = false;
         if (!failed) {
-          for (const auto& b : call->resp.blocks()) {
+          for (const auto& b : call->resp->blocks()) {
             const int64_t id = b.containerblockid().localid();
             st.local_ids.push_back(id);
             if (o.boundary_rem && static_cast<uint64_t>(id) % o.batch_size == *o.boundary_rem) {
@@ -202,7 +217,7 @@ int Run(const Options& o) {
           ++st.errors_total;
           if (st.first_error.empty()) {
             st.first_error = !call->status.ok() ? call->status.error_message()
-                             : call->resp.has_error() ? call->resp.error().ShortDebugString()
+                             : call->resp->has_error() ? call->resp->error().ShortDebugString()
                                                       : "short response";
           }
         }
@@ -210,7 +225,7 @@ int Run(const Options& o) {
           if (failed) {
             ++st.errors;
           } else {
-            st.blocks += static_cast<uint64_t>(call->resp.blocks_size());
+            st.blocks += static_cast<uint64_t>(call->resp->blocks_size());
             const auto us =
                 std::chrono::duration_cast<std::chrono::microseconds>(now - call->start).count();
             st.samples.push_back({static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX)),
@@ -235,6 +250,10 @@ int Run(const Options& o) {
     }
   }
 
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double cpu_us = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 +
+                        static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   std::vector<uint32_t> all, boundary, ordinary;
   std::vector<int64_t> ids;
   uint64_t blocks = 0, errors = 0, errors_total = 0;
@@ -253,14 +272,17 @@ int Run(const Options& o) {
   std::sort(ids.begin(), ids.end());
   const size_t dups = static_cast<size_t>(ids.end() - std::unique(ids.begin(), ids.end()));
   for (auto* v : {&all, &boundary, &ordinary}) std::sort(v->begin(), v->end());
+  // Calls of the whole run (warm-up included), for the CPU cost per call.
+  const size_t calls_total = ids.size() / o.num_blocks + errors_total;
   const double seconds = o.duration_ms / 1000.0;
   const std::string label = o.label.empty() ? "" : " label=" + o.label;
   std::printf(
       "RESULT scm-allocate clients=%d num_blocks=%u blocks_per_s=%.0f calls_per_s=%.0f "
-      "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%" PRIu64 " dup_ids=%zu%s\n",
+      "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%" PRIu64 " dup_ids=%zu client_cpu_us_per_call=%.1f%s\n",
       o.clients, o.num_blocks, static_cast<double>(blocks) / seconds,
       static_cast<double>(all.size()) / seconds, Percentile(all, 0.5), Percentile(all, 0.99),
-      all.empty() ? 0.0 : all.back() / 1000.0, errors, dups, label.c_str());
+      all.empty() ? 0.0 : all.back() / 1000.0, errors, dups,
+      calls_total == 0 ? 0.0 : cpu_us / static_cast<double>(calls_total), label.c_str());
   if (o.boundary_rem) {
     std::printf(
         "RESULT scm-allocate-boundary clients=%d num_blocks=%u batch=%" PRIu64
