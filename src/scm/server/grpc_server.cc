@@ -23,6 +23,11 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
   b.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 0);
   for (grpc::Service* svc : services) b.RegisterService(svc);
   if (options.async != nullptr) {
+    // The synchronous methods of such a server are the rare ones: one polling thread for them,
+    // so that the completion-queue threads receive the calls they serve themselves.
+    b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+    b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+    b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 1);
     for (int i = 0; i < std::max(1, options.async_threads); ++i) {
       s->queues_.push_back(b.AddCompletionQueue());
     }
