@@ -37,6 +37,7 @@ demo: deps build
 bench: deps build
 	@scripts/install-deps.sh --bench
 	@bench/raft_bench all
+	@BUILD=$(BUILD_DIR) bench/scm_bench all
 
 chaos: deps build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L chaos $(CTEST_ARGS)
