@@ -2,7 +2,7 @@
 // owns, as an ha::HaService registered last (so it sees the other services' new state):
 //   - when this node is no longer the leader, the datanode command queues are dropped (a deposed
 //     leader must not hand out commands; Ozone's commands need getTermOfLeader());
-//   - every change of which leader-only services run here is logged as
+//   - the first state and every change of which leader-only services run here is logged as
 //     "scm <node>: leader-only services RUNNING: [...]" (operators and tests read it: exactly one
 //     SCM runs them at a time).
 //
@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,9 @@ class LeadershipWatcher : public ha::HaService {
   const std::vector<std::shared_ptr<ha::HaService>> services_;
   const std::function<void()> on_not_leader_;
   std::mutex mu_;
-  std::string last_;  // guarded by mu_: the last running set logged
+  // The last running set logged; none before the first notification, which is always logged (a
+  // restarted node says it runs nothing, and its log no longer ends with what it ran before).
+  std::optional<std::string> last_;  // guarded by mu_
 };
 
 }  // namespace ozone::scm
