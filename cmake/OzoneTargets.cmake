@@ -40,16 +40,25 @@ function(ozone_test name)
   target_compile_options(${name} PRIVATE ${OZONE_WARNINGS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
-  # gtest_discover_tests takes PROPERTIES as a flat list: a list value needs escaped ';'.
-  set(labels "unit")
-  foreach(label ${ARG_LABELS})
-    string(APPEND labels "\\;${label}")
-  endforeach()
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
-    WORKING_DIRECTORY ${PROJECT_BINARY_DIR}
-    PROPERTIES LABELS "${labels}" TIMEOUT ${ARG_TIMEOUT}
-               ENVIRONMENT "OZONE_TEST_BIN_DIR=${PROJECT_BINARY_DIR}\\;OZONE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+  # CMake 3.25's gtest_discover_tests splits list-valued PROPERTIES (LABELS "unit;chaos" arrived
+  # as LABELS unit plus garbage, and TIMEOUT and ENVIRONMENT were lost, so `make test` ran the
+  # "chaos" tests). Set them once the tests are discovered instead: ctest includes this file
+  # after the discovery script, which defines ${name}_TESTS.
+  set(labels "unit")
+  foreach(label ${ARG_LABELS})
+    string(APPEND labels ";${label}")
+  endforeach()
+  set(environment "OZONE_TEST_BIN_DIR=${PROJECT_BINARY_DIR};OZONE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  set(properties_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+  file(WRITE ${properties_file}
+    "if(${name}_TESTS)\n"
+    "  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${labels}\"\n"
+    "                       TIMEOUT ${ARG_TIMEOUT} ENVIRONMENT \"${environment}\")\n"
+    "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${properties_file})
 endfunction()
 
 # ozone_proto_library(<name> PROTOS <files...> [GRPC])
