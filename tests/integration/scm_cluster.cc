@@ -1,6 +1,8 @@
 #include "tests/integration/scm_cluster.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,16 +33,39 @@ bool PortFree(int port) {
   return ok;
 }
 
-// A base such that base + 10..base + 10 * (max_nodes + 1) are free now.
-int PickBasePort(int max_nodes) {
+// Port ranges of clusters: blocks of 100 ports in [10000, 20000), below the kernel's ephemeral
+// range (32768-60999: a client socket of any process may take a port there between the check
+// below and the server's bind) and away from the ranges other suites pick (20000-50000). A
+// block is claimed with an flock on /tmp/ozone-scm-cluster-ports/<base>, held for the
+// cluster's life, so that clusters of tests running in parallel never share one.
+constexpr int kFirstPortBlock = 10000;
+constexpr int kPortBlocks = 100;
+constexpr int kPortBlockSize = 100;
+
+// A base whose block is claimed by this process (the lock's fd in *lock_fd) and whose ports
+// base + 10..base + 10 * max_nodes + 4 are free now; 0 if none was found.
+int PickBasePort(int max_nodes, int* lock_fd) {
+  const std::string dir = "/tmp/ozone-scm-cluster-ports";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
   std::mt19937 rng(std::random_device{}());
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    int base = 20000 + static_cast<int>(rng() % 4000) * 10;
+  for (int attempt = 0; attempt < 4 * kPortBlocks; ++attempt) {
+    int base = kFirstPortBlock + static_cast<int>(rng() % kPortBlocks) * kPortBlockSize;
+    int fd = ::open((dir + "/" + std::to_string(base)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);
+      continue;
+    }
     bool ok = true;
     for (int n = 1; n <= max_nodes && ok; ++n) {
       for (int o = 0; o < 5 && ok; ++o) ok = PortFree(base + n * 10 + o);
     }
-    if (ok) return base;
+    if (ok) {
+      *lock_fd = fd;
+      return base;
+    }
+    ::close(fd);
   }
   return 0;
 }
@@ -64,7 +89,7 @@ std::string Property(const std::string& version, const std::string& key) {
 }  // namespace
 
 ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options)) {
-  base_port_ = PickBasePort(5);
+  base_port_ = PickBasePort(5, &port_lock_fd_);
   for (int i = 1; i <= options_.nodes; ++i) node_ids_.push_back(NodeId(i));
   for (int i = 1; i <= options_.nodes; ++i) WriteConfig(i, options_.nodes);
 }
@@ -72,6 +97,7 @@ ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options))
 ScmCluster::~ScmCluster() {
   StopDatanodes();
   servers_.clear();  // SIGKILL whatever still runs
+  if (port_lock_fd_ >= 0) ::close(port_lock_fd_);
 }
 
 std::string ScmCluster::ConfDir(int node) const { return tmp_.Sub(NodeId(node) + "/conf"); }
@@ -203,6 +229,14 @@ std::optional<int> ScmCluster::StopScm(int node, std::chrono::milliseconds timeo
 
 bool ScmCluster::IsRunning(int node) const { return servers_.count(node) > 0; }
 
+bool ScmCluster::IsAlive(int node) {
+  auto it = servers_.find(node);
+  if (it == servers_.end()) return false;
+  if (!it->second->Wait(std::chrono::milliseconds(0)).has_value()) return true;
+  servers_.erase(it);
+  return false;
+}
+
 Status ScmCluster::InitAndStartAll() {
   CliResult init = Ozone(1, {"scm", "--init"});
   if (init.code != 0) return Status::Internal("init failed: " + init.err);
@@ -304,6 +338,138 @@ std::vector<std::string> ScmCluster::LogLines(int node, const std::string& text)
     if (line.find(text) != std::string::npos) out.push_back(line);
   }
   return out;
+}
+
+std::string ScmCluster::LastLogLine(int node, const std::string& text) const {
+  std::vector<std::string> lines = LogLines(node, text);
+  return lines.empty() ? "" : lines.back();
+}
+
+Result<bool> ScmCluster::InSafeMode(int node) {
+  rpc::FailoverOptions fo;
+  fo.max_failovers = 0;
+  fo.rpc_timeout = 5s;
+  auto c = Client(fo);
+  if (!c) return Status::Internal("no client");
+  OZ_ASSIGN_OR_RETURN(scm::SafeModeStatusResponse r, c->GetSafeModeStatusOf(node - 1));
+  return r.insafemode();
+}
+
+bool ScmCluster::WaitOutOfSafeMode(std::chrono::milliseconds timeout) {
+  return WaitUntil(
+      [&] {
+        for (int i = 1; i <= size(); ++i) {
+          if (!IsRunning(i)) continue;
+          Result<bool> in = InSafeMode(i);
+          if (!in.ok() || *in) return false;
+        }
+        return true;
+      },
+      timeout);
+}
+
+Status ScmCluster::WaitForFollower(int node, std::chrono::milliseconds timeout) {
+  std::optional<uint64_t> target;
+  std::string last;
+  bool ok = WaitUntil(
+      [&] {
+        Result<scm::GetScmInfoResponse> roles = Roles();
+        if (!roles.ok()) {
+          last = roles.status().ToString();
+          return false;
+        }
+        if (!target) {
+          for (const auto& r : roles->peerroles()) {
+            if (r.role() == "LEADER") target = r.commit();
+          }
+          if (!target) return false;
+        }
+        bool follower = false;
+        for (const auto& r : roles->peerroles()) {
+          if (r.nodeid() != NodeId(node)) continue;
+          last = r.ShortDebugString();
+          follower = r.role() == "FOLLOWER" && r.match() >= *target;
+        }
+        if (!follower) return false;
+        // The leader's match index of a node that restarted (or lost its data) is what it was
+        // before until the node answers; the node itself says when it caught up: it opens its
+        // datanode protocol server once it applied what the leader had committed when it
+        // (re)started.
+        last = NodeId(node) + " has not opened its datanode server since it started";
+        return AppliedWhenOpened(node).has_value();
+      },
+      timeout);
+  if (!ok) return Status::Timeout(NodeId(node) + " did not rejoin as a follower: " + last);
+  return Status::OK();
+}
+
+std::optional<uint64_t> ScmCluster::AppliedWhenOpened(int node) const {
+  std::ifstream in(LogFile(node));
+  // The first line of each run (the datanode server may open before "started" is logged).
+  const std::string started = "opened " + MetaDir(node) + "/scm.db at ";
+  const std::string open = "scm " + NodeId(node) + ": datanode protocol server open (applied ";
+  std::optional<uint64_t> applied;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(started) != std::string::npos) applied.reset();
+    size_t at = line.find(open);
+    if (at == std::string::npos) continue;
+    // "(applied <term>#<index>)"
+    size_t hash = line.find('#', at + open.size());
+    if (hash != std::string::npos) applied = std::strtoull(line.c_str() + hash + 1, nullptr, 10);
+  }
+  return applied;
+}
+
+Result<uint64_t> ScmCluster::WaitForQuiescence(std::chrono::milliseconds timeout,
+                                               std::chrono::milliseconds settle) {
+  // The leader's commit index once every member reported it as its own; nullopt otherwise.
+  auto agreed = [&]() -> std::optional<uint64_t> {
+    Result<scm::GetScmInfoResponse> roles = Roles();
+    if (!roles.ok()) return std::nullopt;
+    std::optional<uint64_t> commit;
+    for (const auto& r : roles->peerroles()) {
+      if (r.role() == "LEADER") commit = r.commit();
+    }
+    if (!commit) return std::nullopt;
+    for (const auto& r : roles->peerroles()) {
+      if (r.commit() != *commit || r.match() != *commit) return std::nullopt;
+    }
+    return commit;
+  };
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::optional<uint64_t> previous;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::optional<uint64_t> now;
+    if (!WaitUntil([&] { return (now = agreed()).has_value(); },
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       deadline - std::chrono::steady_clock::now()))) {
+      break;
+    }
+    if (previous == now) return *now;
+    previous = now;
+    // Quiet means the index holds still over a window: look again after `settle` (a window of
+    // observation, not a wait for an event).
+    std::this_thread::sleep_for(settle);
+  }
+  return Status::Timeout("the ring did not quiesce");
+}
+
+void ScmCluster::WipeMetadata(int node, bool keep_version) {
+  const std::string meta = MetaDir(node);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(meta, ec)) {
+    if (keep_version && entry.path().filename() == "scm") {
+      for (const auto& sub : fs::directory_iterator(entry.path(), ec)) {
+        if (sub.path().filename() != "current") fs::remove_all(sub.path(), ec);
+      }
+      for (const auto& sub : fs::directory_iterator(entry.path() / "current", ec)) {
+        if (sub.path().filename() != "VERSION") fs::remove_all(sub.path(), ec);
+      }
+      continue;
+    }
+    fs::remove_all(entry.path(), ec);
+  }
 }
 
 bool ScmCluster::WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

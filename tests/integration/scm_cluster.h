@@ -69,6 +69,9 @@ class ScmCluster {
   // SIGTERM and wait; the exit status (as from waitpid), or nullopt on timeout.
   std::optional<int> StopScm(int node, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   bool IsRunning(int node) const;
+  // Whether the process of `node` started by StartScm still runs (checks the process: false once
+  // it exited, whatever the reason; such a node no longer counts as running).
+  bool IsAlive(int node);
 
   // init on scm1, bootstrap on the others, start all (the documented flow); all VERSION files
   // written.
@@ -95,6 +98,26 @@ class ScmCluster {
 
   // Lines of the node's server log containing `text`.
   std::vector<std::string> LogLines(int node, const std::string& text) const;
+  // The last of them, or "" if none.
+  std::string LastLogLine(int node, const std::string& text) const;
+
+  // Whether `node` (a running one) says it is in safe mode (its own view, no failover).
+  Result<bool> InSafeMode(int node);
+  // Waits until every running node says it is out of safe mode.
+  bool WaitOutOfSafeMode(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Waits until the leader's roles list `node` as a FOLLOWER holding everything the leader had
+  // committed when this was called, and the node says it caught up with the leader since its
+  // last start (its log: it opened its datanode protocol server, which a follower does once it
+  // applied what the leader had committed when it started): it rejoined.
+  Status WaitForFollower(int node, std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // Waits until the ring is quiet: every member of the leader's roles reports the leader's commit
+  // index as its own, and that index did not move over two polls `settle` apart. Returns it.
+  Result<uint64_t> WaitForQuiescence(std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                                     std::chrono::milliseconds settle = std::chrono::seconds(1));
+
+  // Removes what `node` keeps in its metadata directory: scm.db, the Raft log and snapshot
+  // directories, and with `keep_version` false also scm/current/VERSION. REQUIRES: not running.
+  void WipeMetadata(int node, bool keep_version);
 
   // Polls `pred` every 20 ms until it holds or `timeout` passes.
   static bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
@@ -102,11 +125,15 @@ class ScmCluster {
  private:
   int Port(int node, int offset) const { return base_port_ + node * 10 + offset; }
   void WriteConfig(int node, int nodes_in_ring);
+  // The index the node had applied when it opened its datanode protocol server since its last
+  // start (its log), if it did.
+  std::optional<uint64_t> AppliedWhenOpened(int node) const;
   std::string OzoneBinary() const;
 
   ScmClusterOptions options_;
   testutil::TempDir tmp_;
   int base_port_ = 0;
+  int port_lock_fd_ = -1;  // flock on the port range, held for the cluster's life
   std::vector<std::string> node_ids_;
   std::map<int, std::unique_ptr<testutil::Subprocess>> servers_;
   std::vector<std::unique_ptr<dnsim::SimulatedDatanode>> datanodes_;

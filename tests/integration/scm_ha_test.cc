@@ -278,9 +278,9 @@ TEST(ScmHaTest, AdminCommandsWithDatanodes) {
                           "containerbalancer", "replicationmanager", "printTopology", "cert"}) {
     EXPECT_NE(admin.err.find(std::string("  ") + sub + " "), std::string::npos) << sub;
   }
+  // No OM in this configuration: a clear error, not a crash.
   CliResult om = c.Ozone(1, {"admin", "om", "roles"});
-  EXPECT_EQ(om.code, 255);
-  EXPECT_NE(om.err.find("arrives with the OM HA work"), std::string::npos) << om.err;
+  EXPECT_EQ(om.code, 255) << om.err;
 }
 
 }  // namespace
