@@ -195,6 +195,9 @@ CliResult ScmCluster::Ozone(int node, const std::vector<std::string>& args,
 
 Status ScmCluster::StartScm(int node) {
   fs::create_directories(tmp_.Sub(NodeId(node)));
+  std::error_code ec;
+  uintmax_t log_size = fs::file_size(LogFile(node), ec);
+  log_start_[node] = ec ? 0 : static_cast<std::streamoff>(log_size);
   std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
   std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
                                    OzoneBinary(), "--config", ConfDir(node), "scm"};
@@ -405,13 +408,14 @@ Status ScmCluster::WaitForFollower(int node, std::chrono::milliseconds timeout) 
 
 std::optional<uint64_t> ScmCluster::AppliedWhenOpened(int node) const {
   std::ifstream in(LogFile(node));
-  // The first line of each run (the datanode server may open before "started" is logged).
-  const std::string started = "opened " + MetaDir(node) + "/scm.db at ";
+  // Only what this run logged: the log is flushed every second, so the end of the file may still
+  // be the previous run's for a while.
+  auto start = log_start_.find(node);
+  if (start != log_start_.end()) in.seekg(start->second);
   const std::string open = "scm " + NodeId(node) + ": datanode protocol server open (applied ";
   std::optional<uint64_t> applied;
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find(started) != std::string::npos) applied.reset();
     size_t at = line.find(open);
     if (at == std::string::npos) continue;
     // "(applied <term>#<index>)"

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <ios>
 #include <map>
 #include <memory>
 #include <optional>
@@ -126,7 +127,7 @@ class ScmCluster {
   int Port(int node, int offset) const { return base_port_ + node * 10 + offset; }
   void WriteConfig(int node, int nodes_in_ring);
   // The index the node had applied when it opened its datanode protocol server since its last
-  // start (its log), if it did.
+  // start (its log from where it was when StartScm ran), if it did.
   std::optional<uint64_t> AppliedWhenOpened(int node) const;
   std::string OzoneBinary() const;
 
@@ -136,6 +137,7 @@ class ScmCluster {
   int port_lock_fd_ = -1;  // flock on the port range, held for the cluster's life
   std::vector<std::string> node_ids_;
   std::map<int, std::unique_ptr<testutil::Subprocess>> servers_;
+  std::map<int, std::streamoff> log_start_;  // size of the node's log when StartScm ran
   std::vector<std::unique_ptr<dnsim::SimulatedDatanode>> datanodes_;
 };
 
