@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/config/config_loader.h"
 #include "om.grpc.pb.h"
 #include "rpc/leader_hint.h"
 
@@ -307,6 +308,21 @@ Result<int> OmCluster::WaitForLeader(std::chrono::milliseconds timeout) {
       timeout);
   if (!ok) return Status::Timeout("no ready OM leader: " + last);
   return leader;
+}
+
+Result<std::unique_ptr<client::OmClient>> OmCluster::NewClient(int node) {
+  config::ConfigSources sources;
+  sources.config_dir = ConfDir(node);
+  OZ_ASSIGN_OR_RETURN(config::Configuration conf, config::LoadConfiguration(sources));
+  client::OmClientOptions o;
+  o.service_id = kServiceId;
+  rpc::FailoverOptions f;
+  f.max_failovers = 500;
+  f.retry_interval = 200ms;
+  f.rpc_timeout = 20s;
+  o.failover = f;
+  o.user_name = "hadoop";
+  return client::OmClient::Create(conf, o);
 }
 
 Result<std::string> OmCluster::Scan(int node, const std::string& column_family) {

@@ -8,9 +8,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <thread>
 #include <sstream>
 #include <regex>
+#include <set>
 
 #include "tests/integration/om_cluster.h"
 
@@ -93,10 +97,18 @@ TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
       << wrong.err;
 
   // A follower refuses with NotLeader naming the leader's RPC address.
+  // (A follower names the leader once it heard from it: awaited, not assumed.)
   int follower = *leader == 1 ? 2 : 1;
-  OmCall refused = c.Call(follower, CreateVolumeRequest("vol0"));
-  EXPECT_FALSE(refused.rpc_ok);
+  OmCall refused;
+  EXPECT_TRUE(ScmCluster::WaitUntil(
+      [&] {
+        refused = c.Call(follower, CreateVolumeRequest("vol0"));
+        return !refused.rpc_ok && !refused.leader_hint.empty();
+      },
+      30s))
+      << refused.grpc_message;
   EXPECT_EQ(refused.leader_hint, c.RpcAddress(*leader)) << refused.grpc_message;
+  EXPECT_EQ(c.Call(*leader, InfoVolumeRequest("vol0")).response.status(), om::VOLUME_NOT_FOUND);
 
   // A write on the leader reaches every om.db.
   OmCall created = c.Call(*leader, CreateVolumeRequest("vol1", 1));
@@ -121,8 +133,11 @@ TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
 
   // Bad input: Ozone's codes, nothing written, the server carries on.
   EXPECT_EQ(c.Call(*leader, CreateVolumeRequest("A_")).response.status(), om::INVALID_VOLUME_NAME);
-  EXPECT_EQ(c.Call(*leader, CreateBucketRequest("novol", "b1")).response.status(),
+  // (A bucket name needs 3 characters: "b1" would be INVALID_BUCKET_NAME before the lookup.)
+  EXPECT_EQ(c.Call(*leader, CreateBucketRequest("novol", "bucket1")).response.status(),
             om::VOLUME_NOT_FOUND);
+  EXPECT_EQ(c.Call(*leader, CreateBucketRequest("vol1", "b1")).response.status(),
+            om::INVALID_BUCKET_NAME);
   om::OMRequest empty;
   empty.set_cmdtype(om::CreateVolume);
   empty.set_clientid("om-it");
@@ -151,9 +166,17 @@ TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
       c.Ozone(1, {"admin", "om", "transfer", "-id", Svc(), "-n", c.NodeId(target)});
   ASSERT_EQ(transfer.code, 0) << transfer.err;
   EXPECT_EQ(transfer.out, "Transfer leadership successfully to " + c.NodeId(target) + ".\n");
-  Result<int> after = c.WaitForLeader();
+  // (The old leader may still answer for a moment after the transfer: await the target.)
+  Result<int> after = Status::Timeout("no leader yet");
+  EXPECT_TRUE(ScmCluster::WaitUntil(
+      [&] {
+        after = c.WaitForLeader(5s);
+        return after.ok() && *after == target;
+      },
+      30s))
+      << (after.ok() ? c.NodeId(*after) : after.status().ToString());
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(*after, target);
+  ASSERT_EQ(*after, target);
   CliResult usage = c.Ozone(1, {"admin", "om", "transfer", "-id", Svc()});
   EXPECT_EQ(usage.code, 2);
 
@@ -170,12 +193,14 @@ TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
   // The killed OM comes back and catches up; after quiescing every om.db holds the same rows.
   ASSERT_TRUE(c.StartOm(target).ok());
   ASSERT_TRUE(c.WaitForLeader().ok());
-  for (const std::string cf : {"volumeTable", "bucketTable"}) {
+  // (vol2 is the last write: once every volumeTable holds it, every bucketTable holds bucket1.)
+  for (const auto& [cf, last] : std::vector<std::pair<std::string, std::string>>{
+           {"volumeTable", "vol2"}, {"bucketTable", "bucket1"}}) {
     EXPECT_TRUE(ScmCluster::WaitUntil(
         [&] {
           auto a = c.Scan(1, cf), b = c.Scan(2, cf), d = c.Scan(3, cf);
           return a.ok() && b.ok() && d.ok() && *a == *b && *b == *d &&
-                 a->find("vol2") != std::string::npos;
+                 a->find(last) != std::string::npos;
         },
         60s))
         << cf;
@@ -231,8 +256,12 @@ TEST(OmHaTest, LifecycleConfigurationSurvivesLeaderKillAndRunsOnlyOnLeader) {
 
 TEST(OmHaTest, WipedFollowerRejoinsThroughCheckpoint) {
   OmClusterOptions o;
+  // Small segments: the log is purged segment by segment, so with one 64 MB segment nothing would
+  // be purged and the wiped follower would simply catch up from the log.
   o.keys = {{"ozone.om.ratis.snapshot.auto.trigger.threshold", "20"},
-            {"ozone.om.ratis.log.purge.gap", "5"}};
+            {"ozone.om.ratis.log.purge.gap", "5"},
+            {"ozone.om.ratis.segment.size", "4KB"},
+            {"ozone.om.ratis.segment.preallocated.size", "4KB"}};
   OmCluster c(o);
   ASSERT_TRUE(c.StartScmRing(0).ok());
   ASSERT_TRUE(c.InitAndStartAll().ok());
@@ -256,6 +285,165 @@ TEST(OmHaTest, WipedFollowerRejoinsThroughCheckpoint) {
         return a.ok() && b.ok() && *a == *b && b->find("after59") != std::string::npos;
       },
       60s));
+}
+
+// The client-level guarantee: a client (OmClient, real failover) creating keys (open +
+// commit) and volumes while the OM leader is killed with SIGKILL carries on by itself; every
+// acknowledged create is present exactly once afterwards. A retry after the failover resends the
+// same (clientId, callId): were it applied again, a CreateVolume would come back
+// VOLUME_ALREADY_EXISTS and a CommitKey KEY_NOT_FOUND (its open session already committed), and
+// an OpenKey would leave a second open session behind; none of that may happen.
+TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce) {
+  OmCluster c;
+  ASSERT_TRUE(c.StartScmRing().ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+  Result<int> leader = c.WaitForLeader();
+  ASSERT_TRUE(leader.ok()) << leader.status().ToString();
+  auto client = c.NewClient();
+  ASSERT_TRUE(client.ok()) << client.status().ToString();
+  client::OmClient& om = **client;
+
+  om::VolumeInfo vol;
+  vol.set_volume("fovol");
+  vol.set_ownername("hadoop");
+  vol.set_adminname("hadoop");
+  Status created_volume = om.CreateVolume(vol);
+  ASSERT_TRUE(created_volume.ok()) << created_volume.ToString();
+  om::BucketInfo bucket;
+  bucket.set_volumename("fovol");
+  bucket.set_bucketname("fobucket");
+  bucket.set_isversionenabled(false);
+  bucket.set_storagetype(om::DISK);
+  Status created_bucket = om.CreateBucket(bucket);
+  ASSERT_TRUE(created_bucket.ok()) << created_bucket.ToString();
+
+  // The retry identity, deterministically: a create acknowledged by the old leader, sent again
+  // with the same (clientId, callId) to the new one, gets the original answer.
+  om::OMRequest identified = CreateVolumeRequest("retried", 4242);
+  identified.set_clientid("om-it-retry");
+  OmCall first = c.Call(*leader, identified);
+  ASSERT_TRUE(first.rpc_ok) << first.grpc_message;
+  ASSERT_EQ(first.response.status(), om::OK) << first.response.message();
+
+  struct Outcome {
+    std::string name;
+    Status status;
+  };
+  std::mutex mu;
+  std::vector<std::string> acked_keys, acked_volumes;
+  std::vector<Outcome> failed;
+  std::atomic<int> acked{0};
+  std::atomic<bool> stop{false};
+  char buf[32];
+  std::thread writer([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      if (i % 5 == 4) {
+        std::snprintf(buf, sizeof(buf), "v%06d", i);
+        om::VolumeInfo v = vol;
+        v.set_volume(buf);
+        Status s = om.CreateVolume(v);
+        std::lock_guard<std::mutex> l(mu);
+        if (s.ok()) {
+          acked_volumes.push_back(buf);
+          ++acked;
+        } else {
+          failed.push_back({buf, s});
+        }
+        continue;
+      }
+      std::snprintf(buf, sizeof(buf), "ack-%06d", i);
+      om::KeyArgs args;
+      args.set_volumename("fovol");
+      args.set_bucketname("fobucket");
+      args.set_keyname(buf);
+      args.set_datasize(0);
+      args.set_ownername("hadoop");
+      Status s;
+      Result<om::CreateKeyResponse> session = om.OpenKey(args);
+      if (session.ok()) {
+        s = om.CommitKey(args, session->id());
+      } else {
+        s = session.status();
+      }
+      std::lock_guard<std::mutex> l(mu);
+      if (s.ok()) {
+        acked_keys.push_back(buf);
+        ++acked;
+      } else {
+        failed.push_back({buf, s});
+      }
+    }
+  });
+  auto await_acked = [&](int n) {
+    return ScmCluster::WaitUntil([&] { return acked.load() >= n; }, 120s);
+  };
+
+  // Kill -9 the leader in the middle of the stream; the writer carries on by itself.
+  EXPECT_TRUE(await_acked(60));
+  c.KillOm(*leader);
+  const int at_kill = acked.load();
+  EXPECT_TRUE(await_acked(at_kill + 100)) << "the client did not carry on after the kill";
+  stop = true;
+  writer.join();
+
+  Result<int> next = c.WaitForLeader();
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_NE(*next, *leader);
+
+  // No create failed: a double apply would have shown as ALREADY_EXISTS or KEY_NOT_FOUND.
+  for (const Outcome& f : failed) ADD_FAILURE() << f.name << ": " << f.status.ToString();
+
+  OmCall again = c.Call(*next, identified);
+  ASSERT_TRUE(again.rpc_ok) << again.grpc_message;
+  EXPECT_EQ(again.response.status(), om::OK) << again.response.message();
+  om::OMRequest fresh = CreateVolumeRequest("retried", 4243);
+  fresh.set_clientid("om-it-retry");
+  EXPECT_EQ(c.Call(*next, fresh).response.status(), om::VOLUME_ALREADY_EXISTS);
+
+  // Every acknowledged key is listed exactly once, through the client and through the shell.
+  std::map<std::string, int> listed;
+  om::ListKeysRequest list;
+  list.set_volumename("fovol");
+  list.set_bucketname("fobucket");
+  list.set_count(1000);
+  while (true) {
+    auto page = om.ListKeys(list);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& k : page->keyinfo()) ++listed[k.keyname()];
+    if (!page->istruncated() || page->keyinfo().empty()) break;
+    list.set_startkey(page->keyinfo().rbegin()->keyname());
+  }
+  for (const std::string& k : acked_keys) EXPECT_EQ(listed[k], 1) << k;
+  for (const auto& [k, n] : listed) EXPECT_EQ(n, 1) << k;
+  // Nothing but what the writer attempted (each key at most once, the last maybe unanswered).
+  EXPECT_LE(listed.size(), acked_keys.size() + failed.size() + 1);
+  for (const std::string& v : acked_volumes) {
+    auto info = om.InfoVolume(v);
+    EXPECT_TRUE(info.ok()) << v << ": " << info.status().ToString();
+  }
+  CliResult sh = c.Ozone(*next, {"sh", "key", "list", "--all", "/fovol/fobucket"});
+  ASSERT_EQ(sh.code, 0) << sh.err;
+  for (const std::string& k : acked_keys) {
+    const std::string quoted = "\"" + k + "\"";
+    size_t first_at = sh.out.find(quoted);
+    EXPECT_NE(first_at, std::string::npos) << k;
+    if (first_at != std::string::npos) {
+      EXPECT_EQ(sh.out.find(quoted, first_at + 1), std::string::npos) << k << " listed twice";
+    }
+  }
+  // No OpenKey was applied twice: every open session was committed, none is left open.
+  for (int i = 1; i <= 3; ++i) {
+    if (!c.IsRunning(i)) continue;
+    EXPECT_TRUE(ScmCluster::WaitUntil(
+        [&] {
+          auto open = c.Scan(i, "openKeyTable");
+          auto keys = c.Scan(i, "keyTable");
+          return open.ok() && keys.ok() && open->find("ack-") == std::string::npos &&
+                 keys->find(acked_keys.back()) != std::string::npos;
+        },
+        30s))
+        << c.NodeId(i);
+  }
 }
 
 }  // namespace
