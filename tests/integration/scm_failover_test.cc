@@ -185,12 +185,11 @@ TEST(ScmFailoverTest, ReplicasHoldIdenticalScmDbAfterQuiescing) {
       },
       30s));
 
-  auto scans = QuiesceStopAndScan(c, ReplicatedColumnFamilies());
+  uint64_t term = 0;
+  auto scans = QuiesceStopAndScan(c, ReplicatedColumnFamilies(), &term);
   ASSERT_FALSE(HasFailure());
+  ExpectIdenticalReplicas(scans, term);
   for (const auto& [cf, by_node] : scans) {
-    SCOPED_TRACE(cf);
-    EXPECT_EQ(by_node.at(1), by_node.at(2));
-    EXPECT_EQ(by_node.at(1), by_node.at(3));
     if (cf != "deletedBlocks") {
       EXPECT_FALSE(ScanKeys(by_node.at(1)).empty()) << by_node.at(1);
     }
@@ -417,17 +416,14 @@ TEST(ScmMigrationTest, OneNodeScmWithDataExtendedToThree) {
       << last_error;
 
   // ... and once quiet and stopped, every scm.db holds them, identically.
-  auto scans = QuiesceStopAndScan(c, ReplicatedColumnFamilies());
+  uint64_t term = 0;
+  auto scans = QuiesceStopAndScan(c, ReplicatedColumnFamilies(), &term);
   ASSERT_FALSE(HasFailure());
   for (int i = 1; i <= 3; ++i) {
     std::set<std::string> keys = ScanKeys(scans["containers"][i]);
     for (int64_t id : containers) EXPECT_TRUE(keys.count(std::to_string(id))) << c.NodeId(i) << " " << id;
   }
-  for (const auto& [cf, by_node] : scans) {
-    SCOPED_TRACE(cf);
-    EXPECT_EQ(by_node.at(1), by_node.at(2));
-    EXPECT_EQ(by_node.at(1), by_node.at(3));
-  }
+  ExpectIdenticalReplicas(scans, term);
 }
 
 }  // namespace

@@ -50,6 +50,15 @@ const std::vector<std::string>& ReplicatedColumnFamilies();
 // (each flushes its transaction buffer), followers first, and returns, per column family, the
 // `ozone debug ldb scan` output of each node (node number -> output).
 std::map<std::string, std::map<int, std::string>> QuiesceStopAndScan(
-    ScmCluster& c, const std::vector<std::string>& column_families);
+    ScmCluster& c, const std::vector<std::string>& column_families,
+    uint64_t* term_at_quiescence = nullptr);
+
+// Expects every node's scan of every column family to be the same. scmTransactionInfos is exempt
+// only when a node's says it applied an entry of a term after `term_at_quiescence`: an election
+// between quiescence and shutdown (a starved follower's timeout) commits the new leader's no-op
+// entry on some nodes only, which moves their (term, index) and no data (Ozone's
+// transactionInfo moves alike on a Ratis leader's first entry).
+void ExpectIdenticalReplicas(const std::map<std::string, std::map<int, std::string>>& scans,
+                             uint64_t term_at_quiescence);
 
 }  // namespace ozone::integration
