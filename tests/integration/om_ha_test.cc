@@ -393,6 +393,7 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
 
   // No create failed: a double apply would have shown as ALREADY_EXISTS or KEY_NOT_FOUND.
   for (const Outcome& f : failed) ADD_FAILURE() << f.name << ": " << f.status.ToString();
+  ASSERT_FALSE(acked_keys.empty());
 
   OmCall again = c.Call(*next, identified);
   ASSERT_TRUE(again.rpc_ok) << again.grpc_message;
@@ -432,6 +433,20 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
       EXPECT_EQ(sh.out.find(quoted, first_at + 1), std::string::npos) << k << " listed twice";
     }
   }
+  // The shell sees the same namespace, with Ozone's error code and exit status for what is not.
+  CliResult vinfo = c.Ozone(*next, {"sh", "volume", "info", "/fovol"});
+  EXPECT_EQ(vinfo.code, 0) << vinfo.err;
+  EXPECT_NE(vinfo.out.find("\"fovol\""), std::string::npos) << vinfo.out;
+  CliResult binfo = c.Ozone(*next, {"sh", "bucket", "info", "/fovol/fobucket"});
+  EXPECT_EQ(binfo.code, 0) << binfo.err;
+  EXPECT_NE(binfo.out.find("\"fobucket\""), std::string::npos) << binfo.out;
+  CliResult kinfo = c.Ozone(*next, {"sh", "key", "info", "/fovol/fobucket/" + acked_keys.front()});
+  EXPECT_EQ(kinfo.code, 0) << kinfo.err;
+  EXPECT_NE(kinfo.out.find(acked_keys.front()), std::string::npos) << kinfo.out;
+  CliResult missing = c.Ozone(*next, {"sh", "volume", "info", "/nosuchvol"});
+  EXPECT_EQ(missing.code, 255);
+  EXPECT_NE(missing.err.find("VOLUME_NOT_FOUND"), std::string::npos) << missing.err;
+
   // No OpenKey was applied twice: every open session was committed, none is left open.
   for (int i = 1; i <= 3; ++i) {
     if (!c.IsRunning(i)) continue;
