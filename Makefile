@@ -38,6 +38,7 @@ bench: deps build
 	@scripts/install-deps.sh --bench
 	@bench/raft_bench all
 	@BUILD=$(BUILD_DIR) bench/scm_bench all
+	@BUILD=$(BUILD_DIR) bench/om_bench all
 
 chaos: deps build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L chaos $(CTEST_ARGS)

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "client/scm_client.h"
 #include "common/version_file.h"
@@ -88,6 +89,16 @@ struct OzoneManager::Parts {
   std::condition_variable stop_cv;
   bool stopped = false;   // guarded by stop_mu: Stop() began
   bool finished = false;  // guarded by stop_mu: Stop() ended
+
+  // Logs the state machine's FlushStats (entries per RocksDB batch, Ozone's
+  // OzoneManagerDoubleBufferMetrics) once a second while they change: bench/om_bench reads the
+  // cumulative counters from the log before and after a load phase.
+  std::thread stats_thread;
+  std::mutex stats_mu;
+  std::condition_variable stats_cv;
+  bool stats_stop = false;  // guarded by stats_mu
+  void StartStatsLog();
+  void StopStatsLog();
 
   ozone::Status StartServers();
   // A bootstrapping node asks the leader to add it; returns once it votes.
@@ -266,10 +277,36 @@ ozone::Status OzoneManager::Start() {
     p.StopAll();
     return s;
   }
+  p.StartStatsLog();
   spdlog::info("om {}: started (omUuid {}, cluster {}, service {}): rpc {}, ratis {}",
                p.storage.self.node_id, p.om_uuid, p.cluster_id, p.storage.self.service_id,
                p.storage.self.rpc_address.ToString(), p.storage.self.RatisAddress().ToString());
   return ozone::Status::OK();
+}
+
+void OzoneManager::Parts::StartStatsLog() {
+  stats_thread = std::thread([this] {
+    uint64_t logged = 0;
+    std::unique_lock<std::mutex> l(stats_mu);
+    while (!stats_cv.wait_for(l, std::chrono::seconds(1), [this] { return stats_stop; })) {
+      ha::FlushStats f = state_machine->flush_stats();
+      if (f.flushes == logged) continue;
+      logged = f.flushes;
+      spdlog::info("om {}: flush stats: flushes={} flushed_entries={} max_entries_in_flush={} "
+                   "avg_entries_per_flush={:.2f}",
+                   storage.self.node_id, f.flushes, f.flushed_entries, f.max_entries_in_flush,
+                   f.AverageEntriesPerFlush());
+    }
+  });
+}
+
+void OzoneManager::Parts::StopStatsLog() {
+  {
+    std::lock_guard<std::mutex> l(stats_mu);
+    stats_stop = true;
+  }
+  stats_cv.notify_all();
+  if (stats_thread.joinable()) stats_thread.join();
 }
 
 void OzoneManager::Parts::StopAll() {
@@ -294,6 +331,7 @@ void OzoneManager::Stop() {
     p.stopped = true;
   }
   spdlog::info("om {}: stopping", p.storage.self.node_id);
+  p.StopStatsLog();
   p.StopAll();
   if (p.state_machine) {
     ozone::Status s = p.state_machine->Flush();
