@@ -10,7 +10,8 @@
 #   scripts/cluster.sh env      the command line to use bin/ozone against the cluster
 #
 # env: CLUSTER_DIR=/tmp/ozone-cluster (wiped by start), SCMS=3, OMS=3 (0: none), DATANODES=3
-#      (simulated: the datanode issue brings real ones), BASE_PORT=29800, BUILD=build (relative to the
+#      (simulated: the datanode issue brings real ones), BASE_PORT=29800 (the cluster uses BASE_PORT+11 to
+#      BASE_PORT+82), BUILD=build (relative to the
 #      repository, or absolute)
 # Layout under CLUSTER_DIR: conf/<node>/ozone-site.xml (conf/client: every node's addresses, for
 # bin/ozone), data/<node>, logs/<node>.log, pids/<node>.pid.
@@ -29,7 +30,7 @@ SERVICE_ID=cluster1
 OM_SERVICE_ID=omservice
 
 scm_port() { echo $((BASE_PORT + $1 * 10 + $2)); }        # $1 node number, $2 offset
-om_port() { echo $((BASE_PORT + 100 + $1 * 10 + $2)); }   # $1 node number, $2 offset
+om_port() { echo $((BASE_PORT + 50 + $1 * 10 + $2)); }    # $1 node number, $2 offset
 
 write_config() {  # $1: directory, $2: this node's id (scmN, omN; empty for the client)
   local dir=$1 self=$2 nodes="" om_nodes="" i

@@ -8,8 +8,19 @@ root="${1:?repository root}"
 build="${2:?build directory}"
 export CLUSTER_DIR
 CLUSTER_DIR="$(mktemp -d /tmp/cluster-test.XXXXXX)"
-# A port range of its own: 31000-39990 in steps of 100, chosen from the directory name.
-export BASE_PORT=$(( 31000 + ($(cksum <<<"$CLUSTER_DIR" | cut -d' ' -f1) % 90) * 100 ))
+# A block of 100 ports of its own in [10000, 20000): below the kernel's ephemeral range (where
+# outgoing connections take their ports) and claimed with an flock in the directory the
+# integration harness (tests/integration/scm_cluster.cc) uses, so parallel tests never share one.
+mkdir -p /tmp/ozone-scm-cluster-ports
+BASE_PORT=
+for _ in $(seq 400); do
+  base=$(( 10000 + (RANDOM % 100) * 100 ))
+  exec 9>"/tmp/ozone-scm-cluster-ports/$base"
+  if flock -n 9; then BASE_PORT=$base; break; fi
+  exec 9>&-
+done
+[ -n "$BASE_PORT" ] || { echo "FAIL: no free port block" >&2; exit 1; }
+export BASE_PORT
 export BUILD="$build"
 fail() { echo "FAIL: $*" >&2; "$root/scripts/cluster.sh" stop >/dev/null 2>&1; rm -rf "$CLUSTER_DIR"; exit 1; }
 
