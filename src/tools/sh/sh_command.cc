@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
+#include <vector>
 #include <ostream>
 
 #include "client/om_client.h"
@@ -38,6 +40,30 @@ void AddListOptions(CLI::App* cmd, ListArgs* a) {
   cmd->add_option("-p,--prefix", a->prefix, "Prefix to filter the items");
   cmd->add_option("-s,--start", a->start, "The item to start the listing from (exclusive)");
   cmd->add_flag("-a,--all", a->all, "List all results");
+}
+
+// One page of a listing: the items as JSON and the name to start the next page after.
+struct ListPage {
+  std::vector<json::Json> items;
+  std::string last;
+};
+
+// Ozone's list paging: one page of --length items, or with --all every page (1000 at a time),
+// each starting after the previous page's last item. `fetch(start, count)` asks for one page.
+Result<json::Json> ListAll(
+    const ListArgs& list,
+    const std::function<Result<ListPage>(const std::string& start, uint32_t count)>& fetch) {
+  if (list.length < 1) return Status::InvalidArgument("List length should be a positive number");
+  json::Json out = json::Json::array();
+  std::string start = list.start;
+  while (true) {
+    OZ_ASSIGN_OR_RETURN(ListPage page,
+                        fetch(start, list.all ? 1000u : static_cast<uint32_t>(list.length)));
+    for (auto& item : page.items) out.push_back(std::move(item));
+    if (!list.all || page.items.empty()) break;
+    start = page.last;
+  }
+  return out;
 }
 
 Result<std::unique_ptr<client::OmClient>> Connect(CommandContext& ctx, const ShArgs& args,
@@ -185,7 +211,6 @@ void RegisterVolumeCommands(CLI::App& sh, ActionSlot& slot, std::shared_ptr<ShAr
     OnInvoke(c, &slot, [a, args](CommandContext& ctx) -> Status {
       OZ_ASSIGN_OR_RETURN(OzoneAddress addr, OzoneAddress::Parse(a->address));
       OZ_RETURN_IF_ERROR(addr.EnsureRootAddress());
-      if (a->list.length < 1) return Status::InvalidArgument("List length should be a positive number");
       OZ_ASSIGN_OR_RETURN(auto om, Connect(ctx, *args, addr));
       om::ListVolumeRequest req;
       if (a->list.all && a->user.empty()) {
@@ -195,17 +220,18 @@ void RegisterVolumeCommands(CLI::App& sh, ActionSlot& slot, std::shared_ptr<ShAr
         req.set_username(a->user.empty() ? om->user_name() : a->user);
       }
       if (!a->list.prefix.empty()) req.set_prefix(a->list.prefix);
-      json::Json out = json::Json::array();
-      std::string start = a->list.start;
-      while (true) {
-        if (!start.empty()) req.set_prevkey(start);
-        req.set_maxkeys(a->list.all ? 1000 : static_cast<uint32_t>(a->list.length));
-        OZ_ASSIGN_OR_RETURN(auto volumes, om->ListVolumes(req));
-        for (const auto& v : volumes) out.push_back(sh::VolumeJson(v));
-        if (!a->list.all || volumes.empty()) break;
-        start = volumes.back().volume();
-      }
-      PrintJson(ctx, out);
+      Result<json::Json> out =
+          ListAll(a->list, [&](const std::string& start, uint32_t count) -> Result<ListPage> {
+            if (!start.empty()) req.set_prevkey(start);
+            req.set_maxkeys(count);
+            OZ_ASSIGN_OR_RETURN(auto volumes, om->ListVolumes(req));
+            ListPage page;
+            for (const auto& v : volumes) page.items.push_back(sh::VolumeJson(v));
+            if (!volumes.empty()) page.last = volumes.back().volume();
+            return page;
+          });
+      OZ_RETURN_IF_ERROR(out.status());
+      PrintJson(ctx, *out);
       return Status::OK();
     });
   }
@@ -413,22 +439,22 @@ void RegisterBucketCommands(CLI::App& sh, ActionSlot& slot, std::shared_ptr<ShAr
     OnInvoke(c, &slot, [a, args](CommandContext& ctx) -> Status {
       OZ_ASSIGN_OR_RETURN(OzoneAddress addr, OzoneAddress::Parse(a->address));
       OZ_RETURN_IF_ERROR(addr.EnsureVolumeAddress());
-      if (a->list.length < 1) return Status::InvalidArgument("List length should be a positive number");
       OZ_ASSIGN_OR_RETURN(auto om, Connect(ctx, *args, addr));
       om::ListBucketsRequest req;
       req.set_volumename(addr.volume());
       if (!a->list.prefix.empty()) req.set_prefix(a->list.prefix);
-      json::Json out = json::Json::array();
-      std::string start = a->list.start;
-      while (true) {
-        if (!start.empty()) req.set_startkey(start);
-        req.set_count(a->list.all ? 1000 : a->list.length);
-        OZ_ASSIGN_OR_RETURN(auto buckets, om->ListBuckets(req));
-        for (const auto& b : buckets) out.push_back(sh::BucketJson(b));
-        if (!a->list.all || buckets.empty()) break;
-        start = buckets.back().bucketname();
-      }
-      PrintJson(ctx, out);
+      Result<json::Json> out =
+          ListAll(a->list, [&](const std::string& start, uint32_t count) -> Result<ListPage> {
+            if (!start.empty()) req.set_startkey(start);
+            req.set_count(static_cast<int32_t>(count));
+            OZ_ASSIGN_OR_RETURN(auto buckets, om->ListBuckets(req));
+            ListPage page;
+            for (const auto& b : buckets) page.items.push_back(sh::BucketJson(b));
+            if (!buckets.empty()) page.last = buckets.back().bucketname();
+            return page;
+          });
+      OZ_RETURN_IF_ERROR(out.status());
+      PrintJson(ctx, *out);
       return Status::OK();
     });
   }
@@ -547,23 +573,23 @@ void RegisterKeyCommands(CLI::App& sh, ActionSlot& slot, std::shared_ptr<ShArgs>
     OnInvoke(c, &slot, [a, args](CommandContext& ctx) -> Status {
       OZ_ASSIGN_OR_RETURN(OzoneAddress addr, OzoneAddress::Parse(a->address));
       OZ_RETURN_IF_ERROR(addr.EnsureBucketAddress());
-      if (a->list.length < 1) return Status::InvalidArgument("List length should be a positive number");
       OZ_ASSIGN_OR_RETURN(auto om, Connect(ctx, *args, addr));
       om::ListKeysRequest req;
       req.set_volumename(addr.volume());
       req.set_bucketname(addr.bucket());
       if (!a->list.prefix.empty()) req.set_prefix(a->list.prefix);
-      json::Json out = json::Json::array();
-      std::string start = a->list.start;
-      while (true) {
-        if (!start.empty()) req.set_startkey(start);
-        req.set_count(a->list.all ? 1000 : a->list.length);
-        OZ_ASSIGN_OR_RETURN(auto resp, om->ListKeys(req));
-        for (const auto& k : resp.keyinfo()) out.push_back(sh::KeyJson(k, false));
-        if (!a->list.all || resp.keyinfo().empty()) break;
-        start = resp.keyinfo().rbegin()->keyname();
-      }
-      PrintJson(ctx, out);
+      Result<json::Json> out =
+          ListAll(a->list, [&](const std::string& start, uint32_t count) -> Result<ListPage> {
+            if (!start.empty()) req.set_startkey(start);
+            req.set_count(static_cast<int32_t>(count));
+            OZ_ASSIGN_OR_RETURN(auto resp, om->ListKeys(req));
+            ListPage page;
+            for (const auto& k : resp.keyinfo()) page.items.push_back(sh::KeyJson(k, false));
+            if (!resp.keyinfo().empty()) page.last = resp.keyinfo().rbegin()->keyname();
+            return page;
+          });
+      OZ_RETURN_IF_ERROR(out.status());
+      PrintJson(ctx, *out);
       return Status::OK();
     });
   }
