@@ -202,12 +202,13 @@ Status OmCluster::InitAndStartAll() {
   return Status::OK();
 }
 
-Status OmCluster::StartOm(int node, bool bootstrap) {
+Status OmCluster::StartOm(int node, bool bootstrap, bool force) {
   fs::create_directories(tmp_.Sub(NodeId(node)));
   std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
   std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
                                    OzoneBinary(), "--config", ConfDir(node), "om"};
   if (bootstrap) argv.push_back("--bootstrap");
+  if (force) argv.push_back("--force");
   OZ_ASSIGN_OR_RETURN(testutil::Subprocess p, testutil::Subprocess::Start(argv));
   auto proc = std::make_unique<testutil::Subprocess>(std::move(p));
   const std::string started = "OM " + NodeId(node) + " started";

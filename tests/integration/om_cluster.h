@@ -73,13 +73,16 @@ class OmCluster {
                   std::chrono::milliseconds timeout = std::chrono::seconds(120));
   // `ozone om --init` on every configured OM, then `ozone om` on each.
   Status InitAndStartAll();
-  // `ozone om` (or `ozone om --bootstrap`) on `node`; returns once it printed its start line.
-  Status StartOm(int node, bool bootstrap = false);
+  // `ozone om` (or `ozone om --bootstrap [--force]`) on `node`; returns once it printed its start
+  // line.
+  Status StartOm(int node, bool bootstrap = false, bool force = false);
   void KillOm(int node);  // kill -9
   std::optional<int> StopOm(int node, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   bool IsRunning(int node) const { return servers_.count(node) > 0; }
   // Rewrites every OM's ozone-site.xml with `nodes` OMs in ozone.om.nodes.omservice.
   void Reconfigure(int nodes);
+  // Rewrites only `node`'s ozone-site.xml with `nodes` OMs (an operator who updated one file).
+  void ReconfigureNode(int node, int nodes) { WriteConfig(node, nodes); }
   // Removes om.db, the Raft log and snapshot directories (and VERSION unless kept).
   // REQUIRES: not running.
   void WipeMetadata(int node, bool keep_version);

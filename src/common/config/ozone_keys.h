@@ -164,6 +164,9 @@ inline constexpr ConfigKey kOmInternalServiceId{
     "ozone.om.internal.service.id", std::nullopt,
     "The OM service id this OM belongs to when several are configured."};
 inline constexpr std::string_view kOmNodesPrefix = "ozone.om.nodes";  // .<serviceId>
+// .<serviceId>: OM node ids (of ozone.om.nodes.<svc>) that were decommissioned; a bootstrapping
+// OM listed there is refused by `ozone om --bootstrap`'s check of its peers.
+inline constexpr std::string_view kOmDecommissionedNodesPrefix = "ozone.om.decommissioned.nodes";
 inline constexpr ConfigKey kOmNodeId{
     "ozone.om.node.id", std::nullopt,
     "This OM's node id; detected from local addresses when unset."};

@@ -6,18 +6,48 @@
 
 namespace ozone::om {
 
+ozone::Status OmMembershipService::CheckKnown(const std::string& node_id,
+                                              const std::string& ratis_address) {
+  std::optional<topology::OmNodeDetails> known = storage_->NodeById(node_id);
+  if (known && known->RatisAddress().ToString() == ratis_address) return ozone::Status::OK();
+  // Ozone's addOMNodeToPeers: the operator may have added the node to ozone-site.xml after this
+  // OM started.
+  Result<config::Configuration> conf = reloader_->Reload();
+  if (!conf.ok()) {
+    return conf.status().WithContext("cannot re-read the configuration from " +
+                                     reloader_->config_dir());
+  }
+  Result<topology::OmNodeDetails> learnt = storage_->LearnNode(*conf, node_id);
+  if (!learnt.ok()) return learnt.status();
+  spdlog::info("om {}: re-read {}: OM {} is at rpc {}, ratis {}", storage_->self.node_id,
+               reloader_->config_dir(), node_id, learnt->rpc_address.ToString(),
+               learnt->RatisAddress().ToString());
+  if (learnt->RatisAddress().ToString() != ratis_address) {
+    return ozone::Status::FailedPrecondition("the configuration has OM " + node_id +
+                                             " at Raft address " +
+                                             learnt->RatisAddress().ToString());
+  }
+  return ozone::Status::OK();
+}
+
 grpc::Status OmMembershipService::Bootstrap(grpc::ServerContext* context,
                                             const BootstrapOmRequest* request,
                                             BootstrapOmResponse* /*response*/) {
   if (!gate_->IsLeaderReady()) return gate_->Reject(context);
-  std::optional<topology::OmNodeDetails> known = storage_->NodeById(request->nodeid());
-  if (!known || known->RatisAddress().ToString() != request->ratisaddress()) {
-    return rpc::ToGrpc(ozone::Status::FailedPrecondition(
-        "RATIS_BOOTSTRAP_ERROR " + storage_->self.node_id + "[" +
-        storage_->self.rpc_address.ToString() +
-        "] do not have or have incorrect information of the bootstrapping OM " +
-        request->nodeid() + " (" + request->ratisaddress() +
-        "). Update their ozone-site.xml before proceeding."));
+  ozone::Status known = CheckKnown(request->nodeid(), request->ratisaddress());
+  if (!known.ok()) {
+    if (!request->force()) {
+      return rpc::ToGrpc(ozone::Status::FailedPrecondition(
+          "RATIS_BOOTSTRAP_ERROR " + storage_->self.node_id + "[" +
+          storage_->self.rpc_address.ToString() +
+          "] do not have or have incorrect information of the bootstrapping OM " +
+          request->nodeid() + " (" + request->ratisaddress() + "): " + known.ToString() +
+          ". Update their ozone-site.xml before proceeding."));
+    }
+    spdlog::warn("om {}: force bootstrap of OM {} ({}) although this OM's configuration does not "
+                 "have it: {}",
+                 storage_->self.node_id, request->nodeid(), request->ratisaddress(),
+                 known.ToString());
   }
   raft::RaftStatus st = node_->Status();
   if (const raft::PeerInfo* p = st.configuration.Find(request->nodeid())) {
@@ -30,8 +60,8 @@ grpc::Status OmMembershipService::Bootstrap(grpc::ServerContext* context,
       add_timeout_);
   if (!s.ok()) {
     if (auto reject = gate_->RejectIfNotLeader(context, s)) return *reject;
-    return rpc::ToGrpc(ozone::Status::Internal("RATIS_BOOTSTRAP_ERROR Adding OM " + request->nodeid() +
-                                        " failed: " + s.ToString()));
+    return rpc::ToGrpc(ozone::Status::Internal("RATIS_BOOTSTRAP_ERROR Adding OM " +
+                                               request->nodeid() + " failed: " + s.ToString()));
   }
   spdlog::info("om {}: OM {} is a voting member of the ring", storage_->self.node_id,
                request->nodeid());

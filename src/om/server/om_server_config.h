@@ -31,6 +31,9 @@ struct OmServerConfig {
   std::chrono::milliseconds checkpoint_deadline{300'000};
   // How long a bootstrapping OM waits to be added to the ring (catching up included).
   std::chrono::milliseconds bootstrap_timeout{300'000};
+  // How long a bootstrapping OM waits for each other OM's answer to its configuration check
+  // (OmBootstrapCheck; a peer still starting is waited for). Default: 20s.
+  std::chrono::milliseconds bootstrap_check_timeout{20'000};
 
   static Result<OmServerConfig> FromConfiguration(const config::Configuration& conf);
 };

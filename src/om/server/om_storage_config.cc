@@ -1,5 +1,7 @@
 #include "om/server/om_storage_config.h"
 
+#include <algorithm>
+
 #include "common/config/ozone_keys.h"
 
 namespace ozone::om {
@@ -12,9 +14,11 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
   if (topology::OmServiceIds(conf).empty()) {
     if (s.self.service_id.empty()) s.self.service_id = topology::kDefaultOmServiceId;
     if (s.self.node_id.empty()) s.self.node_id = topology::kDefaultOmNodeId;
-    s.nodes = {s.self};
+    s.nodes = OmPeerList(std::vector<topology::OmNodeDetails>{s.self});
   } else {
-    OZ_ASSIGN_OR_RETURN(s.nodes, topology::OmNodes(conf, s.self.service_id));
+    OZ_ASSIGN_OR_RETURN(std::vector<topology::OmNodeDetails> nodes,
+                        topology::OmNodes(conf, s.self.service_id));
+    s.nodes = OmPeerList(std::move(nodes));
   }
   std::string meta = conf.Get(keys::kOzoneMetadataDirs).value_or("");
   std::string db_dir = conf.Get(keys::kOmDbDirs).value_or(meta);
@@ -36,26 +40,56 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
 
 std::vector<topology::OmNodeDetails> OmStorageConfig::Others() const {
   std::vector<topology::OmNodeDetails> out;
-  for (const auto& n : nodes) {
-    if (n.node_id != self.node_id) out.push_back(n);
+  for (auto& n : nodes.All()) {
+    if (n.node_id != self.node_id) out.push_back(std::move(n));
   }
   return out;
 }
 
 std::optional<topology::OmNodeDetails> OmStorageConfig::NodeById(
     const std::string& node_id) const {
-  for (const auto& n : nodes) {
-    if (n.node_id == node_id) return n;
-  }
-  return std::nullopt;
+  return nodes.Find(node_id);
 }
 
 std::optional<topology::OmNodeDetails> OmStorageConfig::NodeByRatisAddress(
     const std::string& address) const {
-  for (const auto& n : nodes) {
-    if (n.RatisAddress().ToString() == address) return n;
+  return nodes.FindByRatisAddress(address);
+}
+
+Result<std::vector<OmStorageConfig::ConfiguredOm>> OmStorageConfig::ConfiguredNodes(
+    const config::Configuration& conf) const {
+  std::vector<ConfiguredOm> out;
+  if (topology::OmServiceIds(conf).empty()) {
+    out.push_back({self, false});
+    return out;
   }
-  return std::nullopt;
+  OZ_ASSIGN_OR_RETURN(std::vector<topology::OmNodeDetails> configured,
+                      topology::OmNodes(conf, self.service_id));
+  std::vector<std::string> decommissioned = conf.GetStrings(
+      std::string(keys::kOmDecommissionedNodesPrefix) + "." + self.service_id);
+  for (auto& n : configured) {
+    bool gone = std::find(decommissioned.begin(), decommissioned.end(), n.node_id) !=
+                decommissioned.end();
+    out.push_back({std::move(n), gone});
+  }
+  return out;
+}
+
+Result<topology::OmNodeDetails> OmStorageConfig::LearnNode(const config::Configuration& conf,
+                                                           const std::string& node_id) {
+  OZ_ASSIGN_OR_RETURN(std::vector<ConfiguredOm> configured, ConfiguredNodes(conf));
+  for (const ConfiguredOm& c : configured) {
+    if (c.node.node_id != node_id) continue;
+    if (c.decommissioned) {
+      return Status::NotFound("OM " + node_id + " is decommissioned (" +
+                              std::string(keys::kOmDecommissionedNodesPrefix) + "." +
+                              self.service_id + ")");
+    }
+    nodes.Upsert(c.node);
+    return c.node;
+  }
+  return Status::NotFound("There is no OM configuration for node ID " + node_id +
+                          " in ozone-site.xml.");
 }
 
 Result<VersionFile> OmStorageConfig::LoadVersion() const { return VersionFile::Load(version_path); }

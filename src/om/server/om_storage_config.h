@@ -9,7 +9,8 @@
 // The Raft group is named after the OM service id and its peers are the OM node ids (Ozone's
 // OzoneManagerRatisServer; Ozone hashes the service id into a UUID, the engine takes the name).
 //
-// Thread-safety: a value type.
+// Thread-safety: a value type whose fields are set once; `nodes` (the peer list) is thread-safe and
+// grows while the OM runs (LearnNode).
 #pragma once
 
 #include <optional>
@@ -20,13 +21,15 @@
 #include "common/result.h"
 #include "common/topology/ha_nodes.h"
 #include "common/version_file.h"
+#include "om/server/om_peer_list.h"
 
 namespace ozone::om {
 
 struct OmStorageConfig {
-  // This node (FindLocalOmNode) and every node of its service, in configured order.
+  // This node (FindLocalOmNode) and every node of its service, in configured order, then the
+  // OMs learnt while running.
   topology::OmNodeDetails self;
-  std::vector<topology::OmNodeDetails> nodes;
+  OmPeerList nodes;
 
   std::string metadata_dir;
   std::string version_path;
@@ -44,6 +47,21 @@ struct OmStorageConfig {
   std::vector<topology::OmNodeDetails> Others() const;
   std::optional<topology::OmNodeDetails> NodeById(const std::string& node_id) const;
   std::optional<topology::OmNodeDetails> NodeByRatisAddress(const std::string& address) const;
+
+  // An OM of this node's service in a configuration, and whether
+  // ozone.om.decommissioned.nodes.<svc> lists it.
+  struct ConfiguredOm {
+    topology::OmNodeDetails node;
+    bool decommissioned = false;
+  };
+  // The OMs of this node's service in `conf` (ozone-site.xml as re-read now), in configured
+  // order. Errors: a node without an address, a malformed port.
+  Result<std::vector<ConfiguredOm>> ConfiguredNodes(const config::Configuration& conf) const;
+  // Takes OM `node_id` from `conf` (re-read) into `nodes` (added, or its addresses updated);
+  // returns it. NotFound naming the node when `conf` does not configure it or lists it as
+  // decommissioned.
+  Result<topology::OmNodeDetails> LearnNode(const config::Configuration& conf,
+                                            const std::string& node_id);
 
   // The VERSION file, or NotFound (not initialized).
   Result<VersionFile> LoadVersion() const;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "client/scm_client.h"
+#include "common/config/config_reloader.h"
 #include "common/version_file.h"
 #include "ha/checkpoint_fetcher.h"
 #include "ha/db_state_machine.h"
@@ -19,9 +20,12 @@
 #include "om.pb.h"
 #include "om/ha/om_replicated_state.h"
 #include "om/om_execution_flow.h"
+#include "om/server/om_bootstrap_check.h"
+#include "om/server/om_configuration_service.h"
 #include "om/server/om_grpc_server.h"
 #include "om/server/om_leader_gate.h"
 #include "om/server/om_membership_service.h"
+#include "om/server/om_peer_list_updater.h"
 #include "om/server/om_protocol_service.h"
 #include "om/server/om_ring_admin.h"
 #include "om/server/om_server_config.h"
@@ -60,6 +64,8 @@ struct OzoneManager::Parts {
   OmServerConfig config;
   std::string cluster_id;
   std::string om_uuid;
+  // Re-reads ozone-site.xml for the OMs added while running (bootstrap).
+  std::unique_ptr<config::ConfigReloader> reloader;
 
   // The replicated namespace, applied from the log into om.db.
   std::unique_ptr<OmReplicatedState> state;
@@ -82,6 +88,8 @@ struct OzoneManager::Parts {
   std::unique_ptr<OmRingAdmin> ring_admin;
   std::unique_ptr<OmProtocolService> protocol_service;
   std::unique_ptr<OmMembershipService> membership_service;
+  std::unique_ptr<OmConfigurationService> configuration_service;
+  std::shared_ptr<OmPeerListUpdater> peer_list_updater;
   std::unique_ptr<ha::CheckpointTransferService> checkpoint_service;
   std::unique_ptr<OmGrpcServer> grpc_server;
 
@@ -116,6 +124,9 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
   Parts& p = *om->parts_;
   p.options = options;
   OZ_ASSIGN_OR_RETURN(p.storage, OmStorageConfig::FromConfiguration(conf));
+  p.reloader = std::make_unique<config::ConfigReloader>(
+      options.config_sources ? config::ConfigReloader(*options.config_sources)
+                             : config::ConfigReloader::Fixed(conf));
   Result<VersionFile> version = p.storage.LoadVersion();
   if (version.status().IsNotFound()) {
     return ozone::Status::FailedPrecondition("OM " + p.storage.self.node_id + " is not initialized (no " +
@@ -182,8 +193,10 @@ ozone::Status OzoneManager::Parts::StartServers() {
   ring_admin = std::make_unique<OmRingAdmin>(&storage, ha.get());
   protocol_service = std::make_unique<OmProtocolService>(storage.self.node_id, gate.get(),
                                                          flow.get(), ring_admin.get());
-  membership_service = std::make_unique<OmMembershipService>(&storage, gate.get(), ha.get(),
-                                                             config.bootstrap_timeout);
+  membership_service = std::make_unique<OmMembershipService>(
+      &storage, reloader.get(), gate.get(), ha.get(), config.bootstrap_timeout);
+  configuration_service = std::make_unique<OmConfigurationService>(
+      &storage, reloader.get(), [this] { return ha->Status().configuration; });
   ha::CheckpointTransferOptions co;
   co.cluster_id = cluster_id;
   co.create_checkpoint = [this](const std::string& dir) {
@@ -194,6 +207,7 @@ ozone::Status OzoneManager::Parts::StartServers() {
   OZ_ASSIGN_OR_RETURN(grpc_server,
                       OmGrpcServer::Start(storage.self.rpc_address.ToString(),
                                           {protocol_service.get(), membership_service.get(),
+                                           configuration_service.get(),
                                            checkpoint_service.get()}));
   return ozone::Status::OK();
 }
@@ -211,6 +225,7 @@ ozone::Status OzoneManager::Parts::JoinRing() {
   BootstrapOmRequest req;
   req.set_nodeid(storage.self.node_id);
   req.set_ratisaddress(storage.self.RatisAddress().ToString());
+  req.set_force(options.force_bootstrap);
   BootstrapOmResponse resp;
   spdlog::info("om {}: asking the leader to add this OM to the ring of {}", storage.self.node_id,
                storage.self.service_id);
@@ -230,7 +245,7 @@ ozone::Status OzoneManager::Start() {
   const std::string log_dir = p.storage.RaftLogDir();
   OZ_ASSIGN_OR_RETURN(bool has_ring, ha::HaNode::HasRing(log_dir));
   std::vector<raft::PeerInfo> configured;
-  for (const auto& n : p.storage.nodes) {
+  for (const auto& n : p.storage.nodes.All()) {
     configured.push_back({n.node_id, n.RatisAddress().ToString(), raft::PeerRole::kVoter});
   }
   bool join = false;
@@ -239,6 +254,12 @@ ozone::Status OzoneManager::Start() {
       if (p.storage.Others().empty()) {
         return ozone::Status::FailedPrecondition("OM " + p.storage.self.node_id +
                                           " has no other OM configured to bootstrap from");
+      }
+      // Before anything starts: a refusal leaves the ring and this node as they were.
+      if (!p.options.force_bootstrap) {
+        OZ_RETURN_IF_ERROR(OmBootstrapCheck::Run(
+            p.storage.self, p.storage.Others(),
+            OmBootstrapCheck::OverGrpc(c.bootstrap_check_timeout)));
       }
       join = true;
     } else {
@@ -267,6 +288,10 @@ ozone::Status OzoneManager::Start() {
   OZ_ASSIGN_OR_RETURN(
       p.ha, ha::HaNode::Start(std::move(o), p.state_machine.get(), &p.context, &p.services));
   p.replicator.Set(p.ha.get());
+  // Learns the OMs that join the ring while this one runs (started with the services).
+  p.peer_list_updater = std::make_shared<OmPeerListUpdater>(
+      &p.storage, p.reloader.get(), [&p] { return p.ha->Status().configuration; });
+  p.services.Register(p.peer_list_updater);
 
   ozone::Status s = p.StartServers();
   if (s.ok()) {

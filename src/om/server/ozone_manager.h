@@ -12,15 +12,19 @@
 // The ring: on the first start of an initialized OM (`ozone om --init` wrote VERSION, the log is
 // empty) every OM configured in ozone.om.nodes.<svc> is a voting member (Ozone's non-bootstrap
 // start: the group is the configured peers; every OM writes the same first configuration).
-// With `bootstrap` (`ozone om --bootstrap`) a node with an empty log instead starts without a
-// ring and asks the running leader to add it (learner, checkpoint, voter). A node whose log has a
-// ring just rejoins it. SIGTERM -> Stop().
+// With `bootstrap` (`ozone om --bootstrap`) a node with an empty log instead first checks that
+// every other OM has it in its (re-read) configuration (OmBootstrapCheck; not with --force),
+// then starts without a ring and asks the running leader to add it (learner, checkpoint,
+// voter). A node whose log has a ring just rejoins it. Running OMs learn a joined OM's addresses
+// by re-reading ozone-site.xml (OmPeerListUpdater), never by a restart. SIGTERM -> Stop().
 //
 // Thread-safety: Start, Stop and Wait from one thread; the rest from any.
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include "common/config/config_loader.h"
 #include "common/config/configuration.h"
 #include "common/result.h"
 
@@ -29,6 +33,12 @@ namespace ozone::om {
 struct OzoneManagerOptions {
   // Join a running ring instead of forming the configured one (`ozone om --bootstrap`).
   bool bootstrap = false;
+  // With `bootstrap`: skip the check that every other OM has this one in its configuration
+  // (`--force`; OmBootstrapCheck), and let the leader add it even if its own does not.
+  bool force_bootstrap = false;
+  // Where `conf` was read from, so that the running OM re-reads ozone-site.xml when an OM joins
+  // (config::ConfigReloader). Default: nullopt: nothing to re-read, `conf` stands.
+  std::optional<config::ConfigSources> config_sources;
 };
 
 class OzoneManager {

@@ -25,6 +25,8 @@ class CommandContext {
 
   // The configuration (ozone-site.xml + --set), loaded once.
   Result<const config::Configuration*> conf();
+  // Where conf() is read from (for a server that re-reads it while running).
+  const config::ConfigSources& sources() const { return sources_; }
 
  private:
   std::ostream& out_;

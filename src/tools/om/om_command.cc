@@ -20,7 +20,9 @@ void RegisterOmCommand(CLI::App& root, ActionSlot& slot) {
   om->add_flag("--init", a->init, "Initialize the Ozone Manager if not already initialized");
   om->add_flag("--bootstrap", a->bootstrap,
                "Initialize if needed, then start and join the running OM ring");
-  om->add_flag("--force", a->force, "With --bootstrap: accepted for compatibility");
+  om->add_flag("--force", a->force,
+               "With --bootstrap: skip the check that every other OM has this one in its "
+               "ozone-site.xml");
   om->add_option("--log", a->log_file, "Log file of the server");
   OnInvoke(om, &slot, [a](CommandContext& ctx) -> Status {
     OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
@@ -32,11 +34,16 @@ void RegisterOmCommand(CLI::App& root, ActionSlot& slot) {
       ctx.out() << r.message << "\n";
       return Status::OK();
     }
+    if (a->force && !a->bootstrap) {
+      return Status::InvalidArgument("--force is only valid with --bootstrap");
+    }
     om::OzoneManagerOptions options;
+    options.config_sources = ctx.sources();
     if (a->bootstrap) {
       OZ_ASSIGN_OR_RETURN(om::OmInitResult r, om::InitOm(*conf));
       ctx.out() << r.message << "\n";
       options.bootstrap = true;
+      options.force_bootstrap = a->force;
     }
     return om::RunOmServer(*conf, options, a->log_file, ctx.out());
   });
