@@ -323,6 +323,8 @@ Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
 Result<LogIndex> DbStateMachine::TakeSnapshot() {
   std::unique_lock<std::mutex> l(impl_->mu);
   OZ_RETURN_IF_ERROR(impl_->FlushLocked(l));
+  // The log is purged on the strength of this index: it must survive a machine crash.
+  if (!impl_->options.sync) OZ_RETURN_IF_ERROR(impl_->db->SyncWal());
   return impl_->flushed.index;
 }
 

@@ -23,6 +23,12 @@
 // checkpoint, flush_after, Flush) still commit synchronously, after the round in progress. A
 // failed background commit stops the replica (on_fatal). flush_stats() reports the batches.
 //
+// Durability: commits sync the RocksDB WAL only with options.sync
+// (hadoop.hdds.db.rocksdb.writeoption.sync, false by default as in Ozone). A machine crash may
+// then take the last commits; the Raft log, which is synced, replays them from the TransactionInfo
+// that survived. The log is only purged up to what TakeSnapshot reports, so TakeSnapshot syncs the
+// WAL before reporting.
+//
 // Snapshots are the database itself: TakeSnapshot flushes and reports the flushed index.
 // InstallSnapshot downloads the leader's checkpoint (CheckpointFetcher) into snapshot_dir,
 // refuses one older than what is applied or than the snapshot the leader announced ("checkpoint
@@ -80,8 +86,10 @@ struct DbStateMachineOptions {
   uint64_t max_pending_entries = 10'000;
   // Commit continuously from a flush thread (OM's double buffer, see above). Default: false.
   bool double_buffer = false;
-  // Sync the RocksDB WAL on each flush. Default: true.
-  bool sync = true;
+  // Sync the RocksDB WAL on each flush (hadoop.hdds.db.rocksdb.writeoption.sync). Without it a
+  // machine crash may take the last flushes, which the Raft log replays: TakeSnapshot syncs before
+  // it reports an index the log may be purged up to. Default: false (Ozone's default).
+  bool sync = false;
   // Called when the replica cannot go on and no Raft call can report it: the flush on a
   // leadership change failed, or the old database could not be restored after a failed snapshot
   // install. Default: log and abort the process (as RaftServerOptions::on_fatal).

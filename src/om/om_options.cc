@@ -38,6 +38,7 @@ Result<OmOptions> OmOptions::FromConfiguration(const config::Configuration& conf
   o.retry_cache_expiry = Millis(expiry);
   OZ_ASSIGN_OR_RETURN(int64_t unflushed, conf.GetLong(kUnflushedTransactionMaxCount));
   o.unflushed_transaction_max_count = unflushed < 1 ? 1 : static_cast<uint64_t>(unflushed);
+  OZ_ASSIGN_OR_RETURN(o.rocksdb_write_sync, conf.GetBool(config::keys::kRocksDbWriteOptionSync));
   OZ_ASSIGN_OR_RETURN(auto open_expire,
                       conf.GetDuration(kOpenKeyExpireThreshold, TimeUnit::kMilliseconds));
   o.open_key_expire_threshold = Millis(open_expire);

@@ -38,6 +38,9 @@ struct OmOptions {
   uint64_t retry_cache_max_entries = 100'000;
   // ozone.om.unflushed.transaction.max.count: the double buffer's back-pressure. Default: 10000.
   uint64_t unflushed_transaction_max_count = 10'000;
+  // hadoop.hdds.db.rocksdb.writeoption.sync: sync om.db's WAL on every double-buffer flush.
+  // Default: false (the Raft log is synced; a snapshot syncs om.db before the log is purged).
+  bool rocksdb_write_sync = false;
   // ozone.om.open.key.expire.threshold: open keys older than this are deleted by the
   // OpenKeyCleanupService. Default: 7d.
   std::chrono::milliseconds open_key_expire_threshold{7LL * 24 * 3600 * 1000};

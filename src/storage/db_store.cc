@@ -142,6 +142,11 @@ Status DBStore::Commit(WriteBatch& batch, const CommitOptions& options) {
   return FromRocks(db_->Write(wo, batch.rep()), "write batch", path_);
 }
 
+Status DBStore::SyncWal() {
+  if (read_only_) return Status::OK();
+  return FromRocks(db_->FlushWAL(/*sync=*/true), "sync the WAL", path_);
+}
+
 Status DBStore::Flush() {
   if (read_only_) return Status::OK();
   rocksdb::FlushOptions fo;

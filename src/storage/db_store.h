@@ -77,6 +77,10 @@ class DBStore {
   // Applies the batch atomically. InvalidArgument on a read-only store.
   Status Commit(WriteBatch& batch, const CommitOptions& options = {});
 
+  // Makes every write committed so far durable (fsyncs the WAL): what a Commit without sync
+  // needs before its effects may be relied on across a machine crash.
+  Status SyncWal();
+
   // Writes an openable copy of the DB into `dir`, which must not exist: SST files are hard
   // linked, the rest copied (RocksDB checkpoint). On a read-only store it copies every column
   // family's contents into a new DB instead, which yields the same data.

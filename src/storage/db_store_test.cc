@@ -111,6 +111,26 @@ TEST_F(DBStoreTest, BatchesAreAtomicAcrossAKill) {
   EXPECT_GT(present, 0u);
 }
 
+TEST_F(DBStoreTest, UnsyncedCommitsAreMadeDurableBySyncWal) {
+  {
+    auto store = DBStore::Open(db_path_, TestDefinition());
+    ASSERT_TRUE(store.ok()) << store.status();
+    auto records = (*store)->Table("records");
+    ASSERT_TRUE(records.ok());
+    WriteBatch batch;
+    batch.Put(**records, "k", "v");
+    ASSERT_TRUE((*store)->Commit(batch, {.sync = false}).ok());
+    Status s = (*store)->SyncWal();
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  auto ro = DBStore::OpenReadOnly(db_path_);
+  ASSERT_TRUE(ro.ok()) << ro.status();
+  auto got = (*(*ro)->Table("records"))->Get("k");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(*got, std::optional<std::string>("v"));
+  EXPECT_TRUE((*ro)->SyncWal().ok());  // nothing to sync on a read-only store
+}
+
 TEST_F(DBStoreTest, IteratesInOrderWithPrefixAndRange) {
   auto store = *DBStore::Open(db_path_, TestDefinition());
   RawTable* t = *store->Table("records");

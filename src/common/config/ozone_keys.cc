@@ -10,6 +10,7 @@ constexpr std::array kAll = {
     &kOzoneSecurityEnable,
     &kHddsGrpcTlsEnabled,
     &kHaRaftTransport,
+    &kRocksDbWriteOptionSync,
     &kScmServiceIds,
     &kScmDefaultServiceId,
     &kScmNodeId,

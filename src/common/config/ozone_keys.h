@@ -25,6 +25,11 @@ inline constexpr ConfigKey kHaRaftTransport{
     "Transport between the Raft servers of SCM and OM: tcp or grpc; unset: tcp, or grpc when the "
     "Raft transport uses TLS (only the gRPC transport speaks TLS)."};
 
+inline constexpr ConfigKey kRocksDbWriteOptionSync{
+    "hadoop.hdds.db.rocksdb.writeoption.sync", "false",
+    "Sync the RocksDB WAL on every write of the SCM and OM databases. Off by default as in Ozone: "
+    "what a crash loses is replayed from the Raft log, which is synced (a snapshot syncs first)."};
+
 // --- SCM topology (seed 001) ---------------------------------------------------------------------
 inline constexpr ConfigKey kScmServiceIds{"ozone.scm.service.ids", std::nullopt,
                                           "Comma-separated SCM service ids (one per cluster)."};

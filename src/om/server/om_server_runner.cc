@@ -1,5 +1,6 @@
 #include "om/server/om_server_runner.h"
 
+#include <absl/synchronization/mutex.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -27,6 +28,9 @@ std::string DefaultLogFile(const OmStorageConfig& s) {
 
 ozone::Status RunOmServer(const config::Configuration& conf, OzoneManagerOptions options,
                    const std::string& log_file, std::ostream& out) {
+  // As in `ozone scm`: no abseil lock-order checking on every absl::Mutex acquisition (gRPC's
+  // locks, on every client call) in a server process.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Signals go to the waiting thread below: block them before any thread starts (threads
   // inherit the mask).
   sigset_t signals;

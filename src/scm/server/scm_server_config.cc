@@ -44,6 +44,7 @@ Result<ScmServerConfig> ScmServerConfig::FromConfiguration(const config::Configu
       conf.GetStorageSize(keys::kScmHaSegmentPreallocatedSize, config::StorageUnit::kBytes));
   OZ_ASSIGN_OR_RETURN(c.buffer_flush_interval,
                       Millis(conf, keys::kScmHaDbTransactionBufferFlushInterval));
+  OZ_ASSIGN_OR_RETURN(c.rocksdb_write_sync, conf.GetBool(keys::kRocksDbWriteOptionSync));
   OZ_ASSIGN_OR_RETURN(c.checkpoint_deadline, Millis(conf, keys::kScmHaGrpcDeadline));
   OZ_ASSIGN_OR_RETURN(c.info_wait,
                       Millis(conf, keys::kScmInfoWaitDuration, config::TimeUnit::kSeconds));

@@ -32,6 +32,8 @@ struct ScmServerConfig {
   std::chrono::milliseconds request_timeout{30'000};
   // ozone.scm.ha.dbtransactionbuffer.flush.interval.
   std::chrono::milliseconds buffer_flush_interval{60'000};
+  // hadoop.hdds.db.rocksdb.writeoption.sync: sync scm.db's WAL on every buffer flush.
+  bool rocksdb_write_sync = false;
   // ozone.scm.ha.grpc.deadline.interval (checkpoint downloads).
   std::chrono::milliseconds checkpoint_deadline{30 * 60'000};
   // ozone.scm.info.wait.duration (a joining SCM looks for the ring this long).

@@ -186,6 +186,7 @@ Result<std::unique_ptr<StorageContainerManager>> StorageContainerManager::Create
   so.definition = &ScmDbDefinition();
   so.transaction_info_table = std::string(kTransactionInfoTable.name);
   so.snapshot_dir = p.storage.snapshot_dir;
+  so.sync = c.rocksdb_write_sync;
   OZ_ASSIGN_OR_RETURN(p.state_machine, ha::DbStateMachine::Open(std::move(so), p.handler.get(),
                                                                 ha::MakeGrpcCheckpointFetcher(fo)));
 

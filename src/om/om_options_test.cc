@@ -1,0 +1,35 @@
+#include "om/om_options.h"
+
+#include <gtest/gtest.h>
+
+#include "common/config/configuration.h"
+#include "om/ha/om_replicated_state.h"
+
+namespace ozone::om {
+namespace {
+
+TEST(OmOptionsTest, RocksDbWritesAreNotSyncedByDefaultAsInOzone) {
+  config::Configuration conf;
+  Result<OmOptions> o = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_FALSE(o->rocksdb_write_sync);
+  EXPECT_FALSE(OmStateMachineOptions(*o, "/tmp/om.db").sync);
+}
+
+TEST(OmOptionsTest, RocksDbWriteSyncIsReadAndReachesTheStateMachine) {
+  config::Configuration conf;
+  conf.Set("hadoop.hdds.db.rocksdb.writeoption.sync", "true");
+  Result<OmOptions> o = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_TRUE(o->rocksdb_write_sync);
+  EXPECT_TRUE(OmStateMachineOptions(*o, "/tmp/om.db").sync);
+}
+
+TEST(OmOptionsTest, AnInvalidRocksDbWriteSyncIsAnError) {
+  config::Configuration conf;
+  conf.Set("hadoop.hdds.db.rocksdb.writeoption.sync", "sometimes");
+  EXPECT_FALSE(OmOptions::FromConfiguration(conf).ok());
+}
+
+}  // namespace
+}  // namespace ozone::om
