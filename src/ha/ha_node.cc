@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "common/config/ozone_keys.h"
 #include "ha/raft/transport/transport_factory.h"
@@ -36,10 +39,62 @@ struct HaNode::Impl {
   std::mutex stop_mu;
   bool stopped = false;  // guarded by stop_mu
 
+  // An asynchronous submit: answered once, by the Raft server or by the timeout thread.
+  struct AsyncSubmit {
+    std::atomic<bool> answered{false};
+    Replicator::SubmitCallback done;
+    std::chrono::steady_clock::time_point deadline;
+    void Answer(Result<std::string> r) {
+      if (!answered.exchange(true, std::memory_order_acq_rel)) done(std::move(r));
+    }
+  };
+  // Fails the asynchronous submits not applied within request_timeout with Timeout (as Submit).
+  // Every submit has the same timeout, so the queue is in deadline order; answered ones leave it
+  // when their deadline passes. Checked at most every kTimeoutSlack: no wake-up per submit.
+  static constexpr std::chrono::milliseconds kTimeoutSlack{20};
+  std::mutex timeouts_mu;
+  std::condition_variable timeouts_cv;
+  std::deque<std::shared_ptr<AsyncSubmit>> timeouts;  // guarded by timeouts_mu
+  bool timeouts_stop = false;                         // guarded by timeouts_mu
+  std::thread timeout_thread;
+
   void OnEvent(const raft::Event& e);
   std::string Hint(const raft::PeerId& id) const;
+  void ExpireSubmits();
   void Stop();
 };
+
+void HaNode::Impl::ExpireSubmits() {
+  std::unique_lock<std::mutex> l(timeouts_mu);
+  while (true) {
+    if (timeouts_stop) break;
+    if (timeouts.empty()) {
+      timeouts_cv.wait(l);
+      continue;
+    }
+    timeouts_cv.wait_until(l, timeouts.front()->deadline + kTimeoutSlack);
+    auto now = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<AsyncSubmit>> expired;
+    while (!timeouts.empty() && timeouts.front()->deadline <= now) {
+      if (!timeouts.front()->answered.load(std::memory_order_acquire)) {
+        expired.push_back(std::move(timeouts.front()));
+      }
+      timeouts.pop_front();
+    }
+    if (expired.empty()) continue;
+    l.unlock();
+    for (auto& a : expired) {
+      a->Answer(ozone::Status::Timeout("the request was not applied within " +
+                                       std::to_string(options.request_timeout.count()) + " ms"));
+    }
+    l.lock();
+  }
+  // Stopped: the Raft server answered every submit it took (Aborted); none is left unanswered.
+  std::deque<std::shared_ptr<AsyncSubmit>> left;
+  left.swap(timeouts);
+  l.unlock();
+  for (auto& a : left) a->Answer(ozone::Status::Aborted("the Raft server stopped"));
+}
 
 std::string HaNode::Impl::Hint(const raft::PeerId& id) const {
   std::string address;
@@ -100,6 +155,12 @@ void HaNode::Impl::Stop() {
     stopped = true;
   }
   if (server) server->Stop();  // no event is delivered after this
+  {
+    std::lock_guard<std::mutex> l(timeouts_mu);
+    timeouts_stop = true;
+  }
+  timeouts_cv.notify_all();
+  if (timeout_thread.joinable()) timeout_thread.join();
   sm->SetEventListener(nullptr);
   if (transport) transport->Shutdown();
   context->SetLeader(false, context->term());
@@ -173,6 +234,7 @@ Result<std::unique_ptr<HaNode>> HaNode::Start(HaNodeOptions options, DbStateMach
   }
   impl.server = std::move(server).value();
   impl.started.store(impl.server.get());
+  impl.timeout_thread = std::thread([raw] { raw->ExpireSubmits(); });
   spdlog::info("ha {}: started in group {} on {} ({} transport)", o.self_id, o.group_id,
                o.ratis_listen_address, raft::TransportKindName(kind));
   return node;
@@ -194,6 +256,23 @@ Result<std::string> HaNode::Submit(std::string request) {
                                   std::to_string(impl_->options.request_timeout.count()) + " ms");
   }
   return f.get();
+}
+
+void HaNode::SubmitAsync(std::string request, SubmitCallback done) {
+  auto a = std::make_shared<Impl::AsyncSubmit>();
+  a->done = std::move(done);
+  a->deadline = std::chrono::steady_clock::now() + impl_->options.request_timeout;
+  bool notify = false;
+  {
+    std::lock_guard<std::mutex> l(impl_->timeouts_mu);
+    if (!impl_->timeouts_stop) {
+      notify = impl_->timeouts.empty();
+      impl_->timeouts.push_back(a);
+    }
+  }
+  if (notify) impl_->timeouts_cv.notify_one();
+  impl_->server->ProposeAsync(std::move(request),
+                              [a](Result<std::string> r) { a->Answer(std::move(r)); });
 }
 
 void HaNode::OnBecameLeader(std::function<void()> callback) {

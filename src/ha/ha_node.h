@@ -16,7 +16,7 @@
 // Callbacks must not block
 // (no Submit, no GetNextId there).
 //
-// Thread-safety: all methods may be called from any thread; Submit, ReadBarrier,
+// Thread-safety: all methods may be called from any thread; Submit (not SubmitAsync), ReadBarrier,
 // TransferLeadership, AddPeer and RemovePeer block (never call them from the apply strand or the
 // callbacks).
 #pragma once
@@ -93,6 +93,11 @@ class HaNode : public Replicator {
   // NotLeader naming the leader, Busy, Aborted ("LeadershipLost", or stopped), Timeout after
   // request_timeout.
   Result<std::string> Submit(std::string request) override;
+  // Replicator: as Submit, without blocking: `done` runs once, on a Raft server thread (the apply
+  // strand once applied; NotLeader, Busy, Aborted as Submit returns them; possibly the calling
+  // thread when the proposal is refused at once), or on this node's timeout thread with Timeout
+  // after request_timeout (the entry may still be applied later). `done` must not block.
+  void SubmitAsync(std::string request, SubmitCallback done) override;
 
   // Called on this node becoming leader (after the state machine flushed, before the services
   // are told), e.g. to invalidate sequence id batches. May be registered at any time; a callback

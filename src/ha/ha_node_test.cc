@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "ha/server/checkpoint_transfer_server.h"
@@ -141,18 +144,23 @@ class HaNodeTest : public ::testing::Test {
     o.known_peers = initial_.peers;
     o.server.raft.election_ticks = 10;  // 100-200 ms
     o.server.raft.heartbeat_ticks = 2;
+    o.server.raft.check_quorum = check_quorum_;
     o.server.request_timeout = 10s;
     o.server.snapshot_threshold = 20;
     o.server.purge_gap = 5;
     o.server.on_fatal = [id = n.id](const Status& s) { ADD_FAILURE() << id << " fatal: " << s; };
     o.runtime.threads = 2;
-    o.request_timeout = 10s;
+    o.request_timeout = request_timeout_;
     auto node = HaNode::Start(o, n.sm.get(), n.context.get(), n.services.get());
     ASSERT_TRUE(node.ok()) << node.status();
     n.node = std::move(node).value();
     Node* raw = &n;
     n.node->OnBecameLeader([raw] { ++raw->became_leader; });
   }
+
+  // What StartNode gives the nodes (a test fixture's constructor may change them).
+  std::chrono::milliseconds request_timeout_ = 10s;
+  bool check_quorum_ = true;
 
   void StopNode(Node& n) {
     if (n.node) n.node->Stop();
@@ -309,6 +317,87 @@ TEST_F(HaNodeTest, StopMarksTheNodeNotLeader) {
   EXPECT_FALSE(leader.flusher->ShouldRun());
   EXPECT_TRUE(leader.node->Submit("put a 1").status().IsAborted());
   leader.node->Stop();  // idempotent
+}
+
+// What SubmitAsync's callback got, awaited.
+class AsyncResult {
+ public:
+  HaNode::SubmitCallback Callback() {
+    return [this](Result<std::string> r) {
+      std::lock_guard<std::mutex> l(mu_);
+      ++calls_;
+      result_.emplace(std::move(r));
+      cv_.notify_all();
+    };
+  }
+  Result<std::string> Get() {
+    std::unique_lock<std::mutex> l(mu_);
+    if (!cv_.wait_for(l, 20s, [this] { return result_.has_value(); })) {
+      return Status::Internal("no answer");
+    }
+    return *result_;
+  }
+  int calls() {
+    std::lock_guard<std::mutex> l(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::optional<Result<std::string>> result_;
+  int calls_ = 0;
+};
+
+TEST_F(HaNodeTest, SubmitAsyncAnswersOnceAppliedAsSubmitDoes) {
+  Node& leader = WaitForLeader();
+  AsyncResult first, second;
+  leader.node->SubmitAsync("put a 1", first.Callback());
+  leader.node->SubmitAsync("put a 2", second.Callback());
+  Result<std::string> r1 = first.Get(), r2 = second.Get();
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  EXPECT_EQ(*r1, "");  // the KV handler answers the previous value
+  EXPECT_EQ(*r2, "1");
+  EXPECT_EQ(leader.handler->Get("a"), "2");  // applied here before the answer
+
+  for (Node* f : Followers(leader)) {
+    AsyncResult refused;
+    f->node->SubmitAsync("put b 1", refused.Callback());
+    Result<std::string> r = refused.Get();
+    ASSERT_TRUE(r.status().IsNotLeader()) << r.status();
+    EXPECT_NE(r.status().message().find(leader.id), std::string::npos);
+  }
+  leader.node->Stop();
+  AsyncResult stopped;
+  leader.node->SubmitAsync("put a 3", stopped.Callback());
+  EXPECT_TRUE(stopped.Get().status().IsAborted());
+  EXPECT_EQ(first.calls() + second.calls() + stopped.calls(), 3);
+}
+
+// A leader that stays leader without a majority (no check-quorum) and a short request timeout.
+class HaNodeSubmitTimeoutTest : public HaNodeTest {
+ protected:
+  HaNodeSubmitTimeoutTest() {
+    request_timeout_ = 300ms;
+    check_quorum_ = false;
+  }
+};
+
+TEST_F(HaNodeSubmitTimeoutTest, SubmitAsyncTimesOutLikeSubmitWithoutAMajority) {
+  Node& leader = WaitForLeader();
+  ASSERT_TRUE(leader.node->Submit("put a 1").ok());
+  for (Node* f : Followers(leader)) StopNode(*f);
+  AsyncResult late;
+  auto start = std::chrono::steady_clock::now();
+  leader.node->SubmitAsync("put a 2", late.Callback());
+  Result<std::string> r = late.Get();
+  EXPECT_TRUE(r.status().IsTimeout()) << r.status();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
+  EXPECT_TRUE(leader.node->Submit("put a 3").status().IsTimeout());
+  // Stopping answers the pending proposals (Aborted) but not the submit that timed out again.
+  leader.node->Stop();
+  EXPECT_EQ(late.calls(), 1);
 }
 
 TEST(HaNodeStaticTest, HasRingAfterBootstrap) {

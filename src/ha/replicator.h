@@ -8,10 +8,16 @@
 // Errors: NotLeader (message names the leader), Timeout, Aborted ("LeadershipLost" or stopped);
 // domain failures are inside the response, not errors.
 //
-// Thread-safety: Submit may be called from any thread, concurrently.
+// SubmitAsync is Submit without a waiting thread: `done` runs once with what Submit would have
+// returned. Implementations that can (HaNode) run it on their own thread once the entry is applied
+// (or failed), so a server answers many outstanding writes without a thread blocked on each; the
+// default runs Submit on the caller's thread. `done` must not block.
+//
+// Thread-safety: Submit and SubmitAsync may be called from any thread, concurrently.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "common/result.h"
@@ -21,7 +27,12 @@ namespace ozone::ha {
 class Replicator {
  public:
   virtual ~Replicator() = default;
+  using SubmitCallback = std::function<void(Result<std::string>)>;
+
   virtual Result<std::string> Submit(std::string request) = 0;
+  virtual void SubmitAsync(std::string request, SubmitCallback done) {
+    done(Submit(std::move(request)));
+  }
 };
 
 }  // namespace ozone::ha
