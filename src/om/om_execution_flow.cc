@@ -25,7 +25,38 @@ Result<OMResponse> OmExecutionFlow::Read(const OMRequest& request) const {
   return reader_.Read(request);
 }
 
+void OmExecutionFlow::SubmitAsync(OMRequest request, SubmitCallback done) {
+  if (IsReadCommand(request.cmdtype())) {
+    done(Read(request));
+    return;
+  }
+  auto prepared = Prepare(std::move(request));
+  if (auto* answer = std::get_if<Result<OMResponse>>(&prepared)) {
+    done(std::move(*answer));
+    return;
+  }
+  replicator_->SubmitAsync(std::move(std::get<std::string>(prepared)),
+                           [done = std::move(done)](Result<std::string> applied) {
+                             done(ParseApplied(std::move(applied)));
+                           });
+}
+
 Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
+  auto prepared = Prepare(std::move(request));
+  if (auto* answer = std::get_if<Result<OMResponse>>(&prepared)) return std::move(*answer);
+  return ParseApplied(replicator_->Submit(std::move(std::get<std::string>(prepared))));
+}
+
+Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {
+  OZ_RETURN_IF_ERROR(applied.status());
+  OMResponse response;
+  if (applied->empty() || !response.ParseFromString(*applied)) {
+    return ozone::Status::Internal("the OM apply handler returned no response");
+  }
+  return response;
+}
+
+std::variant<Result<OMResponse>, std::string> OmExecutionFlow::Prepare(OMRequest request) {
   if (IsServerCommand(request.cmdtype())) {
     return ErrorResponse(request, NOT_SUPPORTED_OPERATION,
                          Type_Name(request.cmdtype()) + " is served by the OM server");
@@ -52,9 +83,10 @@ Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
     }
     auto& write = std::get<std::unique_ptr<OmClientRequest>>(created);
     {
-      OZ_ASSIGN_OR_RETURN(auto lock, metadata_->ReadLock());
+      Result<std::shared_lock<std::shared_mutex>> lock = metadata_->ReadLock();
+      if (!lock.ok()) return Result<OMResponse>(lock.status());
       OmPreExecuteContext ctx{options_, scm_, metadata_, now, &ids_};
-      if (std::optional<OMResponse> refused = write->PreExecute(ctx)) return *refused;
+      if (std::optional<OMResponse> refused = write->PreExecute(ctx)) return std::move(*refused);
     }
     *entry.mutable_request() = std::move(write->mutable_request());
   }
@@ -63,12 +95,7 @@ Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
     return ErrorResponse(entry.request(), INVALID_REQUEST,
                          "Malformed request: missing " + entry.InitializationErrorString());
   }
-  OZ_ASSIGN_OR_RETURN(std::string bytes, replicator_->Submit(entry.SerializeAsString()));
-  OMResponse response;
-  if (bytes.empty() || !response.ParseFromString(bytes)) {
-    return ozone::Status::Internal("the OM apply handler returned no response");
-  }
-  return response;
+  return entry.SerializeAsString();
 }
 
 }  // namespace ozone::om

@@ -17,8 +17,16 @@
 // fails over and retries with the same callId); Unavailable while a checkpoint is installed.
 // Domain failures are OMResponses with Ozone's codes.
 //
-// Thread-safety: Submit may be called from any thread, concurrently.
+// SubmitAsync is the same flow without a thread waiting for the apply: a read and a refused write
+// are answered on the caller's thread, a logged write from the replicator's callback. Only the
+// PreExecute of CreateKey and AllocateBlock blocks (PreExecuteCallsScm: an SCM round trip).
+//
+// Thread-safety: Submit and SubmitAsync may be called from any thread, concurrently.
 #pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -41,13 +49,22 @@ class OmExecutionFlow {
                   const OmMetadataManager* metadata, const RetryCache* retry_cache,
                   ScmBlockClient* scm, const Clock* clock = &Clock::Real());
 
+  using SubmitCallback = std::function<void(Result<OMResponse>)>;
+
   Result<OMResponse> Submit(OMRequest request);
+  // As Submit; `done` runs once, on this thread or the replicator's (it must not block).
+  void SubmitAsync(OMRequest request, SubmitCallback done);
 
   // The two paths, for callers that know which one they want.
   Result<OMResponse> Read(const OMRequest& request) const;
   Result<OMResponse> Write(OMRequest request);
 
  private:
+  // A write up to the replicator: the answer already (retry cache, refusal) or the encoded
+  // OMLogEntry to submit.
+  std::variant<Result<OMResponse>, std::string> Prepare(OMRequest request);
+  static Result<OMResponse> ParseApplied(Result<std::string> applied);
+
   const OmOptions* options_;
   ha::Replicator* replicator_;
   const OmMetadataManager* metadata_;

@@ -38,6 +38,8 @@ bool IsReadCommand(Type type) {
 
 bool IsServerCommand(Type type) { return type == ServiceList || type == TransferLeadership; }
 
+bool PreExecuteCallsScm(Type type) { return type == CreateKey || type == AllocateBlock; }
+
 std::variant<std::unique_ptr<OmClientRequest>, OmFailure> CreateWriteRequest(OMRequest request) {
   switch (request.cmdtype()) {
     case CreateVolume: {

@@ -17,6 +17,8 @@ namespace ozone::om {
 bool IsReadCommand(Type type);
 // Commands the OM core does not serve itself (ServiceList, TransferLeadership: the server's).
 bool IsServerCommand(Type type);
+// Writes whose PreExecute calls SCM (blocks for an RPC round trip): CreateKey, AllocateBlock.
+bool PreExecuteCallsScm(Type type);
 
 // The request object of a write, or INVALID_REQUEST when the command is not a write this OM
 // knows or its payload is missing (a malformed request changes nothing).

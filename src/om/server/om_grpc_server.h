@@ -1,6 +1,7 @@
 // OmGrpcServer: the OM node's gRPC server on its client RPC address (ozone.om.address.<svc>.<node>,
-// port 9862), serving the client protocol (OzoneManagerService) and the checkpoint transfer the
-// followers download from (ha::CheckpointTransferService).
+// port 9862), serving the client protocol (OzoneManagerService, its Submit on completion-queue
+// threads: OmProtocolService) and the checkpoint transfer the followers download from
+// (ha::CheckpointTransferService), over rpc::GrpcServer.
 //
 // Thread-safety: Stop may be called from any thread; the services must outlive the server.
 #pragma once
@@ -12,26 +13,28 @@
 #include <vector>
 
 #include "common/result.h"
+#include "rpc/grpc_server.h"
 
 namespace ozone::om {
 
 class OmGrpcServer {
  public:
-  // Binds `address` ("host:port") and starts serving. Unavailable naming the address if it cannot
-  // be bound.
-  static Result<std::unique_ptr<OmGrpcServer>> Start(const std::string& address,
-                                                     const std::vector<grpc::Service*>& services);
-  ~OmGrpcServer();
+  // Completion-queue threads serving `async`. Default: 2 (one per core of a small machine).
+  static constexpr int kAsyncThreads = 2;
 
-  int port() const { return port_; }
+  // Binds `address` ("host:port") and starts serving; `async` (may be null) serves the
+  // asynchronous methods of `services`. Unavailable naming the address if it cannot be bound.
+  static Result<std::unique_ptr<OmGrpcServer>> Start(const std::string& address,
+                                                     const std::vector<grpc::Service*>& services,
+                                                     rpc::AsyncMethods* async = nullptr);
+
+  int port() const { return server_->port(); }
   // Stops accepting calls, cancels those in flight after a short grace. Idempotent.
-  void Stop();
+  void Stop() { server_->Stop(); }
 
  private:
-  OmGrpcServer() = default;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-  bool stopped_ = false;
+  explicit OmGrpcServer(std::unique_ptr<rpc::GrpcServer> server) : server_(std::move(server)) {}
+  std::unique_ptr<rpc::GrpcServer> server_;
 };
 
 }  // namespace ozone::om

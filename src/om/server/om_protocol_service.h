@@ -2,40 +2,67 @@
 // Ozone's OzoneManagerProtocolServerSideTranslatorPB): every request, read or write, is served
 // only by the ready leader (OmLeaderGate's NotLeader reply otherwise, with the leader's address);
 // ServiceList and TransferLeadership go to OmRingAdmin, everything else to
-// OmExecutionFlow::Submit. Responses carry leaderOMNodeId (this node). A flow error that says
-// leadership was lost meanwhile becomes the NotLeader reply (the client retries with the same
-// callId, which the retry cache answers if the write was applied); other errors are mapped by
-// src/rpc.
+// OmExecutionFlow::SubmitAsync. Responses carry leaderOMNodeId (this node). A flow error that
+// says leadership was lost meanwhile becomes the NotLeader reply (the client retries with the
+// same callId, which the retry cache answers if the write was applied); other errors are mapped
+// by src/rpc.
 //
-// Thread-safety: gRPC calls Submit from many threads concurrently.
+// Submit is served with gRPC's asynchronous API (Serve, on rpc::GrpcServer's completion-queue
+// threads): reads, and writes up to their proposal, run on the thread that received the call; a
+// write is answered from the replicator's callback once applied, so no thread waits for it. What
+// blocks runs on a small pool instead: the PreExecute of writes that call SCM (CreateKey,
+// AllocateBlock) and the ring admin commands.
+//
+// Thread-safety: Serve runs on several threads at once; the dependencies are thread-safe.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include "om.grpc.pb.h"
 #include "om/om_execution_flow.h"
 #include "om/server/om_leader_gate.h"
 #include "om/server/om_ring_admin.h"
+#include "rpc/grpc_server.h"
+#include "rpc/worker_pool.h"
 
 namespace ozone::om {
 
-class OmProtocolService final : public OzoneManagerService::Service {
+class OmProtocolService final
+    : public OzoneManagerService::WithAsyncMethod_Submit<OzoneManagerService::Service>,
+      public rpc::AsyncMethods {
  public:
+  // Threads for the calls that block (see above). Default: 8.
+  static constexpr int kDefaultBlockingThreads = 8;
+
   // All must outlive the service.
   OmProtocolService(std::string node_id, const OmLeaderGate* gate, OmExecutionFlow* flow,
-                    OmRingAdmin* admin)
-      : node_id_(std::move(node_id)), gate_(gate), flow_(flow), admin_(admin) {}
+                    OmRingAdmin* admin, int blocking_threads = kDefaultBlockingThreads);
+  ~OmProtocolService() override;
 
-  grpc::Status Submit(grpc::ServerContext* context, const OMRequest* request,
-                      OMResponse* response) override;
+  // Submit calls, on `cq` (rpc::GrpcServer's completion-queue threads).
+  void Serve(grpc::ServerCompletionQueue* cq) override;
+  void WaitUntilAnswered() override;
 
  private:
+  class Call;
+  // Serves a received call; `on_pool`: this is the blocking pool, not a completion-queue thread.
+  void Handle(Call* call, bool on_pool);
+  void Answer(Call* call, Result<OMResponse> result);
+  void Finish(Call* call, const grpc::Status& status);
+
   const std::string node_id_;
   const OmLeaderGate* gate_;
   OmExecutionFlow* flow_;
   OmRingAdmin* admin_;
+  rpc::WorkerPool blocking_;
+
+  std::mutex mu_;
+  std::condition_variable answered_cv_;
+  uint64_t unanswered_ = 0;  // guarded by mu_: calls received, Finish not called yet
 };
 
 }  // namespace ozone::om

@@ -51,6 +51,11 @@ class NodeReplicator : public ha::Replicator {
     if (node == nullptr) return ozone::Status::NotLeader("the OM's ring is not running");
     return node->Submit(std::move(request));
   }
+  void SubmitAsync(std::string request, SubmitCallback done) override {
+    ha::HaNode* node = node_.load();
+    if (node == nullptr) return done(ozone::Status::NotLeader("the OM's ring is not running"));
+    node->SubmitAsync(std::move(request), std::move(done));
+  }
 
  private:
   std::atomic<ha::HaNode*> node_{nullptr};
@@ -208,7 +213,8 @@ ozone::Status OzoneManager::Parts::StartServers() {
                       OmGrpcServer::Start(storage.self.rpc_address.ToString(),
                                           {protocol_service.get(), membership_service.get(),
                                            configuration_service.get(),
-                                           checkpoint_service.get()}));
+                                           checkpoint_service.get()},
+                                          protocol_service.get()));
   return ozone::Status::OK();
 }
 
