@@ -22,23 +22,28 @@ Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyCon
                                        " is newer than this OM's " +
                                        std::to_string(kOmLogEntryVersion) + ": upgrade this OM");
   }
-  const OMRequest& request = entry.request();
+  OMRequest& request = *entry.mutable_request();
   bool identified = !request.clientid().empty() && request.has_callid();
+  // The request moves into its request object: keep its retry cache identity.
+  std::string client_id;
+  uint64_t call_id = 0;
   if (identified) {
     if (auto cached = retry_cache_->Lookup(request.clientid(), request.callid())) {
       return cached->SerializeAsString();  // applied before: the same answer, no change
     }
+    client_id = request.clientid();
+    call_id = request.callid();
   }
   OZ_ASSIGN_OR_RETURN(OMResponse response, ApplyRequest(entry, ctx));
   if (identified) {
-    retry_cache_->Record(*ctx.batch, request.clientid(), request.callid(),
-                         entry.leadertimemillis(), ctx.ti.index.value(), response);
+    retry_cache_->Record(*ctx.batch, client_id, call_id, entry.leadertimemillis(),
+                         ctx.ti.index.value(), response);
   }
   return response.SerializeAsString();
 }
 
-Result<OMResponse> OmApplyHandler::ApplyRequest(const OMLogEntry& entry, ha::ApplyContext& ctx) {
-  const OMRequest& request = entry.request();
+Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyContext& ctx) {
+  OMRequest& request = *entry.mutable_request();
   if (request.cmdtype() == SetServiceConfiguration) {
     if (!request.has_setserviceconfigurationrequest()) {
       return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");
@@ -53,9 +58,12 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(const OMLogEntry& entry, ha::App
     ok.mutable_setserviceconfigurationresponse();
     return ok;
   }
-  auto created = CreateWriteRequest(request);
+  OMRequest echo;  // what a refusal names (the request itself moves, not copied, into its object)
+  echo.set_cmdtype(request.cmdtype());
+  if (request.has_traceid()) echo.set_traceid(request.traceid());
+  auto created = CreateWriteRequest(std::move(request));
   if (auto* failure = std::get_if<OmFailure>(&created)) {
-    return ErrorResponse(request, failure->code, failure->message);
+    return ErrorResponse(echo, failure->code, failure->message);
   }
   auto& write = std::get<std::unique_ptr<OmClientRequest>>(created);
   OmApplyContext actx{ctx.ti.index.value(), entry.leadertimemillis(), metadata_, options_};

@@ -39,7 +39,8 @@ class OmApplyHandler : public ha::ApplyHandler {
   void OnFlushedThrough(const ha::TransactionInfo& flushed) override;
 
  private:
-  Result<OMResponse> ApplyRequest(const OMLogEntry& entry, ha::ApplyContext& ctx);
+  // Moves the request out of `entry`.
+  Result<OMResponse> ApplyRequest(OMLogEntry& entry, ha::ApplyContext& ctx);
 
   const OmOptions* options_;
   OmMetadataManager* metadata_;
