@@ -185,8 +185,28 @@ void RaftServer::ProcessReady() {
     HandleReady(core_->TakeReady());
     any = true;
   }
+  FlushApplyWork();
   if (any) UpdateStatus();
 }
+
+void RaftServer::FlushApplyWork() {
+  if (apply_work_.empty()) return;
+  // Inline when the apply strand is idle (a thread wakeup saved on the commit path).
+  DispatchApply([this, work = std::move(apply_work_)]() mutable {
+    for (ApplyWork& w : work) {
+      ApplyEntries(std::move(w.committed));
+      DeliverEvents(std::move(w.events));
+    }
+    ServeReads();
+  });
+  apply_work_.clear();
+}
+
+namespace {
+// The RaftServer whose HandleReady is inside LogWriter::Persist on this thread: a callback that
+// runs here ran inline (the writer was idle), on the protocol strand.
+thread_local const void* t_persisting = nullptr;
+}  // namespace
 
 void RaftServer::OnTick() {
   core_->Tick();
@@ -205,11 +225,16 @@ void RaftServer::HandleReady(Ready rd) {
     // thread syncs while this strand goes on, and what it submits meanwhile shares the next sync.
     const bool isolated =
         rd.entries.empty() || rd.entries.front().index <= core_->commit_index() + 1;
+    t_persisting = this;
     Status s = writer_->Persist(
         std::move(rd.hard_state), std::move(rd.entries),
         [this, id](const Status& st) {
           if (!st.ok()) {
             FailLocal(st.WithContext("raft log write"));
+            return;
+          }
+          if (t_persisting == this) {  // inline, on the protocol strand: acknowledged below
+            persisted_here_ = id;
             return;
           }
           DispatchProtocol([this, id] {
@@ -218,7 +243,13 @@ void RaftServer::HandleReady(Ready rd) {
           });
         },
         isolated ? LogWriter::Lead::kIfIdle : LogWriter::Lead::kWriterThread);
+    t_persisting = nullptr;
     if (!s.ok() && !stopped_) FailLocal(s.WithContext("raft log writer"));
+    if (persisted_here_) {
+      // The next Ready of this round carries what the durability releases.
+      core_->OnPersisted(*persisted_here_);
+      persisted_here_.reset();
+    }
   }
 
   if (!rd.read_states.empty()) {
@@ -271,15 +302,12 @@ void RaftServer::HandleReady(Ready rd) {
   }
 
   if (!rd.committed.empty() || !rd.events.empty() || !rd.read_states.empty()) {
-    // Inline when the apply strand is idle (a thread wakeup saved on the commit path).
-    DispatchApply(
-        [this, entries = std::move(rd.committed), events = std::move(rd.events)]() mutable {
-          ApplyEntries(std::move(entries));
-          DeliverEvents(std::move(events));
-          ServeReads();
-        });
+    apply_work_.push_back(ApplyWork{std::move(rd.committed), std::move(rd.events)});
   }
-  if (rd.snapshot_to_install) StartSnapshotInstall(*rd.snapshot_to_install);
+  if (rd.snapshot_to_install) {
+    FlushApplyWork();  // what was committed before is applied before the state is replaced
+    StartSnapshotInstall(*rd.snapshot_to_install);
+  }
 }
 
 void RaftServer::SendMessage(Message m) {

@@ -161,6 +161,8 @@ class RaftServer {
   void OnTick();
   void ProcessReady();
   void HandleReady(Ready rd);
+  // Hands what the handled Readies committed (and their events) to the apply strand, in order.
+  void FlushApplyWork();
   void SendMessage(Message m);
   std::string AddressOf(const PeerId& peer) const;
   void UpdateStatus();
@@ -213,6 +215,16 @@ class RaftServer {
 
   // Protocol strand only.
   bool process_scheduled_ = false;
+  // What the Readies of one ProcessReady round committed, applied after the round: a Ready whose
+  // entries were made durable on this thread is acknowledged to the core at once, so the message
+  // it releases (a follower's append acknowledgement) goes out in the same round, before the
+  // apply of earlier entries rather than behind it.
+  struct ApplyWork {
+    std::vector<Entry> committed;
+    std::vector<Event> events;
+  };
+  std::vector<ApplyWork> apply_work_;
+  std::optional<uint64_t> persisted_here_;  // a Ready id made durable inside Persist
   int ticks_ = 0;
 
   // Apply strand only.
