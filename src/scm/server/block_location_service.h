@@ -15,10 +15,10 @@
 
 #include <functional>
 
+#include "rpc/grpc_server.h"
 #include "scm.grpc.pb.h"
 #include "scm/block/block_manager.h"
 #include "scm/block/deleted_block_log.h"
-#include "scm/server/grpc_server.h"
 #include "scm/server/leader_gate.h"
 #include "scm/server/scm_membership.h"
 
@@ -35,11 +35,11 @@ struct BlockLocationDeps {
 class BlockLocationService final
     : public ScmBlockLocationProtocol::WithAsyncMethod_AllocateScmBlock<
           ScmBlockLocationProtocol::Service>,
-      public AsyncMethods {
+      public rpc::AsyncMethods {
  public:
   explicit BlockLocationService(BlockLocationDeps deps) : d_(std::move(deps)) {}
 
-  // AllocateScmBlock calls, on `cq` (GrpcServer's completion-queue threads).
+  // AllocateScmBlock calls, on `cq` (rpc::GrpcServer's completion-queue threads).
   void Serve(grpc::ServerCompletionQueue* cq) override;
   // One AllocateScmBlock call (the handler Serve runs).
   grpc::Status Allocate(grpc::ServerContext* ctx, const AllocateScmBlockRequest* req,

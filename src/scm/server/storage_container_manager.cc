@@ -14,6 +14,7 @@
 #include "ha/sequence_id_generator.h"
 #include "ha/server/checkpoint_transfer_service.h"
 #include "ha/stateful_service.h"
+#include "rpc/grpc_server.h"
 #include "scm/balancer/container_balancer.h"
 #include "scm/block/block_manager.h"
 #include "scm/block/deleted_block_log.h"
@@ -33,7 +34,6 @@
 #include "scm/server/container_location_service.h"
 #include "scm/server/datanode_protocol_service.h"
 #include "scm/server/datanode_server_gate.h"
-#include "scm/server/grpc_server.h"
 #include "scm/server/leader_gate.h"
 #include "scm/server/leadership_watcher.h"
 #include "scm/server/scm_membership.h"
@@ -118,10 +118,10 @@ struct StorageContainerManager::Parts {
   std::unique_ptr<ContainerLocationService> container_service;
   std::unique_ptr<DatanodeProtocolService> datanode_service;
   std::unique_ptr<ha::CheckpointTransferService> checkpoint_service;
-  std::unique_ptr<GrpcServer> block_server;
-  std::unique_ptr<GrpcServer> client_server;
-  std::unique_ptr<GrpcServer> grpc_server;
-  std::unique_ptr<GrpcServer> datanode_server;  // opened by the gate
+  std::unique_ptr<rpc::GrpcServer> block_server;
+  std::unique_ptr<rpc::GrpcServer> client_server;
+  std::unique_ptr<rpc::GrpcServer> grpc_server;
+  std::unique_ptr<rpc::GrpcServer> datanode_server;  // opened by the gate
   std::unique_ptr<DatanodeServerGate> datanode_gate;
 
   std::mutex stop_mu;
@@ -323,16 +323,16 @@ Status StorageContainerManager::Parts::StartServers() {
   co.scratch_dir = state_machine->snapshot_dir();
   checkpoint_service = std::make_unique<ha::CheckpointTransferService>(std::move(co));
 
-  OZ_ASSIGN_OR_RETURN(grpc_server,
-                      GrpcServer::Start(self.GrpcAddress().ToString(), {checkpoint_service.get()},
-                                        "SCM checkpoint transfer (gRPC)"));
-  OZ_ASSIGN_OR_RETURN(block_server,
-                      GrpcServer::Start(self.block_client_address.ToString(), {block_service.get()},
-                                        "SCM block location protocol",
-                                        {.async = block_service.get()}));
-  OZ_ASSIGN_OR_RETURN(client_server,
-                      GrpcServer::Start(self.client_address.ToString(), {container_service.get()},
-                                        "SCM container location protocol"));
+  OZ_ASSIGN_OR_RETURN(
+      grpc_server, rpc::GrpcServer::Start(self.GrpcAddress().ToString(), {checkpoint_service.get()},
+                                          "SCM checkpoint transfer (gRPC)"));
+  OZ_ASSIGN_OR_RETURN(
+      block_server,
+      rpc::GrpcServer::Start(self.block_client_address.ToString(), {block_service.get()},
+                             "SCM block location protocol", {.async = block_service.get()}));
+  OZ_ASSIGN_OR_RETURN(client_server, rpc::GrpcServer::Start(self.client_address.ToString(),
+                                                            {container_service.get()},
+                                                            "SCM container location protocol"));
 
   DatanodeServerGateOptions go;
   go.is_leader_ready = [this] { return context.IsLeaderReady(); };
@@ -353,8 +353,8 @@ Status StorageContainerManager::Parts::StartServers() {
   go.applied = [this] { return state_machine->applied().index.value(); };
   go.open = [this]() -> Status {
     OZ_ASSIGN_OR_RETURN(datanode_server,
-                        GrpcServer::Start(storage.self.datanode_address.ToString(),
-                                          {datanode_service.get()}, "SCM datanode protocol"));
+                        rpc::GrpcServer::Start(storage.self.datanode_address.ToString(),
+                                               {datanode_service.get()}, "SCM datanode protocol"));
     return Status::OK();
   };
   go.on_open = [this] {
