@@ -8,8 +8,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <filesystem>
-#include <regex>
-#include <sstream>
 
 #include "om.grpc.pb.h"
 #include "tests/integration/om_cluster.h"
@@ -21,18 +19,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 std::string Svc() { return OmCluster::kServiceId; }
-
-// The node ids `ozone admin om roles` lists with `role`.
-std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
-  std::vector<std::string> out;
-  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER) \\(127\\.0\\.0\\.1\\)$");
-  std::istringstream in(roles);
-  for (std::string l; std::getline(in, l);) {
-    std::smatch m;
-    if (std::regex_match(l, m, line) && m[2] == role) out.push_back(m[1]);
-  }
-  return out;
-}
 
 // What OM `node` answers to GetOMConfiguration (the call a bootstrapping OM makes).
 Result<om::OMConfigurationResponse> OmConfiguration(OmCluster& c, int node) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "common/config/config_loader.h"
@@ -339,6 +340,17 @@ std::vector<std::string> OmCluster::LogLines(int node, const std::string& text) 
   std::string line;
   while (std::getline(in, line)) {
     if (line.find(text) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
+  std::vector<std::string> out;
+  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER) \\(127\\.0\\.0\\.1\\)$");
+  std::istringstream in(roles);
+  for (std::string l; std::getline(in, l);) {
+    std::smatch m;
+    if (std::regex_match(l, m, line) && m[2] == role) out.push_back(m[1]);
   }
   return out;
 }

@@ -12,8 +12,6 @@
 #include <future>
 #include <mutex>
 #include <thread>
-#include <sstream>
-#include <regex>
 #include <set>
 
 #include "tests/integration/om_cluster.h"
@@ -25,18 +23,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 std::string Svc() { return OmCluster::kServiceId; }
-
-// The node numbers `ozone admin om roles` lists with `role`.
-std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
-  std::vector<std::string> out;
-  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER) \\(127\\.0\\.0\\.1\\)$");
-  std::istringstream in(roles);
-  for (std::string l; std::getline(in, l);) {
-    std::smatch m;
-    if (std::regex_match(l, m, line) && m[2] == role) out.push_back(m[1]);
-  }
-  return out;
-}
 
 TEST(OmHaTest, InitWithoutScmFailsCleanlyAndWritesNothing) {
   OmClusterOptions o;
