@@ -16,6 +16,7 @@
 // writes = replicated OM writes (each open and each commit counts one); p50/p99/max are of a
 // whole create (open + commit); open/commit_req_bytes = serialized OMRequest sizes (what the
 // script gives etcd as the value size).
+#include <absl/synchronization/mutex.h>
 #include <pthread.h>
 #include <sys/resource.h>
 
@@ -53,6 +54,8 @@ double Pct(std::vector<double>& v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As `ozone` does: no abseil lock-order checking on every absl::Mutex acquisition (gRPC's).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"om_key_bench: OpenKey + CommitKey load on an OM ring"};
   std::string config_dir, volume = "benchvol", bucket = "benchbucket", prefix = "k", label;
   int outstanding = 1, clients = 0, channels = 4, warmup_ms = 1000, duration_ms = 5000;
