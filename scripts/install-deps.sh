@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries (DESIGN.md §3)
   librocksdb-dev libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libssl-dev libcli11-dev libpugixml-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libcpp-httplib-dev
+  libcpp-httplib-dev libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # tools the tests and scripts use

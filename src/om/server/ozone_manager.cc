@@ -20,6 +20,7 @@
 #include "om.pb.h"
 #include "om/ha/om_replicated_state.h"
 #include "om/om_execution_flow.h"
+#include "om/scm/batching_block_client.h"
 #include "om/server/om_bootstrap_check.h"
 #include "om/server/om_configuration_service.h"
 #include "om/server/om_grpc_server.h"
@@ -81,6 +82,7 @@ struct OzoneManager::Parts {
   ha::ServiceManager services;
   NodeReplicator replicator;
   std::unique_ptr<ScmClientAdapter> scm;
+  std::unique_ptr<BatchingScmBlockClient> block_batcher;
   std::unique_ptr<OmExecutionFlow> flow;
   std::unique_ptr<OmServiceConfigStore> config_store;
   std::unique_ptr<KeyDeletingService> key_deleting;
@@ -166,10 +168,12 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
   OZ_ASSIGN_OR_RETURN(std::unique_ptr<client::ScmClient> scm_client,
                       client::ScmClient::Create(conf));
   p.scm = std::make_unique<ScmClientAdapter>(std::move(scm_client));
+  // Key opens arriving together share one allocateBlock call.
+  p.block_batcher = std::make_unique<BatchingScmBlockClient>(p.scm.get());
 
   p.flow = std::make_unique<OmExecutionFlow>(&p.state->options(), &p.replicator,
                                              &p.state->metadata(), &p.state->retry_cache(),
-                                             p.scm.get());
+                                             p.block_batcher.get());
 
   // Leader-only services (seed 002); OM has no safe mode.
   p.context.SetSafeMode(ha::SafeModeStatus::kOutOfSafeMode);
