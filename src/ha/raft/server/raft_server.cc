@@ -185,8 +185,10 @@ void RaftServer::ProcessReady() {
     HandleReady(core_->TakeReady());
     any = true;
   }
-  FlushApplyWork();
+  // Published before the round's events are delivered: a listener that reads the status when
+  // told of a change (a new configuration, a new leader) sees it.
   if (any) UpdateStatus();
+  FlushApplyWork();
 }
 
 void RaftServer::FlushApplyWork() {

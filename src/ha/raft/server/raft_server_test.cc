@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <thread>
 
 #include "ha/raft/testing/kv_state_machine.h"
@@ -212,6 +214,26 @@ TEST(RaftServerTest, RemovesAServer) {
   EXPECT_FALSE(c.server(leader).GetStatus().configuration.Contains(victim));
   c.StopMember(c.member(victim));
   ASSERT_TRUE(c.server(leader).Propose("put after-remove 1").get().ok());
+}
+
+// A listener that reads the status when told of a change (OM's peer list updater) must see it:
+// the status is published before the round's events are delivered.
+TEST(RaftServerTest, TheStatusShowsAConfigurationChangeWhenItsEventArrives) {
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  PeerId victim = leader == "n3" ? "n2" : "n3";
+  RaftServer* server = &c.server(leader);
+  std::atomic<int> seen{0};
+  std::atomic<int> stale{0};
+  c.member(leader).sm->SetEventHook([&](const Event& e) {
+    if (e.type != Event::Type::kConfigurationChanged) return;
+    if (server->GetStatus().configuration.Contains(victim)) ++stale;
+    ++seen;
+  });
+  ASSERT_TRUE(server->Remove(victim).get().ok());
+  EXPECT_TRUE(WaitUntil([&] { return seen.load() > 0; }));
+  c.member(leader).sm->SetEventHook(nullptr);
+  EXPECT_EQ(stale.load(), 0) << "the event arrived before the status showed the change";
 }
 
 TEST(RaftServerTest, ANewServerCatchesUpThroughASnapshot) {

@@ -60,9 +60,18 @@ Status KvStateMachine::InstallSnapshot(const SnapshotMeta& meta, const PeerInfo&
 }
 
 void KvStateMachine::OnEvent(const Event& event) {
-  if (event.type != Event::Type::kLeaderReady) return;
+  std::function<void(const Event&)> hook;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (event.type == Event::Type::kLeaderReady) ++leader_ready_events_;
+    hook = hook_;
+  }
+  if (hook) hook(event);
+}
+
+void KvStateMachine::SetEventHook(std::function<void(const Event&)> hook) {
   std::lock_guard<std::mutex> l(mu_);
-  ++leader_ready_events_;
+  hook_ = std::move(hook);
 }
 
 std::optional<std::string> KvStateMachine::Get(const std::string& key) const {

@@ -38,6 +38,8 @@ class KvStateMachine : public StateMachine {
   // The snapshot taken through `index`, if it is the latest one.
   Result<Map> SnapshotAt(LogIndex index) const;
   uint64_t leader_ready_events() const;
+  // Called with every event, on the apply strand (tests observe what a listener sees then).
+  void SetEventHook(std::function<void(const Event&)> hook);
   // Waits until `applied() >= index`. False on timeout.
   bool WaitApplied(LogIndex index, std::chrono::milliseconds timeout) const;
 
@@ -50,6 +52,7 @@ class KvStateMachine : public StateMachine {
   Map snapshot_;
   LogIndex snapshot_index_;
   uint64_t leader_ready_events_ = 0;
+  std::function<void(const Event&)> hook_;  // guarded by mu_
 };
 
 }  // namespace ozone::raft
