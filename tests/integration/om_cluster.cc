@@ -99,7 +99,13 @@ std::string OmCluster::OzoneBinary() const {
   return root + "/src/tools/ozone";
 }
 
+void OmCluster::SetNodeKey(int node, const std::string& key, const std::string& value) {
+  node_keys_[node][key] = value;
+  WriteConfig(node, ring_written_.count(node) ? ring_written_[node] : options_.nodes);
+}
+
 void OmCluster::WriteConfig(int node, int nodes_in_ring) {
+  ring_written_[node] = nodes_in_ring;
   fs::create_directories(ConfDir(node));
   std::map<std::string, std::string> keys = {
       {"ozone.metadata.dirs", MetaDir(node)},
@@ -144,6 +150,7 @@ void OmCluster::WriteConfig(int node, int nodes_in_ring) {
   }
   keys[std::string("ozone.om.nodes.") + kServiceId] = nodes;
   for (const auto& [k, v] : options_.keys) keys[k] = v;
+  for (const auto& [k, v] : node_keys_[node]) keys[k] = v;
   std::ofstream out(ConfDir(node) + "/ozone-site.xml");
   out << "<?xml version=\"1.0\"?>\n<configuration>\n";
   for (const auto& [k, v] : keys) {

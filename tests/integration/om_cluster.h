@@ -83,6 +83,8 @@ class OmCluster {
   void Reconfigure(int nodes);
   // Rewrites only `node`'s ozone-site.xml with `nodes` OMs (an operator who updated one file).
   void ReconfigureNode(int node, int nodes) { WriteConfig(node, nodes); }
+  // Sets `key` in `node`'s ozone-site.xml only (kept through later rewrites of that file).
+  void SetNodeKey(int node, const std::string& key, const std::string& value);
   // Removes om.db, the Raft log and snapshot directories (and VERSION unless kept).
   // REQUIRES: not running.
   void WipeMetadata(int node, bool keep_version);
@@ -117,6 +119,8 @@ class OmCluster {
   int configured_ = 0;
   int call_counter_ = 0;
   std::map<int, std::unique_ptr<testutil::Subprocess>> servers_;
+  std::map<int, int> ring_written_;                                // node -> nodes_in_ring
+  std::map<int, std::map<std::string, std::string>> node_keys_;  // SetNodeKey
 };
 
 // Requests as a client sends them (clientId "om-it", callId when nonzero).

@@ -69,4 +69,23 @@ grpc::Status OmConfigurationService::GetOMConfiguration(grpc::ServerContext* /*c
   return grpc::Status::OK;
 }
 
+grpc::Status OmConfigurationService::Decommission(grpc::ServerContext* context,
+                                                  const DecommissionOMRequest* request,
+                                                  DecommissionOMResponse* response) {
+  if (!gate_->IsLeaderReady()) return gate_->Reject(context);
+  spdlog::info("om {}: decommission of OM {} ({}) asked", storage_->self.node_id,
+               request->nodeid(), request->nodeaddress());
+  ozone::Status s = decommission_->Remove(request->nodeid());
+  if (!s.ok()) {
+    if (auto reject = gate_->RejectIfNotLeader(context, s)) return *reject;
+    spdlog::warn("om {}: decommission of OM {} failed: {}", storage_->self.node_id,
+                 request->nodeid(), s.message());
+    response->set_success(false);
+    response->set_errormsg(std::string(s.message()));
+    return grpc::Status::OK;
+  }
+  response->set_success(true);
+  return grpc::Status::OK;
+}
+
 }  // namespace ozone::om

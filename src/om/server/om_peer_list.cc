@@ -1,5 +1,7 @@
 #include "om/server/om_peer_list.h"
 
+#include <algorithm>
+
 namespace ozone::om {
 
 namespace {
@@ -51,6 +53,15 @@ bool OmPeerList::Upsert(const topology::OmNodeDetails& node) {
     return true;
   }
   nodes_.push_back(node);
+  return true;
+}
+
+bool OmPeerList::Remove(const std::string& node_id) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = std::find_if(nodes_.begin(), nodes_.end(),
+                         [&](const topology::OmNodeDetails& n) { return n.node_id == node_id; });
+  if (it == nodes_.end()) return false;
+  nodes_.erase(it);
   return true;
 }
 

@@ -31,6 +31,8 @@ class OmPeerList {
 
   // Adds `node`, or replaces the entry with its node id. True if the list changed.
   bool Upsert(const topology::OmNodeDetails& node);
+  // Removes the entry of `node_id`. True if there was one.
+  bool Remove(const std::string& node_id);
 
  private:
   mutable std::mutex mu_;

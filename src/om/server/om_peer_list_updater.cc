@@ -47,13 +47,28 @@ void OmPeerListUpdater::Loop() {
 
 std::vector<std::string> OmPeerListUpdater::UpdateOnce() {
   std::lock_guard<std::mutex> pass(pass_mu_);
+  const std::string& self = storage_->self.node_id;
+  const raft::Configuration ring = ring_();
   std::vector<raft::PeerInfo> unknown;
-  for (const raft::PeerInfo& member : ring_().peers) {
+  for (const raft::PeerInfo& member : ring.peers) {
     if (!storage_->NodeById(member.id)) unknown.push_back(member);
   }
+  // Members that left (a bootstrapping OM sees an empty ring until it joins: nothing left then).
+  if (ring.Contains(self)) {
+    for (auto it = seen_members_.begin(); it != seen_members_.end();) {
+      if (ring.Contains(*it)) {
+        ++it;
+        continue;
+      }
+      if (storage_->nodes.Remove(*it)) {
+        spdlog::info("om {}: OM {} left the ring; removed from the peer list", self, *it);
+      }
+      it = seen_members_.erase(it);
+    }
+  }
+  for (const raft::PeerInfo& member : ring.peers) seen_members_.insert(member.id);
   std::vector<std::string> added;
   if (unknown.empty()) return added;
-  const std::string& self = storage_->self.node_id;
   Result<config::Configuration> conf = reloader_->Reload();
   if (!conf.ok()) {
     spdlog::error("om {}: cannot re-read the configuration from {} to learn the new members of "

@@ -5,7 +5,10 @@
 // (config::ConfigReloader) and takes the member's addresses from it, so that NotLeader hints,
 // `ozone admin om roles` and the checkpoint download reach it. A member still not configured
 // after re-reading is logged ("not in ozone-site.xml ... left out of the peer list") and
-// skipped (the ring keeps it; its Raft address is used where it suffices). It runs on every OM,
+// skipped (the ring keeps it; its Raft address is used where it suffices). A member this
+// updater saw in the ring that has left it (`ozone admin om decommission`) is dropped from the
+// peer list (Ozone's removeOMNodeFromPeers); configured OMs that never joined stay. It runs on
+// every OM,
 // leader or not, on its own thread: a status change (the ring's configuration changed) only
 // wakes it (HaService::NotifyStatusChanged must be cheap).
 //
@@ -43,7 +46,8 @@ class OmPeerListUpdater : public ha::HaService {
   void Stop() override;
 
   // One pass: re-reads the configuration if the ring has members the peer list does not know,
-  // and adds those it configures. Returns the node ids added.
+  // and adds those it configures; drops the members seen before that left. Returns the node
+  // ids added.
   std::vector<std::string> UpdateOnce();
 
  private:
@@ -58,6 +62,7 @@ class OmPeerListUpdater : public ha::HaService {
   bool wake_ = false;      // guarded by mu_
   bool stopping_ = false;  // guarded by mu_
   std::set<std::string> reported_missing_;  // guarded by pass_mu_: logged as not configured
+  std::set<std::string> seen_members_;      // guarded by pass_mu_: ring members seen
   std::mutex pass_mu_;                      // one pass at a time
   std::mutex lifecycle_mu_;                 // serializes Start and Stop; guards thread_
   std::thread thread_;

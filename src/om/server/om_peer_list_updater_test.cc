@@ -86,6 +86,41 @@ TEST_F(OmPeerListUpdaterTest, LearnsAJoinedMemberOnceTheFileHasIt) {
   EXPECT_TRUE(updater.UpdateOnce().empty());  // nothing new
 }
 
+TEST_F(OmPeerListUpdaterTest, DropsAMemberThatLeftTheRingButKeepsOnesThatNeverJoined) {
+  WriteSite(3);  // om3 configured, not yet bootstrapped
+  OmStorageConfig storage = Load();
+  SetRing(2);
+  OmPeerListUpdater updater(&storage, &reloader_, [this] { return Ring(); });
+  updater.UpdateOnce();
+  EXPECT_TRUE(storage.NodeById("om3").has_value()) << "configured, never a member: kept";
+
+  SetRing(3);  // om3 joined
+  updater.UpdateOnce();
+  // om2 decommissioned: the ring is om1 and om3.
+  {
+    std::lock_guard<std::mutex> l(ring_mu_);
+    ring_.peers.erase(ring_.peers.begin() + 1);
+  }
+  updater.UpdateOnce();
+  EXPECT_FALSE(storage.NodeById("om2").has_value());
+  EXPECT_TRUE(storage.NodeById("om1").has_value());
+  EXPECT_TRUE(storage.NodeById("om3").has_value());
+}
+
+TEST_F(OmPeerListUpdaterTest, ABootstrappingOmThatSeesNoRingKeepsItsPeers) {
+  WriteSite(3);
+  OmStorageConfig storage = Load();
+  SetRing(3);
+  OmPeerListUpdater updater(&storage, &reloader_, [this] { return Ring(); });
+  updater.UpdateOnce();
+  {
+    std::lock_guard<std::mutex> l(ring_mu_);
+    ring_.peers.clear();  // a ring this node is not in (yet, or any more)
+  }
+  updater.UpdateOnce();
+  for (const char* id : {"om1", "om2", "om3"}) EXPECT_TRUE(storage.NodeById(id).has_value()) << id;
+}
+
 TEST_F(OmPeerListUpdaterTest, AStatusChangeWakesItsThread) {
   WriteSite(2);
   OmStorageConfig storage = Load();

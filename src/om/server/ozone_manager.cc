@@ -95,6 +95,7 @@ struct OzoneManager::Parts {
   std::unique_ptr<OmRingAdmin> ring_admin;
   std::unique_ptr<OmProtocolService> protocol_service;
   std::unique_ptr<OmMembershipService> membership_service;
+  std::unique_ptr<OmDecommission> decommission;
   std::unique_ptr<OmConfigurationService> configuration_service;
   std::shared_ptr<OmPeerListUpdater> peer_list_updater;
   std::unique_ptr<ha::CheckpointTransferService> checkpoint_service;
@@ -204,8 +205,10 @@ ozone::Status OzoneManager::Parts::StartServers() {
                                                          flow.get(), ring_admin.get());
   membership_service = std::make_unique<OmMembershipService>(
       &storage, reloader.get(), gate.get(), ha.get(), config.bootstrap_timeout);
+  decommission = std::make_unique<OmDecommission>(&storage, ha.get());
   configuration_service = std::make_unique<OmConfigurationService>(
-      &storage, reloader.get(), [this] { return ha->Status().configuration; });
+      &storage, reloader.get(), [this] { return ha->Status().configuration; }, gate.get(),
+      decommission.get());
   ha::CheckpointTransferOptions co;
   co.cluster_id = cluster_id;
   co.create_checkpoint = [this](const std::string& dir) {

@@ -8,6 +8,16 @@
 //   lifecycle set|start|stop|status|clear        the stateful KeyLifecycleService's configuration
 //                                                (SetServiceConfiguration /
 //                                                GetServiceConfiguration)
+//   decommission -id <svc> --nodeid <id>         removes an OM from the ring (Ozone's
+//     --node-host-address <host> [--force]       DecommissionOMSubcommand): the node id and host
+//                                                must match the configuration; unless --force,
+//                                                the node must be in
+//                                                ozone.om.decommissioned.nodes.<svc> here and in
+//                                                every active OM's re-read ozone-site.xml
+//                                                (OzoneManagerAdminService.GetOMConfiguration);
+//                                                then the leader removes it (Decommission).
+//                                                "Successfully decommissioned OM <id>" /
+//                                                "Failed to decommission OM <id>"
 #include <google/protobuf/descriptor.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +27,7 @@
 #include "common/config/ozone_keys.h"
 #include "common/config/units.h"
 #include "common/json/jackson_printer.h"
+#include "common/net/resolve.h"
 #include "common/strings.h"
 #include "common/topology/ha_nodes.h"
 #include "om.pb.h"
@@ -99,6 +110,12 @@ class OmAdminClient {
     auto c = std::unique_ptr<OmAdminClient>(new OmAdminClient());
     c->client_ = std::make_unique<rpc::FailoverClient>(std::move(endpoints), fo);
     return c;
+  }
+
+  // A unary call of another OM service to the leader.
+  Status Call(const google::protobuf::MethodDescriptor* method,
+              const google::protobuf::Message& request, google::protobuf::Message* response) {
+    return client_->Call(method, request, response);
   }
 
   Result<om::OMResponse> Submit(om::OMRequest request) {
@@ -273,6 +290,116 @@ void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
   }
 }
 
+// OzoneManagerAdminService.<name> (Ozone's OMAdminProtocol), found through the messages' file.
+const google::protobuf::MethodDescriptor* AdminMethod(const char* name) {
+  return om::OMConfigurationRequest::descriptor()
+      ->file()
+      ->FindServiceByName("OzoneManagerAdminService")
+      ->FindMethodByName(name);
+}
+
+struct DecommissionArgs {
+  OmArgs om;
+  std::string node_id;
+  std::string host;
+  bool force = false;
+};
+
+// Ozone's verifyNodeIdAndHostAddress: the node is configured and `host` is its host. Returns the
+// host's address.
+Result<std::string> VerifyNodeAndHost(const std::vector<topology::OmNodeDetails>& nodes,
+                                      const DecommissionArgs& a) {
+  auto it = std::find_if(nodes.begin(), nodes.end(),
+                         [&](const topology::OmNodeDetails& n) { return n.node_id == a.node_id; });
+  if (it == nodes.end()) {
+    return Status::NotFound("There is no OM corresponding to " + a.node_id +
+                            "in the configuration.");
+  }
+  OZ_ASSIGN_OR_RETURN(std::string given, net::ResolveHost(a.host));
+  Result<std::string> configured = net::ResolveHost(it->rpc_address.host);
+  if (!configured.ok() || *configured != given) {
+    return Status::InvalidArgument(
+        "OM " + a.node_id + "'s host address in config - " +
+        (configured.ok() ? *configured : it->rpc_address.host) +
+        " does not match the provided host address " + a.host + "/" + given);
+  }
+  return given;
+}
+
+// Ozone's verifyConfigUpdatedOnAllOMs: the node is decommissioned in this configuration and in
+// every active OM's re-read one, with the same host.
+Status VerifyConfigUpdatedOnAllOms(const config::Configuration& conf, const std::string& svc,
+                                   const std::vector<topology::OmNodeDetails>& nodes,
+                                   const DecommissionArgs& a, const std::string& address) {
+  const std::string key = std::string(keys::kOmDecommissionedNodesPrefix) + "." + svc;
+  std::vector<std::string> decommissioned = conf.GetStrings(key);
+  if (std::find(decommissioned.begin(), decommissioned.end(), a.node_id) ==
+      decommissioned.end()) {
+    return Status::FailedPrecondition("Please add the to be decommissioned OM " + a.node_id +
+                                      " to the " + key + " config in ozone-site.xml of all "
+                                      "nodes.");
+  }
+  std::vector<topology::OmNodeDetails> active;
+  for (const auto& n : nodes) {
+    if (std::find(decommissioned.begin(), decommissioned.end(), n.node_id) ==
+        decommissioned.end()) {
+      active.push_back(n);
+    }
+  }
+  if (active.empty()) {
+    return Status::FailedPrecondition("Cannot decommission OM " + a.node_id +
+                                      " as it is the only node in the ring.");
+  }
+  std::vector<std::string> stale;
+  for (const auto& n : active) {
+    rpc::FailoverOptions fo;
+    fo.max_failovers = 0;
+    fo.rpc_timeout = std::chrono::seconds(30);
+    rpc::FailoverClient one({{n.node_id, n.rpc_address.ToString()}}, fo);
+    om::OMConfigurationResponse r;
+    rpc::CallOutcome c =
+        one.CallEndpoint(0, AdminMethod("GetOMConfiguration"), om::OMConfigurationRequest(), &r);
+    bool updated = false;
+    if (c.status.ok() && r.success()) {
+      for (const auto& info : r.nodesinnewconf()) {
+        if (info.nodeid() != a.node_id || info.nodestate() != om::DECOMMISSIONED) continue;
+        Result<std::string> there = net::ResolveHost(info.hostaddress());
+        updated = there.ok() && *there == address;
+      }
+    }
+    if (!updated) stale.push_back(n.node_id);
+  }
+  if (!stale.empty()) {
+    return Status::FailedPrecondition(
+        "OM(s) " + strings::Join(stale, ",") +
+        " have not been updated with decommissioned nodes list or their address for the "
+        "decommissioning node does not match");
+  }
+  return Status::OK();
+}
+
+Status Decommission(CommandContext& ctx, const DecommissionArgs& a) {
+  OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
+  OZ_ASSIGN_OR_RETURN(auto nodes, OmNodesOf(*conf, a.om.service_id));
+  OZ_ASSIGN_OR_RETURN(std::string address, VerifyNodeAndHost(nodes, a));
+  if (!a.force) {
+    OZ_RETURN_IF_ERROR(VerifyConfigUpdatedOnAllOms(*conf, a.om.service_id, nodes, a, address));
+  }
+  OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a.om));
+  om::DecommissionOMRequest req;
+  req.set_nodeid(a.node_id);
+  req.set_nodeaddress(address);
+  om::DecommissionOMResponse r;
+  Status s = client->Call(AdminMethod("Decommission"), req, &r);
+  if (s.ok() && !r.success()) s = Status::FailedPrecondition(r.errormsg());
+  if (!s.ok()) {
+    ctx.out() << "Failed to decommission OM " << a.node_id << "\n";
+    return s;
+  }
+  ctx.out() << "Successfully decommissioned OM " << a.node_id << "\n";
+  return Status::OK();
+}
+
 }  // namespace
 
 void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
@@ -354,6 +481,33 @@ void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
                 << (a->random ? std::string("random node") : a->new_leader) << ".\n";
       return Status::OK();
     });
+  }
+
+  // decommission
+  {
+    auto a = std::make_shared<DecommissionArgs>();
+    CLI::App* decom = om->add_subcommand(
+        "decommission",
+        "Decommission an OzoneManager. Ensure that the node being decommissioned is shutdown "
+        "first.\nNote - Add the node to be decommissioned to ozone.om.decommissioned.nodes config "
+        "in ozone-site.xml of all OzoneManagers before proceeding with decommission.\nNote - "
+        "DECOMMISSIONING AN OM MIGHT RENDER THE CLUSTER TO LOSE HIGH AVAILABILITY.\nNote - When "
+        "there are only two OzoneManagers, do not stop the OzoneManager before decommissioning "
+        "as both OzoneManagers are required to reach quorum.\nIt is recommended to add another "
+        "OzoneManager(s) before decommissioning one to maintain HA.");
+    decom->add_option("--service-id,--om-service-id", a->om.service_id,
+                      "Ozone Manager Service ID")
+        ->required();
+    decom->add_option("--nodeid", a->node_id, "NodeID of the OM to be decommissioned.")
+        ->required();
+    decom->add_option("--node-host-address", a->host,
+                      "Host name/address of the OM to be decommissioned.")
+        ->required();
+    decom->add_flag("--force", a->force,
+                    "This option will skip checking whether OM configs have been updated with "
+                    "the decommissioned node added to ozone.om.decommissioned.nodes config in "
+                    "ozone-site.xml.");
+    OnInvoke(decom, &slot, [a](CommandContext& ctx) { return Decommission(ctx, *a); });
   }
 
   RegisterLifecycle(om, slot);
