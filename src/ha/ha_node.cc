@@ -305,6 +305,24 @@ ozone::Status HaNode::AddPeer(const raft::PeerInfo& peer, std::chrono::milliseco
   return impl_->server->AddVoter(peer, timeout);
 }
 
+Result<std::vector<raft::PeerId>> HaNode::PromoteCaughtUpLearners() {
+  std::vector<raft::PeerId> promoted;
+  raft::RaftStatus st = impl_->server->GetStatus();
+  if (st.role != raft::Role::kLeader) return ozone::Status::NotLeader("not the leader");
+  for (const raft::PeerInfo& p : st.configuration.peers) {
+    if (p.role != raft::PeerRole::kLearner) continue;
+    ozone::Status s = impl_->server->Promote(p.id).get();
+    if (s.ok()) {
+      spdlog::info("ha {}: promoted learner {} ({}) to voter", impl_->options.self_id, p.id,
+                   p.address);
+      promoted.push_back(p.id);
+    } else if (s.code() != ozone::Status::Code::kFailedPrecondition && !s.IsAlreadyExists()) {
+      return s;  // not caught up yet: FailedPrecondition, left for the next call
+    }
+  }
+  return promoted;
+}
+
 ozone::Status HaNode::RemovePeer(const raft::PeerId& peer) {
   std::optional<raft::PeerInfo> leader = impl_->server->LeaderInfo();
   if (leader && leader->id == peer) {

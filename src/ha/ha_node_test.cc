@@ -2,6 +2,7 @@
 // transport, DbStateMachine (the toy KV handler), HaContext, ServiceManager and a checkpoint
 // server, as an SCM would run them.
 #include "ha/ha_node.h"
+#include "ha/learner_promoter.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -308,6 +309,40 @@ TEST_F(HaNodeTest, RemovesAFollowerButNotTheLeader) {
   StopNode(victim);
   ASSERT_TRUE(leader.node->Submit("put after-remove 1").ok());
   ASSERT_TRUE(WaitConverged(leader));
+}
+
+// An AddPeer cut short leaves a learner; the leader's LearnerPromoter finishes the job once the
+// node has caught up (here through a checkpoint: the log was purged meanwhile).
+TEST_F(HaNodeTest, ALearnerLeftByAnInterruptedAddIsPromotedOnceCaughtUp) {
+  Node& leader = WaitForLeader();
+  Put(leader, 0, 30);
+  auto fresh = std::make_unique<Node>();
+  fresh->id = "scm4";
+  fresh->address = "127.0.0.1:" + std::to_string(FreePort());
+  fresh->dir = tmp_.Sub(fresh->id);
+  Node& n4 = *fresh;
+  nodes_[n4.id] = std::move(fresh);
+  // Not running yet: the add times out after making it a learner.
+  Status cut = leader.node->AddPeer(raft::PeerInfo{n4.id, n4.address, raft::PeerRole::kVoter},
+                                    50ms);
+  EXPECT_FALSE(cut.ok());
+  const raft::PeerInfo* p = leader.node->Status().configuration.Find(n4.id);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->role, raft::PeerRole::kLearner);
+  Result<std::vector<raft::PeerId>> none = leader.node->PromoteCaughtUpLearners();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty()) << "not caught up: left for later";
+
+  StartNode(n4);
+  std::shared_ptr<BackgroundService> promoter =
+      MakeLearnerPromoter([&leader] { return leader.node.get(); }, leader.context.get(), 20ms);
+  promoter->Start();
+  EXPECT_TRUE(WaitUntil([&] {
+    return leader.node->Status().configuration.IsVoter(n4.id);
+  }));
+  promoter->Stop();
+  Put(leader, 30, 35);
+  EXPECT_TRUE(WaitConverged(leader));
 }
 
 TEST_F(HaNodeTest, StopMarksTheNodeNotLeader) {

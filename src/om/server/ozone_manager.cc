@@ -16,6 +16,7 @@
 #include "ha/ha_context.h"
 #include "ha/ha_node.h"
 #include "ha/ha_service.h"
+#include "ha/learner_promoter.h"
 #include "ha/server/checkpoint_transfer_service.h"
 #include "om.pb.h"
 #include "om/ha/om_replicated_state.h"
@@ -98,6 +99,7 @@ struct OzoneManager::Parts {
   std::unique_ptr<OmDecommission> decommission;
   std::unique_ptr<OmConfigurationService> configuration_service;
   std::shared_ptr<OmPeerListUpdater> peer_list_updater;
+  std::shared_ptr<ha::BackgroundService> learner_promoter;
   std::unique_ptr<ha::CheckpointTransferService> checkpoint_service;
   std::unique_ptr<OmGrpcServer> grpc_server;
 
@@ -305,6 +307,9 @@ ozone::Status OzoneManager::Start() {
   p.peer_list_updater = std::make_shared<OmPeerListUpdater>(
       &p.storage, p.reloader.get(), [&p] { return p.ha->Status().configuration; });
   p.services.Register(p.peer_list_updater);
+  // Learners left by a cut-short bootstrap become voters once caught up (leader only).
+  p.learner_promoter = ha::MakeLearnerPromoter([&p] { return p.ha.get(); }, &p.context);
+  p.services.Register(p.learner_promoter);
 
   ozone::Status s = p.StartServers();
   if (s.ok()) {

@@ -11,6 +11,7 @@
 #include "ha/ha_context.h"
 #include "ha/ha_node.h"
 #include "ha/ha_service.h"
+#include "ha/learner_promoter.h"
 #include "ha/sequence_id_generator.h"
 #include "ha/server/checkpoint_transfer_service.h"
 #include "ha/stateful_service.h"
@@ -107,6 +108,7 @@ struct StorageContainerManager::Parts {
   std::shared_ptr<ha::BackgroundService> pipeline_creator;
   std::shared_ptr<ha::BackgroundService> block_deleting;
   std::shared_ptr<ha::BackgroundService> buffer_flusher;
+  std::shared_ptr<ha::BackgroundService> learner_promoter;
   std::shared_ptr<LeadershipWatcher> watcher;
   TaskRunner tasks;
 
@@ -240,6 +242,9 @@ Result<std::unique_ptr<StorageContainerManager>> StorageContainerManager::Create
   p.services.Register(p.replication->service());
   p.services.Register(p.balancer);
   p.services.Register(p.buffer_flusher);
+  // Learners left by a cut-short bootstrap become voters once caught up.
+  p.learner_promoter = ha::MakeLearnerPromoter([raw] { return raw->ha.get(); }, &p.context);
+  p.services.Register(p.learner_promoter);
   p.watcher = std::make_shared<LeadershipWatcher>(
       p.storage.self.node_id, &p.context,
       std::vector<std::shared_ptr<ha::HaService>>{p.pipeline_creator, p.block_deleting,
