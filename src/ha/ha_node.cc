@@ -305,12 +305,21 @@ ozone::Status HaNode::AddPeer(const raft::PeerInfo& peer, std::chrono::milliseco
   return impl_->server->AddVoter(peer, timeout);
 }
 
-Result<std::vector<raft::PeerId>> HaNode::PromoteCaughtUpLearners() {
+ozone::Status HaNode::AddLearner(const raft::PeerInfo& peer) {
+  raft::PeerInfo learner = peer;
+  learner.role = raft::PeerRole::kLearner;
+  ozone::Status s = impl_->server->AddLearner(learner).get();
+  return s.IsAlreadyExists() ? ozone::Status::OK() : s;
+}
+
+Result<std::vector<raft::PeerId>> HaNode::PromoteCaughtUpLearners(
+    const std::function<bool(const raft::PeerId&)>& keep) {
   std::vector<raft::PeerId> promoted;
   raft::RaftStatus st = impl_->server->GetStatus();
   if (st.role != raft::Role::kLeader) return ozone::Status::NotLeader("not the leader");
   for (const raft::PeerInfo& p : st.configuration.peers) {
     if (p.role != raft::PeerRole::kLearner) continue;
+    if (keep && keep(p.id)) continue;
     ozone::Status s = impl_->server->Promote(p.id).get();
     if (s.ok()) {
       spdlog::info("ha {}: promoted learner {} ({}) to voter", impl_->options.self_id, p.id,

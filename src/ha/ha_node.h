@@ -115,10 +115,15 @@ class HaNode : public Replicator {
   ozone::Status TransferLeadership(std::optional<raft::PeerId> target);
   // Learner, catch up, promote (leader only).
   ozone::Status AddPeer(const raft::PeerInfo& peer, std::chrono::milliseconds timeout);
-  // Promotes every learner of the ring that has caught up (leader only; a learner that has not
-  // is left for a later call). Learners are members whose AddPeer was cut short (the leader
-  // changed or restarted, the call timed out) before their promotion. Returns the promoted ids.
-  Result<std::vector<raft::PeerId>> PromoteCaughtUpLearners();
+  // Adds a member that stays a learner (a non-voting listener); returns once the change is
+  // committed (leader only). A learner already is one: OK.
+  ozone::Status AddLearner(const raft::PeerInfo& peer);
+  // Promotes every learner of the ring that has caught up, except those `keep` says stay
+  // learners (leader only; a learner that has not caught up is left for a later call).
+  // Learners are members whose AddPeer was cut short (the leader changed or restarted, the call
+  // timed out) before their promotion, and listeners. Returns the promoted ids.
+  Result<std::vector<raft::PeerId>> PromoteCaughtUpLearners(
+      const std::function<bool(const raft::PeerId&)>& keep = nullptr);
   // Removes a member (leader only). FailedPrecondition "Cannot remove current leader." for the
   // leader itself (Ozone's rule: transfer leadership first).
   ozone::Status RemovePeer(const raft::PeerId& peer);

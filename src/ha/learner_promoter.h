@@ -20,9 +20,11 @@
 namespace ozone::ha {
 
 // `node` returns the running node, or null before it started; it and `context` must outlive the
-// service.
+// service. `keep` (called only for learners that are candidates) says which learners are meant
+// to stay learners (OM listeners); null: none.
 std::shared_ptr<BackgroundService> MakeLearnerPromoter(
     std::function<HaNode*()> node, const HaContext* context,
+    std::function<bool(const raft::PeerId&)> keep = nullptr,
     std::chrono::milliseconds interval = std::chrono::seconds(1));
 
 }  // namespace ozone::ha

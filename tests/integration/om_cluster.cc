@@ -353,7 +353,7 @@ std::vector<std::string> OmCluster::LogLines(int node, const std::string& text) 
 
 std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
   std::vector<std::string> out;
-  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER) \\(127\\.0\\.0\\.1\\)$");
+  std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER|LISTENER) \\(127\\.0\\.0\\.1\\)$");
   std::istringstream in(roles);
   for (std::string l; std::getline(in, l);) {
     std::smatch m;

@@ -131,7 +131,7 @@ om::OMRequest CreateKeyRequest(const std::string& volume, const std::string& buc
                                const std::string& key);
 
 // The node ids (om1, ...) that `ozone admin om roles` output lists with `role` (LEADER or
-// FOLLOWER), in the order listed.
+// FOLLOWER or LISTENER), in the order listed.
 std::vector<std::string> WithRole(const std::string& roles, const std::string& role);
 
 }  // namespace ozone::integration

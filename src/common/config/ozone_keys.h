@@ -172,6 +172,10 @@ inline constexpr std::string_view kOmNodesPrefix = "ozone.om.nodes";  // .<servi
 // .<serviceId>: OM node ids (of ozone.om.nodes.<svc>) that were decommissioned; a bootstrapping
 // OM listed there is refused by `ozone om --bootstrap`'s check of its peers.
 inline constexpr std::string_view kOmDecommissionedNodesPrefix = "ozone.om.decommissioned.nodes";
+// .<serviceId>: OM node ids (of ozone.om.nodes.<svc>) that are listeners: non-voting members of
+// the ring (Ratis LISTENER) that receive the log, never vote and are never elected; `ozone admin
+// om roles` shows them as LISTENER.
+inline constexpr std::string_view kOmListenerNodesPrefix = "ozone.om.listener.nodes";
 inline constexpr ConfigKey kOmNodeId{
     "ozone.om.node.id", std::nullopt,
     "This OM's node id; detected from local addresses when unset."};

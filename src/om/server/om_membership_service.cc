@@ -53,18 +53,19 @@ grpc::Status OmMembershipService::Bootstrap(grpc::ServerContext* context,
   if (const raft::PeerInfo* p = st.configuration.Find(request->nodeid())) {
     if (p->role == raft::PeerRole::kVoter) return grpc::Status::OK;
   }
-  spdlog::info("om {}: adding OM {} ({}) to the ring", storage_->self.node_id, request->nodeid(),
-               request->ratisaddress());
-  ozone::Status s = node_->AddPeer(
-      raft::PeerInfo{request->nodeid(), request->ratisaddress(), raft::PeerRole::kVoter},
-      add_timeout_);
+  const bool listener = request->islistener();
+  spdlog::info("om {}: adding OM {} ({}) to the ring{}", storage_->self.node_id,
+               request->nodeid(), request->ratisaddress(), listener ? " as a listener" : "");
+  const raft::PeerInfo peer{request->nodeid(), request->ratisaddress(),
+                            listener ? raft::PeerRole::kLearner : raft::PeerRole::kVoter};
+  ozone::Status s = listener ? node_->AddLearner(peer) : node_->AddPeer(peer, add_timeout_);
   if (!s.ok()) {
     if (auto reject = gate_->RejectIfNotLeader(context, s)) return *reject;
     return rpc::ToGrpc(ozone::Status::Internal("RATIS_BOOTSTRAP_ERROR Adding OM " +
                                                request->nodeid() + " failed: " + s.ToString()));
   }
-  spdlog::info("om {}: OM {} is a voting member of the ring", storage_->self.node_id,
-               request->nodeid());
+  spdlog::info("om {}: OM {} is a {} of the ring", storage_->self.node_id, request->nodeid(),
+               listener ? "listener" : "voting member");
   return grpc::Status::OK;
 }
 

@@ -9,8 +9,9 @@
 // information of the bootstrapping OM ... Update their ozone-site.xml before proceeding.",
 // unless the request says force (`--bootstrap --force`: the node is added with the address it
 // gave). Then the leader adds it as a learner, lets it catch up (a checkpoint install when the
-// log no longer has what it needs) and promotes it to voter. A member asking again is answered
-// at once. Followers answer with the NotLeader reply.
+// log no longer has what it needs) and promotes it to voter; a listener (the request says so:
+// the node is in its ozone.om.listener.nodes.<svc>) stays a learner. A member asking again is
+// answered at once. Followers answer with the NotLeader reply.
 //
 // Thread-safety: gRPC calls Bootstrap from many threads; it blocks while the node catches up.
 #pragma once

@@ -44,7 +44,10 @@ void AddMember(const raft::PeerStatus& p, const OmStorageConfig& storage,
   port->set_value(ratis_port);
   OMRoleInfo* role = info->mutable_omrole();
   role->set_nodeid(node_id);
-  role->set_serverrole(p.role == "LEADER" ? "LEADER" : "FOLLOWER");
+  // Ozone's roles: a non-voting member is a Ratis LISTENER.
+  role->set_serverrole(p.role == "LEADER"    ? "LEADER"
+                       : p.role == "LEARNER" ? "LISTENER"
+                                             : "FOLLOWER");
 }
 
 }  // namespace
@@ -77,7 +80,10 @@ Result<OMResponse> OmRingAdmin::TransferLeadership(const OMRequest& request) {
                            "Target " + *target + " is not a member of the OM ring");
     }
     if (p->role != raft::PeerRole::kVoter) {
-      return ErrorResponse(request, INVALID_REQUEST, "Target " + *target + " not in FOLLOWER role");
+      // Ozone's message, and Ratis's wording its robot tests look for.
+      return ErrorResponse(request, INVALID_REQUEST,
+                           "Target " + *target + " not in FOLLOWER role: " + *target +
+                               " is a LISTENER (not in Follower role)");
     }
     if (st.leader && *st.leader == *target) {
       OMResponse r = OkResponse(request);

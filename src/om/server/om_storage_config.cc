@@ -35,7 +35,14 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
   s.db_path = db_dir + "/om.db";
   s.ratis_dir = conf.Get(keys::kOmRatisStorageDir).value_or(meta + "/om.ratis");
   s.snapshot_dir = conf.Get(keys::kOmRatisSnapshotDir).value_or(meta + "/om.ratis.snapshot");
+  s.listeners = s.ListenersIn(conf);
   return s;
+}
+
+std::set<std::string> OmStorageConfig::ListenersIn(const config::Configuration& conf) const {
+  std::vector<std::string> ids =
+      conf.GetStrings(std::string(keys::kOmListenerNodesPrefix) + "." + self.service_id);
+  return std::set<std::string>(ids.begin(), ids.end());
 }
 
 std::vector<topology::OmNodeDetails> OmStorageConfig::Others() const {

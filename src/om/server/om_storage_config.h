@@ -14,6 +14,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct OmStorageConfig {
   // OMs learnt while running.
   topology::OmNodeDetails self;
   OmPeerList nodes;
+  // The node ids of ozone.om.listener.nodes.<svc> when the process started.
+  std::set<std::string> listeners;
 
   std::string metadata_dir;
   std::string version_path;
@@ -62,6 +65,9 @@ struct OmStorageConfig {
   // decommissioned.
   Result<topology::OmNodeDetails> LearnNode(const config::Configuration& conf,
                                             const std::string& node_id);
+
+  // The listeners of this node's service in `conf` (ozone.om.listener.nodes.<svc>).
+  std::set<std::string> ListenersIn(const config::Configuration& conf) const;
 
   // The VERSION file, or NotFound (not initialized).
   Result<VersionFile> LoadVersion() const;

@@ -119,7 +119,8 @@ struct OzoneManager::Parts {
   void StopStatsLog();
 
   ozone::Status StartServers();
-  // A bootstrapping node asks the leader to add it; returns once it votes.
+  // A bootstrapping node asks the leader to add it; returns once it votes (a listener: once it
+  // is a member).
   ozone::Status JoinRing();
   void StopAll();
 };
@@ -241,6 +242,7 @@ ozone::Status OzoneManager::Parts::JoinRing() {
   req.set_nodeid(storage.self.node_id);
   req.set_ratisaddress(storage.self.RatisAddress().ToString());
   req.set_force(options.force_bootstrap);
+  req.set_islistener(storage.listeners.count(storage.self.node_id) > 0);
   BootstrapOmResponse resp;
   spdlog::info("om {}: asking the leader to add this OM to the ring of {}", storage.self.node_id,
                storage.self.service_id);
@@ -261,7 +263,10 @@ ozone::Status OzoneManager::Start() {
   OZ_ASSIGN_OR_RETURN(bool has_ring, ha::HaNode::HasRing(log_dir));
   std::vector<raft::PeerInfo> configured;
   for (const auto& n : p.storage.nodes.All()) {
-    configured.push_back({n.node_id, n.RatisAddress().ToString(), raft::PeerRole::kVoter});
+    // Listeners (ozone.om.listener.nodes.<svc>) are members that never vote.
+    configured.push_back({n.node_id, n.RatisAddress().ToString(),
+                          p.storage.listeners.count(n.node_id) ? raft::PeerRole::kLearner
+                                                               : raft::PeerRole::kVoter});
   }
   bool join = false;
   if (!has_ring) {
@@ -308,7 +313,13 @@ ozone::Status OzoneManager::Start() {
       &p.storage, p.reloader.get(), [&p] { return p.ha->Status().configuration; });
   p.services.Register(p.peer_list_updater);
   // Learners left by a cut-short bootstrap become voters once caught up (leader only).
-  p.learner_promoter = ha::MakeLearnerPromoter([&p] { return p.ha.get(); }, &p.context);
+  // A learner the re-read configuration names a listener stays one.
+  p.learner_promoter = ha::MakeLearnerPromoter(
+      [&p] { return p.ha.get(); }, &p.context,
+      [&p](const raft::PeerId& id) {
+        Result<config::Configuration> conf = p.reloader->Reload();
+        return !conf.ok() || p.storage.ListenersIn(*conf).count(id) > 0;
+      });
   p.services.Register(p.learner_promoter);
 
   ozone::Status s = p.StartServers();
