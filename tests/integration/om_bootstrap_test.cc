@@ -53,15 +53,7 @@ std::string Expected(OmCluster& c, int nodes) {
 
 Status CreateKeys(client::OmClient& om, const std::string& prefix, int n) {
   for (int i = 0; i < n; ++i) {
-    om::KeyArgs args;
-    args.set_volumename("bootvol");
-    args.set_bucketname("bootbucket");
-    args.set_keyname(prefix + std::to_string(i));
-    args.set_datasize(0);
-    args.set_ownername("hadoop");
-    Result<om::CreateKeyResponse> session = om.OpenKey(args);
-    if (!session.ok()) return session.status();
-    OZ_RETURN_IF_ERROR(om.CommitKey(args, session->id()));
+    OZ_RETURN_IF_ERROR(CreateEmptyKey(om, "bootvol", "bootbucket", prefix + std::to_string(i)));
   }
   return Status::OK();
 }
@@ -110,17 +102,7 @@ TEST(OmBootstrapTest, NewOmsJoinTheRunningRingWithoutRestartingIt) {
 
   auto client = c.NewClient(1);
   ASSERT_TRUE(client.ok()) << client.status().ToString();
-  om::VolumeInfo vol;
-  vol.set_volume("bootvol");
-  vol.set_ownername("hadoop");
-  vol.set_adminname("hadoop");
-  ASSERT_TRUE((*client)->CreateVolume(vol).ok());
-  om::BucketInfo bucket;
-  bucket.set_volumename("bootvol");
-  bucket.set_bucketname("bootbucket");
-  bucket.set_isversionenabled(false);
-  bucket.set_storagetype(om::DISK);
-  ASSERT_TRUE((*client)->CreateBucket(bucket).ok());
+  ASSERT_TRUE(CreateVolumeAndBucket(**client, "bootvol", "bootbucket").ok());
   Status keys = CreateKeys(**client, "before-", 25);
   ASSERT_TRUE(keys.ok()) << keys.ToString();
 

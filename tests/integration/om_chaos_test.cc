@@ -28,18 +28,7 @@ TEST(OmChaosTest, ClientCreatesThroughRepeatedLeaderKills) {
   auto client = c.NewClient();
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   client::OmClient& om = **client;
-  om::VolumeInfo vol;
-  vol.set_volume("chaosvol");
-  vol.set_ownername("hadoop");
-  vol.set_adminname("hadoop");
-  Status s = om.CreateVolume(vol);
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  om::BucketInfo bucket;
-  bucket.set_volumename("chaosvol");
-  bucket.set_bucketname("chaosbucket");
-  bucket.set_isversionenabled(false);
-  bucket.set_storagetype(om::DISK);
-  s = om.CreateBucket(bucket);
+  Status s = CreateVolumeAndBucket(om, "chaosvol", "chaosbucket");
   ASSERT_TRUE(s.ok()) << s.ToString();
 
   std::mutex mu;
@@ -53,19 +42,10 @@ TEST(OmChaosTest, ClientCreatesThroughRepeatedLeaderKills) {
       bool is_volume = i % 5 == 4;
       if (is_volume) {
         std::snprintf(name, sizeof(name), "cv%06d", i);
-        om::VolumeInfo v = vol;
-        v.set_volume(name);
-        st = om.CreateVolume(v);
+        st = om.CreateVolume(HadoopVolume(name));
       } else {
         std::snprintf(name, sizeof(name), "ck-%06d", i);
-        om::KeyArgs args;
-        args.set_volumename("chaosvol");
-        args.set_bucketname("chaosbucket");
-        args.set_keyname(name);
-        args.set_datasize(0);
-        args.set_ownername("hadoop");
-        auto session = om.OpenKey(args);
-        st = session.ok() ? om.CommitKey(args, session->id()) : session.status();
+        st = CreateEmptyKey(om, "chaosvol", "chaosbucket", name);
       }
       std::lock_guard<std::mutex> l(mu);
       if (!st.ok()) {
@@ -93,18 +73,9 @@ TEST(OmChaosTest, ClientCreatesThroughRepeatedLeaderKills) {
   for (const std::string& f : failed) ADD_FAILURE() << f;
 
   ASSERT_TRUE(c.WaitForLeader().ok());
-  std::map<std::string, int> listed;
-  om::ListKeysRequest list;
-  list.set_volumename("chaosvol");
-  list.set_bucketname("chaosbucket");
-  list.set_count(1000);
-  while (true) {
-    auto page = om.ListKeys(list);
-    ASSERT_TRUE(page.ok()) << page.status().ToString();
-    for (const auto& k : page->keyinfo()) ++listed[k.keyname()];
-    if (!page->istruncated() || page->keyinfo().empty()) break;
-    list.set_startkey(page->keyinfo().rbegin()->keyname());
-  }
+  Result<std::map<std::string, int>> all = ListAllKeys(om, "chaosvol", "chaosbucket");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::map<std::string, int>& listed = *all;
   for (const std::string& k : acked_keys) EXPECT_EQ(listed[k], 1) << k;
   for (const auto& [k, n] : listed) EXPECT_EQ(n, 1) << k;
   EXPECT_EQ(listed.size(), acked_keys.size());

@@ -351,6 +351,54 @@ std::vector<std::string> OmCluster::LogLines(int node, const std::string& text) 
   return out;
 }
 
+om::VolumeInfo HadoopVolume(const std::string& volume) {
+  om::VolumeInfo v;
+  v.set_volume(volume);
+  v.set_ownername("hadoop");
+  v.set_adminname("hadoop");
+  return v;
+}
+
+Status CreateVolumeAndBucket(client::OmClient& om, const std::string& volume,
+                             const std::string& bucket) {
+  OZ_RETURN_IF_ERROR(om.CreateVolume(HadoopVolume(volume)));
+  om::BucketInfo b;
+  b.set_volumename(volume);
+  b.set_bucketname(bucket);
+  b.set_isversionenabled(false);
+  b.set_storagetype(om::DISK);
+  return om.CreateBucket(b);
+}
+
+Status CreateEmptyKey(client::OmClient& om, const std::string& volume, const std::string& bucket,
+                      const std::string& key) {
+  om::KeyArgs args;
+  args.set_volumename(volume);
+  args.set_bucketname(bucket);
+  args.set_keyname(key);
+  args.set_datasize(0);
+  args.set_ownername("hadoop");
+  Result<om::CreateKeyResponse> session = om.OpenKey(args);
+  if (!session.ok()) return session.status();
+  return om.CommitKey(args, session->id());
+}
+
+Result<std::map<std::string, int>> ListAllKeys(client::OmClient& om, const std::string& volume,
+                                               const std::string& bucket) {
+  std::map<std::string, int> listed;
+  om::ListKeysRequest list;
+  list.set_volumename(volume);
+  list.set_bucketname(bucket);
+  list.set_count(1000);
+  while (true) {
+    OZ_ASSIGN_OR_RETURN(auto page, om.ListKeys(list));
+    for (const auto& k : page.keyinfo()) ++listed[k.keyname()];
+    if (!page.istruncated() || page.keyinfo().empty()) break;
+    list.set_startkey(page.keyinfo().rbegin()->keyname());
+  }
+  return listed;
+}
+
 std::vector<std::string> WithRole(const std::string& roles, const std::string& role) {
   std::vector<std::string> out;
   std::regex line("^(om[0-9]+) : (LEADER|FOLLOWER|LISTENER) \\(127\\.0\\.0\\.1\\)$");

@@ -130,6 +130,17 @@ om::OMRequest CreateBucketRequest(const std::string& volume, const std::string& 
 om::OMRequest CreateKeyRequest(const std::string& volume, const std::string& bucket,
                                const std::string& key);
 
+// Through a client, as an application does it: a volume owned and administered by "hadoop", a
+// bucket in it, an empty key (OpenKey, then CommitKey with the session id).
+om::VolumeInfo HadoopVolume(const std::string& volume);
+Status CreateVolumeAndBucket(client::OmClient& om, const std::string& volume,
+                             const std::string& bucket);
+Status CreateEmptyKey(client::OmClient& om, const std::string& volume, const std::string& bucket,
+                      const std::string& key);
+// Every key of the bucket, page after page of ListKeys, with how many times it was listed.
+Result<std::map<std::string, int>> ListAllKeys(client::OmClient& om, const std::string& volume,
+                                               const std::string& bucket);
+
 // The node ids (om1, ...) that `ozone admin om roles` output lists with `role` (LEADER or
 // FOLLOWER or LISTENER), in the order listed.
 std::vector<std::string> WithRole(const std::string& roles, const std::string& role);

@@ -290,19 +290,8 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   client::OmClient& om = **client;
 
-  om::VolumeInfo vol;
-  vol.set_volume("fovol");
-  vol.set_ownername("hadoop");
-  vol.set_adminname("hadoop");
-  Status created_volume = om.CreateVolume(vol);
-  ASSERT_TRUE(created_volume.ok()) << created_volume.ToString();
-  om::BucketInfo bucket;
-  bucket.set_volumename("fovol");
-  bucket.set_bucketname("fobucket");
-  bucket.set_isversionenabled(false);
-  bucket.set_storagetype(om::DISK);
-  Status created_bucket = om.CreateBucket(bucket);
-  ASSERT_TRUE(created_bucket.ok()) << created_bucket.ToString();
+  Status created = CreateVolumeAndBucket(om, "fovol", "fobucket");
+  ASSERT_TRUE(created.ok()) << created.ToString();
 
   // The retry identity, deterministically: a create acknowledged by the old leader, sent again
   // with the same (clientId, callId) to the new one, gets the original answer.
@@ -326,9 +315,7 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
     for (int i = 0; !stop.load(); ++i) {
       if (i % 5 == 4) {
         std::snprintf(buf, sizeof(buf), "v%06d", i);
-        om::VolumeInfo v = vol;
-        v.set_volume(buf);
-        Status s = om.CreateVolume(v);
+        Status s = om.CreateVolume(HadoopVolume(buf));
         std::lock_guard<std::mutex> l(mu);
         if (s.ok()) {
           acked_volumes.push_back(buf);
@@ -339,19 +326,7 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
         continue;
       }
       std::snprintf(buf, sizeof(buf), "ack-%06d", i);
-      om::KeyArgs args;
-      args.set_volumename("fovol");
-      args.set_bucketname("fobucket");
-      args.set_keyname(buf);
-      args.set_datasize(0);
-      args.set_ownername("hadoop");
-      Status s;
-      Result<om::CreateKeyResponse> session = om.OpenKey(args);
-      if (session.ok()) {
-        s = om.CommitKey(args, session->id());
-      } else {
-        s = session.status();
-      }
+      Status s = CreateEmptyKey(om, "fovol", "fobucket", buf);
       std::lock_guard<std::mutex> l(mu);
       if (s.ok()) {
         acked_keys.push_back(buf);
@@ -389,18 +364,9 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
   EXPECT_EQ(c.Call(*next, fresh).response.status(), om::VOLUME_ALREADY_EXISTS);
 
   // Every acknowledged key is listed exactly once, through the client and through the shell.
-  std::map<std::string, int> listed;
-  om::ListKeysRequest list;
-  list.set_volumename("fovol");
-  list.set_bucketname("fobucket");
-  list.set_count(1000);
-  while (true) {
-    auto page = om.ListKeys(list);
-    ASSERT_TRUE(page.ok()) << page.status().ToString();
-    for (const auto& k : page->keyinfo()) ++listed[k.keyname()];
-    if (!page->istruncated() || page->keyinfo().empty()) break;
-    list.set_startkey(page->keyinfo().rbegin()->keyname());
-  }
+  Result<std::map<std::string, int>> all = ListAllKeys(om, "fovol", "fobucket");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  std::map<std::string, int>& listed = *all;
   for (const std::string& k : acked_keys) EXPECT_EQ(listed[k], 1) << k;
   for (const auto& [k, n] : listed) EXPECT_EQ(n, 1) << k;
   // Nothing but what the writer attempted (each key at most once, the last maybe unanswered).
