@@ -121,6 +121,18 @@ TEST_F(OmPeerListUpdaterTest, ABootstrappingOmThatSeesNoRingKeepsItsPeers) {
   for (const char* id : {"om1", "om2", "om3"}) EXPECT_TRUE(storage.NodeById(id).has_value()) << id;
 }
 
+TEST_F(OmPeerListUpdaterTest, DecommissionedOmsAreNotPeersAtStart) {
+  WriteSite(3);
+  std::string site = io::ReadFile(tmp_.Sub(config::kSiteFileName)).value();
+  site.insert(site.find("</configuration>"),
+              Property("ozone.om.decommissioned.nodes.omservice", "om2"));
+  ASSERT_TRUE(io::WriteFileAtomically(tmp_.Sub(config::kSiteFileName), site).ok());
+  OmStorageConfig storage = Load();
+  EXPECT_TRUE(storage.NodeById("om1").has_value());
+  EXPECT_FALSE(storage.NodeById("om2").has_value());
+  EXPECT_TRUE(storage.NodeById("om3").has_value());
+}
+
 TEST_F(OmPeerListUpdaterTest, AStatusChangeWakesItsThread) {
   WriteSite(2);
   OmStorageConfig storage = Load();

@@ -18,6 +18,14 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
   } else {
     OZ_ASSIGN_OR_RETURN(std::vector<topology::OmNodeDetails> nodes,
                         topology::OmNodes(conf, s.self.service_id));
+    // Ozone's peers: the configured OMs that are not decommissioned (a decommissioned node may
+    // stay in ozone.om.nodes.<svc>); they are not in a first ring either.
+    std::vector<std::string> gone = conf.GetStrings(
+        std::string(keys::kOmDecommissionedNodesPrefix) + "." + s.self.service_id);
+    std::erase_if(nodes, [&](const topology::OmNodeDetails& n) {
+      return n.node_id != s.self.node_id &&
+             std::find(gone.begin(), gone.end(), n.node_id) != gone.end();
+    });
     s.nodes = OmPeerList(std::move(nodes));
   }
   std::string meta = conf.Get(keys::kOzoneMetadataDirs).value_or("");

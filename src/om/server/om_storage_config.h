@@ -27,8 +27,9 @@
 namespace ozone::om {
 
 struct OmStorageConfig {
-  // This node (FindLocalOmNode) and every node of its service, in configured order, then the
-  // OMs learnt while running.
+  // This node (FindLocalOmNode) and every node of its service that is not decommissioned
+  // (ozone.om.decommissioned.nodes.<svc>), in configured order, then the OMs learnt while
+  // running.
   topology::OmNodeDetails self;
   OmPeerList nodes;
   // The node ids of ozone.om.listener.nodes.<svc> when the process started.
