@@ -125,7 +125,7 @@ Result<std::unique_ptr<OmClient>> OmClient::Create(const config::Configuration& 
                                        std::string(keys::kOmServiceIds.name) + " are [" +
                                        conf.GetString(keys::kOmServiceIds) + "]");
       }
-      OZ_ASSIGN_OR_RETURN(details, topology::OmNodes(conf, *svc));
+      OZ_ASSIGN_OR_RETURN(details, topology::ActiveNonListenerOmNodes(conf, *svc));
       c->service_id_ = *svc;
     } else {
       OZ_ASSIGN_OR_RETURN(details, topology::AllOmNodes(conf));

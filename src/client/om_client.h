@@ -1,6 +1,7 @@
 // OmClient: the client of an OM ring (Ozone's OzoneManagerProtocolClientSideTranslatorPB over
 // OMFailoverProxyProvider) for the shell, freon, tests and benchmarks. Every OMRequest goes to
-// the leader of the service's OMs with failover (rpc::FailoverClient): a follower's NotLeader
+// the leader of the service's OMs (those not decommissioned nor listeners, as Ozone's
+// getActiveNonListenerOMNodeIds) with failover (rpc::FailoverClient): a follower's NotLeader
 // hint is followed, a leader that is not ready yet is asked again, an unreachable OM is skipped;
 // after every OM was tried it waits ozone.client.wait.between.retries.millis (2000), and gives up
 // after ozone.client.failover.max.attempts (500) failovers; one call's deadline is

@@ -1,5 +1,7 @@
 #include "common/topology/ha_nodes.h"
 
+#include <algorithm>
+
 #include "common/config/ozone_keys.h"
 #include "common/strings.h"
 
@@ -245,6 +247,20 @@ Result<std::vector<OmNodeDetails>> OmNodes(const Configuration& conf,
     }
     nodes.push_back(std::move(d));
   }
+  return nodes;
+}
+
+Result<std::vector<OmNodeDetails>> ActiveNonListenerOmNodes(const Configuration& conf,
+                                                            const std::string& service_id) {
+  OZ_ASSIGN_OR_RETURN(std::vector<OmNodeDetails> nodes, OmNodes(conf, service_id));
+  std::vector<std::string> out = conf.GetStrings(
+      std::string(keys::kOmDecommissionedNodesPrefix) + "." + service_id);
+  std::vector<std::string> listeners =
+      conf.GetStrings(std::string(keys::kOmListenerNodesPrefix) + "." + service_id);
+  out.insert(out.end(), listeners.begin(), listeners.end());
+  std::erase_if(nodes, [&](const OmNodeDetails& n) {
+    return std::find(out.begin(), out.end(), n.node_id) != out.end();
+  });
   return nodes;
 }
 

@@ -73,6 +73,11 @@ std::vector<std::string> OmServiceIds(const config::Configuration& conf);
 Result<std::optional<std::string>> LocalOmServiceId(const config::Configuration& conf);
 Result<std::vector<OmNodeDetails>> OmNodes(const config::Configuration& conf,
                                            const std::string& service_id);
+// The OMs of `service_id` a client fails over between (Ozone's getActiveNonListenerOMNodeIds):
+// those of OmNodes that ozone.om.decommissioned.nodes.<svc> and ozone.om.listener.nodes.<svc> do
+// not list (a listener never leads; a decommissioned node left the ring).
+Result<std::vector<OmNodeDetails>> ActiveNonListenerOmNodes(const config::Configuration& conf,
+                                                            const std::string& service_id);
 // Every OM of every service id, or the single ozone.om.address OM when none is configured.
 Result<std::vector<OmNodeDetails>> AllOmNodes(const config::Configuration& conf);
 Result<OmNodeDetails> FindLocalOmNode(

@@ -60,6 +60,19 @@ TEST(HaNodesTest, ReadsOmNodes) {
   EXPECT_EQ((*nodes)[0].http_address, (net::HostPort{"127.0.0.1", 9874}));
 }
 
+TEST(HaNodesTest, ClientsFailOverBetweenActiveNonListenerOms) {
+  Configuration conf = ThreeNodesOnOneHost();
+  auto all = ActiveNonListenerOmNodes(conf, "omservice");
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), 3u);
+  conf.Set("ozone.om.decommissioned.nodes.omservice", "om1");
+  conf.Set("ozone.om.listener.nodes.omservice", "om3");
+  auto active = ActiveNonListenerOmNodes(conf, "omservice");
+  ASSERT_TRUE(active.ok()) << active.status();
+  ASSERT_EQ(active->size(), 1u);
+  EXPECT_EQ((*active)[0].node_id, "om2");
+}
+
 TEST(HaNodesTest, AddressWithoutPortTakesTheGenericPort) {
   Configuration conf;
   conf.Set("ozone.om.service.ids", "svc");
