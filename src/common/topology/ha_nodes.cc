@@ -1,7 +1,5 @@
 #include "common/topology/ha_nodes.h"
 
-#include <algorithm>
-
 #include "common/config/ozone_keys.h"
 #include "common/strings.h"
 
@@ -250,16 +248,30 @@ Result<std::vector<OmNodeDetails>> OmNodes(const Configuration& conf,
   return nodes;
 }
 
+namespace {
+std::set<std::string> IdSet(const Configuration& conf, std::string_view prefix,
+                            const std::string& service_id) {
+  std::vector<std::string> ids = conf.GetStrings(std::string(prefix) + "." + service_id);
+  return std::set<std::string>(ids.begin(), ids.end());
+}
+}  // namespace
+
+std::set<std::string> DecommissionedOmNodeIds(const Configuration& conf,
+                                              const std::string& service_id) {
+  return IdSet(conf, keys::kOmDecommissionedNodesPrefix, service_id);
+}
+
+std::set<std::string> ListenerOmNodeIds(const Configuration& conf, const std::string& service_id) {
+  return IdSet(conf, keys::kOmListenerNodesPrefix, service_id);
+}
+
 Result<std::vector<OmNodeDetails>> ActiveNonListenerOmNodes(const Configuration& conf,
                                                             const std::string& service_id) {
   OZ_ASSIGN_OR_RETURN(std::vector<OmNodeDetails> nodes, OmNodes(conf, service_id));
-  std::vector<std::string> out = conf.GetStrings(
-      std::string(keys::kOmDecommissionedNodesPrefix) + "." + service_id);
-  std::vector<std::string> listeners =
-      conf.GetStrings(std::string(keys::kOmListenerNodesPrefix) + "." + service_id);
-  out.insert(out.end(), listeners.begin(), listeners.end());
+  const std::set<std::string> gone = DecommissionedOmNodeIds(conf, service_id);
+  const std::set<std::string> listeners = ListenerOmNodeIds(conf, service_id);
   std::erase_if(nodes, [&](const OmNodeDetails& n) {
-    return std::find(out.begin(), out.end(), n.node_id) != out.end();
+    return gone.count(n.node_id) > 0 || listeners.count(n.node_id) > 0;
   });
   return nodes;
 }

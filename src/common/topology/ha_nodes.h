@@ -12,6 +12,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,11 @@ std::vector<std::string> OmServiceIds(const config::Configuration& conf);
 Result<std::optional<std::string>> LocalOmServiceId(const config::Configuration& conf);
 Result<std::vector<OmNodeDetails>> OmNodes(const config::Configuration& conf,
                                            const std::string& service_id);
+// The node ids of ozone.om.decommissioned.nodes.<svc> and of ozone.om.listener.nodes.<svc>.
+std::set<std::string> DecommissionedOmNodeIds(const config::Configuration& conf,
+                                              const std::string& service_id);
+std::set<std::string> ListenerOmNodeIds(const config::Configuration& conf,
+                                        const std::string& service_id);
 // The OMs of `service_id` a client fails over between (Ozone's getActiveNonListenerOMNodeIds):
 // those of OmNodes that ozone.om.decommissioned.nodes.<svc> and ozone.om.listener.nodes.<svc> do
 // not list (a listener never leads; a decommissioned node left the ring).

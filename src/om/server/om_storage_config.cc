@@ -1,7 +1,5 @@
 #include "om/server/om_storage_config.h"
 
-#include <algorithm>
-
 #include "common/config/ozone_keys.h"
 
 namespace ozone::om {
@@ -20,11 +18,9 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
                         topology::OmNodes(conf, s.self.service_id));
     // Ozone's peers: the configured OMs that are not decommissioned (a decommissioned node may
     // stay in ozone.om.nodes.<svc>); they are not in a first ring either.
-    std::vector<std::string> gone = conf.GetStrings(
-        std::string(keys::kOmDecommissionedNodesPrefix) + "." + s.self.service_id);
+    const std::set<std::string> gone = topology::DecommissionedOmNodeIds(conf, s.self.service_id);
     std::erase_if(nodes, [&](const topology::OmNodeDetails& n) {
-      return n.node_id != s.self.node_id &&
-             std::find(gone.begin(), gone.end(), n.node_id) != gone.end();
+      return n.node_id != s.self.node_id && gone.count(n.node_id) > 0;
     });
     s.nodes = OmPeerList(std::move(nodes));
   }
@@ -43,14 +39,8 @@ Result<OmStorageConfig> OmStorageConfig::FromConfiguration(const config::Configu
   s.db_path = db_dir + "/om.db";
   s.ratis_dir = conf.Get(keys::kOmRatisStorageDir).value_or(meta + "/om.ratis");
   s.snapshot_dir = conf.Get(keys::kOmRatisSnapshotDir).value_or(meta + "/om.ratis.snapshot");
-  s.listeners = s.ListenersIn(conf);
+  s.listeners = topology::ListenerOmNodeIds(conf, s.self.service_id);
   return s;
-}
-
-std::set<std::string> OmStorageConfig::ListenersIn(const config::Configuration& conf) const {
-  std::vector<std::string> ids =
-      conf.GetStrings(std::string(keys::kOmListenerNodesPrefix) + "." + self.service_id);
-  return std::set<std::string>(ids.begin(), ids.end());
 }
 
 std::vector<topology::OmNodeDetails> OmStorageConfig::Others() const {
@@ -80,12 +70,10 @@ Result<std::vector<OmStorageConfig::ConfiguredOm>> OmStorageConfig::ConfiguredNo
   }
   OZ_ASSIGN_OR_RETURN(std::vector<topology::OmNodeDetails> configured,
                       topology::OmNodes(conf, self.service_id));
-  std::vector<std::string> decommissioned = conf.GetStrings(
-      std::string(keys::kOmDecommissionedNodesPrefix) + "." + self.service_id);
+  const std::set<std::string> gone = topology::DecommissionedOmNodeIds(conf, self.service_id);
   for (auto& n : configured) {
-    bool gone = std::find(decommissioned.begin(), decommissioned.end(), n.node_id) !=
-                decommissioned.end();
-    out.push_back({std::move(n), gone});
+    const bool decommissioned = gone.count(n.node_id) > 0;
+    out.push_back({std::move(n), decommissioned});
   }
   return out;
 }

@@ -67,9 +67,6 @@ struct OmStorageConfig {
   Result<topology::OmNodeDetails> LearnNode(const config::Configuration& conf,
                                             const std::string& node_id);
 
-  // The listeners of this node's service in `conf` (ozone.om.listener.nodes.<svc>).
-  std::set<std::string> ListenersIn(const config::Configuration& conf) const;
-
   // The VERSION file, or NotFound (not initialized).
   Result<VersionFile> LoadVersion() const;
 };

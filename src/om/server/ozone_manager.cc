@@ -313,12 +313,20 @@ ozone::Status OzoneManager::Start() {
       &p.storage, p.reloader.get(), [&p] { return p.ha->Status().configuration; });
   p.services.Register(p.peer_list_updater);
   // Learners left by a cut-short bootstrap become voters once caught up (leader only).
-  // A learner the re-read configuration names a listener stays one.
+  // A learner named a listener (in the configuration at start, else in the re-read file) stays
+  // one; a listener found once is remembered, so that the file is not re-read every second. The
+  // promoter's runs never overlap: the set needs no lock.
   p.learner_promoter = ha::MakeLearnerPromoter(
       [&p] { return p.ha.get(); }, &p.context,
-      [&p](const raft::PeerId& id) {
+      [&p, listeners = p.storage.listeners](const raft::PeerId& id) mutable {
+        if (listeners.count(id) > 0) return true;
         Result<config::Configuration> conf = p.reloader->Reload();
-        return !conf.ok() || p.storage.ListenersIn(*conf).count(id) > 0;
+        if (!conf.ok()) return true;  // unknown: leave it a learner
+        if (topology::ListenerOmNodeIds(*conf, p.storage.self.service_id).count(id) == 0) {
+          return false;
+        }
+        listeners.insert(id);
+        return true;
       });
   p.services.Register(p.learner_promoter);
 

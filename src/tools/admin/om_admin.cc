@@ -332,19 +332,15 @@ Status VerifyConfigUpdatedOnAllOms(const config::Configuration& conf, const std:
                                    const std::vector<topology::OmNodeDetails>& nodes,
                                    const DecommissionArgs& a, const std::string& address) {
   const std::string key = std::string(keys::kOmDecommissionedNodesPrefix) + "." + svc;
-  std::vector<std::string> decommissioned = conf.GetStrings(key);
-  if (std::find(decommissioned.begin(), decommissioned.end(), a.node_id) ==
-      decommissioned.end()) {
+  const std::set<std::string> decommissioned = topology::DecommissionedOmNodeIds(conf, svc);
+  if (decommissioned.count(a.node_id) == 0) {
     return Status::FailedPrecondition("Please add the to be decommissioned OM " + a.node_id +
                                       " to the " + key + " config in ozone-site.xml of all "
                                       "nodes.");
   }
   std::vector<topology::OmNodeDetails> active;
   for (const auto& n : nodes) {
-    if (std::find(decommissioned.begin(), decommissioned.end(), n.node_id) ==
-        decommissioned.end()) {
-      active.push_back(n);
-    }
+    if (decommissioned.count(n.node_id) == 0) active.push_back(n);
   }
   if (active.empty()) {
     return Status::FailedPrecondition("Cannot decommission OM " + a.node_id +
