@@ -228,7 +228,8 @@ TEST_F(HaNodeTest, ReplicatesAndKeepsHaContextInStep) {
   EXPECT_TRUE(leader.context->IsLeader());
   EXPECT_EQ(leader.became_leader.load(), 1);
   EXPECT_TRUE(leader.node->IsLeaderReady());
-  EXPECT_TRUE(leader.flusher->ShouldRun());
+  // Told right after the context became ready (see TransfersLeadership).
+  EXPECT_TRUE(WaitUntil([&] { return leader.flusher->ShouldRun(); }));
   ASSERT_TRUE(leader.context->TermOfLeader().ok());
   EXPECT_EQ(*leader.context->TermOfLeader(), leader.node->Status().term);
   std::string hint = leader.id + "[" + leader.address + "]";
@@ -289,9 +290,11 @@ TEST_F(HaNodeTest, TransfersLeadership) {
   // The servers agree first; each HaContext follows on its node's apply strand.
   ASSERT_TRUE(WaitUntil([&] { return target.context->IsLeader() && !leader.context->IsLeader(); }));
   EXPECT_EQ(target.became_leader.load(), 1);
-  EXPECT_TRUE(target.flusher->ShouldRun());
+  // The services are told right after the context changed (HaNode's event delivery sets the
+  // context, then notifies): awaited, not read at once.
+  EXPECT_TRUE(WaitUntil([&] { return target.flusher->ShouldRun(); }));
   EXPECT_FALSE(leader.context->IsLeader());
-  EXPECT_FALSE(leader.flusher->ShouldRun());
+  EXPECT_TRUE(WaitUntil([&] { return !leader.flusher->ShouldRun(); }));
   ASSERT_TRUE(target.node->Submit("put after-transfer 1").ok());
   ASSERT_TRUE(WaitConverged(target));
 }
