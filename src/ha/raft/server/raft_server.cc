@@ -193,6 +193,9 @@ void RaftServer::ProcessReady() {
 
 void RaftServer::FlushApplyWork() {
   if (apply_work_.empty()) return;
+  // What this round sent (a follower's acknowledgement, the leader's appends) leaves before the
+  // apply below, which may run inline: the next commit does not wait for this state machine.
+  runtime_->transport()->FlushHeldSends();
   // Inline when the apply strand is idle (a thread wakeup saved on the commit path).
   DispatchApply([this, work = std::move(apply_work_)]() mutable {
     for (ApplyWork& w : work) {

@@ -361,6 +361,89 @@ TEST(RaftServerTest, SeveralGroupsShareOneRuntimeAndTransport) {
   }
 }
 
+// A transport that holds sends the way TcpTransport does: what a message handler sends on its
+// thread leaves when the handler returns or at FlushHeldSends. It only tracks whether something
+// is held on the current thread.
+class HoldTrackingTransport final : public Transport {
+ public:
+  explicit HoldTrackingTransport(std::unique_ptr<Transport> inner) : inner_(std::move(inner)) {}
+  Status RegisterGroup(const GroupId& g, GroupHandler h) override {
+    auto on_messages = std::move(h.on_messages);
+    h.on_messages = [on_messages = std::move(on_messages)](std::vector<Message> batch) {
+      in_handler = true;
+      on_messages(std::move(batch));
+      in_handler = false;
+      held = false;
+    };
+    return inner_->RegisterGroup(g, std::move(h));
+  }
+  void UnregisterGroup(const GroupId& g) override { inner_->UnregisterGroup(g); }
+  void Send(const GroupId& g, const std::string& address, Message m) override {
+    if (in_handler) held = true;
+    inner_->Send(g, address, std::move(m));
+  }
+  void FlushHeldSends() override { held = false; }
+  void Shutdown() override { inner_->Shutdown(); }
+  TransportStats stats() const override { return inner_->stats(); }
+
+  static thread_local bool in_handler;
+  static thread_local bool held;
+
+ private:
+  std::unique_ptr<Transport> inner_;
+};
+thread_local bool HoldTrackingTransport::in_handler = false;
+thread_local bool HoldTrackingTransport::held = false;
+
+TEST(RaftServerTest, WhatARoundSentIsFlushedBeforeItsEntriesAreApplied) {
+  // A follower acknowledges an append and applies what the leader committed in the same round;
+  // the acknowledgement must leave first (else each commit waits for the previous apply).
+  struct CheckingSm : KvStateMachine {
+    std::atomic<int> applied_with_held_sends{0};
+    Result<std::string> Apply(const Entry& e) override {
+      if (HoldTrackingTransport::held) ++applied_with_held_sends;
+      return KvStateMachine::Apply(e);
+    }
+  };
+  LocalTransportHub hub;
+  Configuration config;
+  for (int i = 1; i <= 3; ++i) config.peers.push_back(ServerCluster::Peer(i));
+  struct Process {
+    std::unique_ptr<Transport> transport;
+    std::unique_ptr<RaftRuntime> runtime;
+    MemoryLogStore log;
+    CheckingSm sm;
+    std::unique_ptr<RaftServer> server;
+  };
+  std::map<PeerId, Process> procs;
+  for (const PeerInfo& peer : config.peers) {
+    Process& p = procs[peer.id];
+    p.transport = std::make_unique<HoldTrackingTransport>(*hub.CreateEndpoint(peer.id));
+    p.runtime = std::make_unique<RaftRuntime>(p.transport.get());
+    ASSERT_TRUE(RaftServer::Bootstrap(&p.log, config).ok());
+    auto s = RaftServer::Start(p.runtime.get(), kGroup, peer.id, &p.log, &p.sm,
+                               ServerCluster::DefaultOptions());
+    ASSERT_TRUE(s.ok()) << s.status();
+    p.server = std::move(*s);
+  }
+  PeerId leader;
+  ASSERT_TRUE(WaitUntil([&] {
+    for (auto& [id, p] : procs) {
+      if (p.server->IsLeaderReady()) leader = id;
+    }
+    return !leader.empty();
+  }));
+  for (int k = 0; k < 50; ++k) {
+    ASSERT_TRUE(procs[leader].server->Propose("put k " + std::to_string(k)).get().ok());
+  }
+  const LogIndex applied = procs[leader].sm.applied();
+  for (auto& [id, p] : procs) {
+    ASSERT_TRUE(p.sm.WaitApplied(applied, 5s)) << id;
+    EXPECT_EQ(p.sm.applied_with_held_sends.load(), 0) << id;
+  }
+  for (auto& [id, p] : procs) p.server->Stop();
+}
+
 TEST(RaftServerTest, BootstrapRefusesANonEmptyLog) {
   MemoryLogStore log;
   Configuration config{{PeerInfo{"a", "a", {}}}};

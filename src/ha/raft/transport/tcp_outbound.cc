@@ -29,7 +29,13 @@ SendScope::SendScope() : previous_(t_send_scope) { t_send_scope = this; }
 
 SendScope::~SendScope() {
   t_send_scope = previous_;
-  for (TcpOutbound* outbound : deferred_) outbound->FlushDeferred();
+  Flush();
+}
+
+void SendScope::Flush() {
+  std::vector<TcpOutbound*> deferred;
+  deferred.swap(deferred_);
+  for (TcpOutbound* outbound : deferred) outbound->FlushDeferred();
 }
 
 SendScope* SendScope::Current() { return t_send_scope; }

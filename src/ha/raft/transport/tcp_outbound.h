@@ -69,6 +69,8 @@ class SendScope {
   static SendScope* Current();
   // Remembers `outbound` to flush at the end (once).
   void Defer(TcpOutbound* outbound);
+  // Writes what was deferred so far; the scope goes on collecting.
+  void Flush();
 
  private:
   SendScope* const previous_;

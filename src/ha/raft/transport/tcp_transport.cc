@@ -267,6 +267,10 @@ void TcpTransport::Send(const GroupId& group, const std::string& address, Messag
   impl_->Send(group, address, std::move(message));
 }
 
+void TcpTransport::FlushHeldSends() {
+  if (SendScope* scope = SendScope::Current()) scope->Flush();
+}
+
 void TcpTransport::Shutdown() { impl_->Shutdown(); }
 
 TransportStats TcpTransport::stats() const { return impl_->counters_.Snapshot(); }

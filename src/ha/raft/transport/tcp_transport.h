@@ -125,6 +125,7 @@ class TcpTransport final : public Transport {
   Status RegisterGroup(const GroupId& group, GroupHandler handler) override;
   void UnregisterGroup(const GroupId& group) override;
   void Send(const GroupId& group, const std::string& address, Message message) override;
+  void FlushHeldSends() override;
   // Closes every connection and the listening socket and joins the threads. Bounded: waits for
   // handlers already running and for a host-name lookup in progress, never for the network.
   void Shutdown() override;

@@ -528,6 +528,40 @@ TEST(TcpTransportTest, RepliesToOneFrameLeaveInOneFrame) {
   for (uint64_t i = 0; i <= 10; ++i) EXPECT_EQ(got[i].context, i);
 }
 
+TEST(TcpTransportTest, FlushHeldSendsLetsAReplyLeaveBeforeItsHandlerReturns) {
+  // The Raft server acknowledges an append, flushes, then applies inline in the same handler: the
+  // acknowledgement must not wait for the apply.
+  auto a = Start(Options());
+  auto b = Start(Options());
+  ASSERT_TRUE(a && b);
+  Inbox a_inbox;
+  ASSERT_TRUE(a->RegisterGroup("g", a_inbox.Handler()).ok());
+  const std::string a_address = Address(*a);
+  std::promise<bool> seen_inside;
+  ASSERT_TRUE(b->RegisterGroup("g", GroupHandler{[&](std::vector<Message> batch) {
+                                                   for (Message& m : batch) {
+                                                     b->Send("g", a_address,
+                                                             Heartbeat("b", "a", m.context));
+                                                   }
+                                                   if (batch.front().context == 0) return;
+                                                   b->FlushHeldSends();
+                                                   // Still inside the handler: the reply is out.
+                                                   seen_inside.set_value(a_inbox.WaitForContext(
+                                                       batch.front().context, milliseconds(10000)));
+                                                 },
+                                                 nullptr})
+                  .ok());
+  RawPeer peer(b->port());
+  ASSERT_TRUE(peer.Handshake("cluster-1").has_hello_ack());
+  // B's connection to A first, so that the reply below finds it up and idle (and is held).
+  ASSERT_TRUE(peer.Write(BatchFrame("g", {Heartbeat("raw", "b", 0)})));
+  ASSERT_TRUE(a_inbox.WaitForMessages(1));
+  ASSERT_TRUE(peer.Write(BatchFrame("g", {Heartbeat("raw", "b", 7)})));
+  std::future<bool> seen = seen_inside.get_future();
+  ASSERT_EQ(seen.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_TRUE(seen.get()) << "the reply left only when the handler returned";
+}
+
 TEST(TcpTransportTest, ListensOnHostNames) {
   TcpTransportOptions o = Options();
   o.listen_address = "localhost:0";

@@ -71,6 +71,11 @@ class Transport {
   // resolved when connecting). Never blocks on the network; may drop (see above).
   virtual void Send(const GroupId& group, const std::string& address, Message message) = 0;
 
+  // Writes now what Sends on this thread held back to leave together (TcpTransport holds the
+  // replies of a received frame until its handlers return). The Raft server calls it before it
+  // applies inline, so an acknowledgement does not wait for the state machine.
+  virtual void FlushHeldSends() {}
+
   // Stops every thread and connection; queued messages are dropped. Afterwards Send drops and no
   // handler runs. Idempotent; also done by the destructor. Must not be called from a handler.
   virtual void Shutdown() = 0;
