@@ -1,14 +1,17 @@
 // om_key_bench: key creates on an OM ring (OpenKey then CommitKey with the returned session id,
-// keys with no data, in one volume/bucket) through client::OmClient, for bench/om_bench.
+// keys with no data, in one volume/bucket), for bench/om_bench.
 //
 //   om_key_bench --config=<dir with ozone-site.xml> [--outstanding=1] [--clients=0]
-//                [--channels=4] [--volume=benchvol] [--bucket=benchbucket] [--prefix=k]
-//                [--warmup-ms=1000] [--duration-ms=5000] [--label=...]
+//                [--channels=4] [--async [--threads=2]] [--volume=benchvol]
+//                [--bucket=benchbucket] [--prefix=k] [--warmup-ms=1000] [--duration-ms=5000]
+//                [--label=...]
 //
-// OmClient is synchronous, so N outstanding = N worker threads, each doing open+commit in a loop;
-// they share --clients OmClient instances (0: one per 64 workers), each with --channels
-// connections per OM. The volume and bucket are created first unless they exist. Operations that
-// complete during --duration-ms after --warmup-ms are counted:
+// Through client::OmClient by default: it is synchronous, so N outstanding = N worker threads,
+// each doing open+commit in a loop; they share --clients OmClient instances (0: one per 64
+// workers), each with --channels connections per OM. With --async, --threads threads drive the N
+// creates through gRPC's asynchronous API over --channels connections to the leader (as etcd's
+// benchmark tool drives its puts; AsyncCreateLoad). The volume and bucket are created first
+// unless they exist. Operations that complete during --duration-ms after --warmup-ms are counted:
 //
 //   RESULT om-key-create outstanding=N writes_per_s=.. creates_per_s=.. p50_ms=.. p99_ms=..
 //          max_ms=.. errors=E client_cpu_us_per_write=.. open_req_bytes=.. commit_req_bytes=..
@@ -25,14 +28,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "async_create_load.h"
 #include "client/om_client.h"
 #include "common/config/config_loader.h"
+#include "common/uuid.h"
 
 namespace {
 
@@ -51,6 +57,72 @@ double Pct(std::vector<double>& v, double p) {
   return v[i];
 }
 
+// N outstanding through OmClient: N worker threads, each doing open + commit in a loop.
+bench::CreateLoadResult RunSyncCreates(
+    const std::vector<std::unique_ptr<client::OmClient>>& oms, int outstanding,
+    Clock::time_point start, Clock::time_point end,
+    const std::function<om::KeyArgs(int, uint64_t)>& key_args) {
+  std::atomic<uint64_t> errors{0}, total_writes{0};
+  std::mutex mu;
+  bench::CreateLoadResult result;
+  auto worker = [&](int id) {
+    client::OmClient& c = *oms[static_cast<size_t>(id) % oms.size()];
+    std::vector<double> mine, mine_open;
+    mine.reserve(4096);
+    mine_open.reserve(4096);
+    for (uint64_t n = 0;; ++n) {
+      if (Clock::now() >= end) break;
+      om::KeyArgs args = key_args(id, n);
+      auto s0 = Clock::now();
+      auto session = c.OpenKey(args);
+      auto s_open = Clock::now();
+      Status st = session.ok() ? c.CommitKey(args, session->id()) : session.status();
+      auto s1 = Clock::now();
+      if (!st.ok()) {
+        errors.fetch_add(1);
+        std::lock_guard<std::mutex> l(mu);
+        if (result.first_error.empty()) result.first_error = st.ToString();
+        continue;
+      }
+      total_writes.fetch_add(2, std::memory_order_relaxed);
+      if (s1 >= start && s1 <= end) {  // completed in the window
+        mine.push_back(std::chrono::duration<double, std::milli>(s1 - s0).count());
+        mine_open.push_back(std::chrono::duration<double, std::milli>(s_open - s0).count());
+      }
+    }
+    std::lock_guard<std::mutex> l(mu);
+    result.create_ms.insert(result.create_ms.end(), mine.begin(), mine.end());
+    result.open_ms.insert(result.open_ms.end(), mine_open.begin(), mine_open.end());
+  };
+  // Small stacks: up to thousands of mostly blocked threads on a 2-core machine.
+  std::vector<pthread_t> threads(static_cast<size_t>(outstanding));
+  struct Arg {
+    decltype(worker)* fn;
+    int id;
+  };
+  std::vector<Arg> targs(static_cast<size_t>(outstanding));
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 512 * 1024);
+  for (int i = 0; i < outstanding; ++i) {
+    targs[static_cast<size_t>(i)] = {&worker, i};
+    if (pthread_create(&threads[static_cast<size_t>(i)], &attr, [](void* p) -> void* {
+          auto* a = static_cast<Arg*>(p);
+          (*a->fn)(a->id);
+          return nullptr;
+        }, &targs[static_cast<size_t>(i)]) != 0) {
+      std::fprintf(stderr, "pthread_create failed at %d\n", i);
+      for (int j = 0; j < i; ++j) pthread_join(threads[static_cast<size_t>(j)], nullptr);
+      result.first_error = "pthread_create";
+      return result;
+    }
+  }
+  for (auto& t : threads) pthread_join(t, nullptr);
+  result.writes = total_writes.load();
+  result.errors = errors.load();
+  return result;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,10 +131,14 @@ int main(int argc, char** argv) {
   CLI::App app{"om_key_bench: OpenKey + CommitKey load on an OM ring"};
   std::string config_dir, volume = "benchvol", bucket = "benchbucket", prefix = "k", label;
   int outstanding = 1, clients = 0, channels = 4, warmup_ms = 1000, duration_ms = 5000;
+  int threads = 2;
+  bool async = false;
   app.add_option("--config", config_dir, "configuration directory (ozone-site.xml)")->required();
   app.add_option("--outstanding", outstanding, "concurrent creates (worker threads)");
   app.add_option("--clients", clients, "OmClient instances (0: one per 64 workers)");
   app.add_option("--channels", channels, "connections per OM per client");
+  app.add_flag("--async", async, "drive the creates through gRPC's async API (no OmClient)");
+  app.add_option("--threads", threads, "with --async: completion-queue threads");
   app.add_option("--volume", volume);
   app.add_option("--bucket", bucket);
   app.add_option("--prefix", prefix, "key name prefix (unique per run)");
@@ -150,80 +226,47 @@ int main(int argc, char** argv) {
   const auto start = t0 + std::chrono::milliseconds(warmup_ms);
   const auto end = start + std::chrono::milliseconds(duration_ms);
   const double cpu0 = CpuSeconds();
-  std::atomic<uint64_t> errors{0}, total_writes{0};
-  std::mutex mu;
-  std::vector<double> lat_ms, open_ms;  // whole create; its OpenKey part
-  std::string first_error;
-  auto worker = [&](int id) {
-    client::OmClient& c = *oms[id % oms.size()];
-    std::vector<double> mine, mine_open;
-    mine.reserve(4096);
-    mine_open.reserve(4096);
-    char name[96];
-    for (uint64_t n = 0;; ++n) {
-      auto now = Clock::now();
-      if (now >= end) break;
-      std::snprintf(name, sizeof name, "%s-%d-%llu", prefix.c_str(), id,
-                    static_cast<unsigned long long>(n));
-      om::KeyArgs args = make_args(name, c);
-      auto s0 = Clock::now();
-      auto session = c.OpenKey(args);
-      auto s_open = Clock::now();
-      Status st = session.ok() ? c.CommitKey(args, session->id()) : session.status();
-      auto s1 = Clock::now();
-      if (!st.ok()) {
-        errors.fetch_add(1);
-        std::lock_guard<std::mutex> l(mu);
-        if (first_error.empty()) first_error = st.ToString();
-        continue;
-      }
-      total_writes.fetch_add(2, std::memory_order_relaxed);
-      if (s1 >= start && s1 <= end) {  // completed in the window
-        mine.push_back(std::chrono::duration<double, std::milli>(s1 - s0).count());
-        mine_open.push_back(std::chrono::duration<double, std::milli>(s_open - s0).count());
-      }
-    }
-    std::lock_guard<std::mutex> l(mu);
-    lat_ms.insert(lat_ms.end(), mine.begin(), mine.end());
-    open_ms.insert(open_ms.end(), mine_open.begin(), mine_open.end());
-  };
-  // Small stacks: up to thousands of mostly blocked threads on a 2-core machine.
-  std::vector<pthread_t> threads(outstanding);
-  struct Arg {
-    decltype(worker)* fn;
-    int id;
-  };
-  std::vector<Arg> targs(outstanding);
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 512 * 1024);
-  for (int i = 0; i < outstanding; ++i) {
-    targs[i] = {&worker, i};
-    if (pthread_create(&threads[i], &attr, [](void* p) -> void* {
-          auto* a = static_cast<Arg*>(p);
-          (*a->fn)(a->id);
-          return nullptr;
-        }, &targs[i]) != 0) {
-      std::fprintf(stderr, "pthread_create failed at %d\n", i);
-      return 1;
-    }
+  bench::CreateLoadResult result;
+  if (async) {
+    bench::AsyncCreateOptions ao;
+    ao.address = om0.current_node().address;
+    ao.outstanding = outstanding;
+    ao.threads = threads;
+    ao.channels = channels;
+    ao.client_id = Uuid::Random().ToString();  // call ids from 1: not OmClient's id
+    ao.user_name = om0.user_name();
+    ao.key_args = [&](int id, uint64_t n) {
+      return make_args(prefix + "-" + std::to_string(id) + "-" + std::to_string(n), om0);
+    };
+    ao.start = start;
+    ao.end = end;
+    result = bench::RunAsyncCreates(ao);
+  } else {
+    result = RunSyncCreates(oms, outstanding, start, end, [&](int id, uint64_t n) {
+      return make_args(prefix + "-" + std::to_string(id) + "-" + std::to_string(n), om0);
+    });
+    if (result.first_error == "pthread_create") return 1;
   }
-  for (auto& t : threads) pthread_join(t, nullptr);
   const double cpu = CpuSeconds() - cpu0;
   const double secs = duration_ms / 1000.0;
+  std::vector<double>& lat_ms = result.create_ms;
+  std::vector<double>& open_ms = result.open_ms;
   std::sort(lat_ms.begin(), lat_ms.end());
   std::sort(open_ms.begin(), open_ms.end());
   const double creates = lat_ms.size();
-  const uint64_t tw = total_writes.load();
+  const uint64_t tw = result.writes;
   std::printf(
       "RESULT om-key-create outstanding=%d writes_per_s=%.0f creates_per_s=%.0f p50_ms=%.3f "
       "p99_ms=%.3f max_ms=%.3f open_p50_ms=%.3f errors=%llu client_cpu_us_per_write=%.1f "
-      "open_req_bytes=%zu commit_req_bytes=%zu total_writes=%llu clients=%zu channels=%d%s%s\n",
+      "open_req_bytes=%zu commit_req_bytes=%zu total_writes=%llu clients=%zu channels=%d%s%s%s%s\n",
       outstanding, 2 * creates / secs, creates / secs, Pct(lat_ms, 0.5), Pct(lat_ms, 0.99),
       lat_ms.empty() ? 0.0 : lat_ms.back(), Pct(open_ms, 0.5),
-      static_cast<unsigned long long>(errors.load()), tw ? cpu * 1e6 / tw : 0.0, open_bytes,
-      commit_bytes, static_cast<unsigned long long>(tw), oms.size(), channels,
+      static_cast<unsigned long long>(result.errors), tw ? cpu * 1e6 / tw : 0.0, open_bytes,
+      commit_bytes, static_cast<unsigned long long>(tw), async ? 0 : oms.size(), channels,
+      async ? " async_threads=" : "", async ? std::to_string(threads).c_str() : "",
       label.empty() ? "" : " label=", label.c_str());
-  if (!first_error.empty()) std::fprintf(stderr, "first error: %s\n", first_error.c_str());
+  if (!result.first_error.empty()) {
+    std::fprintf(stderr, "first error: %s\n", result.first_error.c_str());
+  }
   return 0;
 }

@@ -151,6 +151,8 @@ Result<std::unique_ptr<OmClient>> OmClient::Create(const config::Configuration& 
 
 OmClient::~OmClient() = default;
 
+const OmClient::Node& OmClient::current_node() const { return nodes_[rpc_->current()]; }
+
 void OmClient::Stamp(om::OMRequest& request) {
   request.set_clientid(client_id_);
   if (IsWrite(request.cmdtype())) {

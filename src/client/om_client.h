@@ -68,6 +68,8 @@ class OmClient {
   const std::vector<Node>& nodes() const { return nodes_; }
   const std::string& client_id() const { return client_id_; }
   const std::string& user_name() const { return user_name_; }
+  // The OM calls go to first: the one that last answered (the leader, once a write went through).
+  const Node& current_node() const;
 
   // Sends `request` (cmdType and its body set) to the leader, adding the client id, a new call
   // id and the user. The response when its status is OK, else StatusOfOmResponse's error.

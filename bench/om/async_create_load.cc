@@ -1,0 +1,167 @@
+#include "async_create_load.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "om.grpc.pb.h"
+
+namespace ozone::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// One create in flight: its OpenKey, then its CommitKey, on one connection.
+struct Create {
+  int id = 0;
+  uint64_t n = 0;
+  om::OzoneManagerService::Stub* stub = nullptr;
+  bool committing = false;
+  om::KeyArgs args;
+  om::OMRequest request;
+  om::OMResponse response;
+  grpc::Status status;
+  std::unique_ptr<grpc::ClientContext> context;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<om::OMResponse>> call;
+  Clock::time_point started, opened;
+};
+
+class Driver {
+ public:
+  Driver(const AsyncCreateOptions& o, std::atomic<uint64_t>* call_ids, CreateLoadResult* out)
+      : o_(o), call_ids_(call_ids), out_(out) {}
+
+  void Run(const std::vector<om::OzoneManagerService::Stub*>& stubs, int first, int step) {
+    std::vector<std::unique_ptr<Create>> creates;
+    for (int id = first; id < o_.outstanding; id += step) {
+      auto c = std::make_unique<Create>();
+      c->id = id;
+      c->stub = stubs[static_cast<size_t>(id) % stubs.size()];
+      creates.push_back(std::move(c));
+    }
+    int in_flight = 0;
+    for (auto& c : creates) {
+      StartOpen(c.get());
+      ++in_flight;
+    }
+    void* tag = nullptr;
+    bool ok = false;
+    while (in_flight > 0 && cq_.Next(&tag, &ok)) {
+      auto* c = static_cast<Create*>(tag);
+      if (!Done(c, ok)) continue;  // its commit is in flight
+      if (Clock::now() < o_.end) {
+        ++c->n;
+        StartOpen(c);
+      } else {
+        --in_flight;
+      }
+    }
+    cq_.Shutdown();
+    while (cq_.Next(&tag, &ok)) {
+    }
+  }
+
+ private:
+  void Send(Create* c) {
+    c->request.set_clientid(o_.client_id);
+    c->request.set_callid(call_ids_->fetch_add(1, std::memory_order_relaxed));
+    c->request.mutable_userinfo()->set_username(o_.user_name);
+    c->context = std::make_unique<grpc::ClientContext>();
+    c->call = c->stub->PrepareAsyncSubmit(c->context.get(), c->request, &cq_);
+    c->call->StartCall();
+    c->call->Finish(&c->response, &c->status, c);
+  }
+
+  void StartOpen(Create* c) {
+    c->committing = false;
+    c->args = o_.key_args(c->id, c->n);
+    c->request.Clear();
+    c->request.set_cmdtype(om::CreateKey);
+    *c->request.mutable_createkeyrequest()->mutable_keyargs() = c->args;
+    c->started = Clock::now();
+    Send(c);
+  }
+
+  // Handles a finished call; true when the create is over (committed or failed).
+  bool Done(Create* c, bool ok) {
+    if (!ok || !c->status.ok() || c->response.status() != om::OK) {
+      Fail(c);
+      return true;
+    }
+    ++out_->writes;
+    if (!c->committing) {
+      c->opened = Clock::now();
+      const uint64_t session = c->response.createkeyresponse().id();
+      c->committing = true;
+      c->request.Clear();
+      c->request.set_cmdtype(om::CommitKey);
+      *c->request.mutable_commitkeyrequest()->mutable_keyargs() = c->args;
+      c->request.mutable_commitkeyrequest()->set_clientid(session);
+      Send(c);
+      return false;
+    }
+    const auto now = Clock::now();
+    if (now >= o_.start && now <= o_.end) {
+      out_->create_ms.push_back(Ms(now - c->started));
+      out_->open_ms.push_back(Ms(c->opened - c->started));
+    }
+    return true;
+  }
+
+  void Fail(Create* c) {
+    ++out_->errors;
+    if (!out_->first_error.empty()) return;
+    out_->first_error = !c->status.ok() ? c->status.error_message()
+                                        : om::Status_Name(c->response.status()) + " " +
+                                              c->response.message();
+  }
+
+  const AsyncCreateOptions& o_;
+  std::atomic<uint64_t>* call_ids_;
+  CreateLoadResult* out_;
+  grpc::CompletionQueue cq_;
+};
+
+}  // namespace
+
+CreateLoadResult RunAsyncCreates(const AsyncCreateOptions& o) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  std::vector<std::unique_ptr<om::OzoneManagerService::Stub>> stubs;
+  std::vector<om::OzoneManagerService::Stub*> stub_ptrs;
+  for (int i = 0; i < std::max(1, o.channels); ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per channel
+    channels.push_back(grpc::CreateCustomChannel(o.address, grpc::InsecureChannelCredentials(),
+                                                 args));
+    channels.back()->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    stubs.push_back(om::OzoneManagerService::NewStub(channels.back()));
+    stub_ptrs.push_back(stubs.back().get());
+  }
+  const int threads = std::max(1, std::min(o.threads, o.outstanding));
+  std::atomic<uint64_t> call_ids{1};
+  std::vector<CreateLoadResult> parts(static_cast<size_t>(threads));
+  std::vector<std::unique_ptr<Driver>> drivers;
+  for (int t = 0; t < threads; ++t) {
+    drivers.push_back(std::make_unique<Driver>(o, &call_ids, &parts[static_cast<size_t>(t)]));
+  }
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] { drivers[static_cast<size_t>(t)]->Run(stub_ptrs, t, threads); });
+  }
+  for (auto& th : running) th.join();
+  CreateLoadResult all;
+  for (CreateLoadResult& p : parts) {
+    all.create_ms.insert(all.create_ms.end(), p.create_ms.begin(), p.create_ms.end());
+    all.open_ms.insert(all.open_ms.end(), p.open_ms.begin(), p.open_ms.end());
+    all.writes += p.writes;
+    all.errors += p.errors;
+    if (all.first_error.empty()) all.first_error = p.first_error;
+  }
+  return all;
+}
+
+}  // namespace ozone::bench
