@@ -297,6 +297,8 @@ ozone::Status HaNode::ReadBarrier() {
   return f.get();
 }
 
+void HaNode::RequestSnapshot() { impl_->server->RequestSnapshot(); }
+
 ozone::Status HaNode::TransferLeadership(std::optional<raft::PeerId> target) {
   return impl_->server->TransferLeadership(std::move(target)).get();
 }

@@ -111,6 +111,8 @@ class HaNode : public Replicator {
   // A linearizable read point (the node is the leader and has applied all it committed).
   ozone::Status ReadBarrier();
 
+  // Takes a snapshot of the state machine soon and compacts the Raft log up to it (OM prepare).
+  void RequestSnapshot();
   // Hands leadership to `target` (nullopt: the most up-to-date follower); leader only.
   ozone::Status TransferLeadership(std::optional<raft::PeerId> target);
   // Learner, catch up, promote (leader only).

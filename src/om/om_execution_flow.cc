@@ -1,5 +1,7 @@
 #include "om/om_execution_flow.h"
 
+#include <future>
+
 #include "om/ha/om_apply_handler.h"
 #include "om/request/om_request_factory.h"
 
@@ -7,13 +9,14 @@ namespace ozone::om {
 
 OmExecutionFlow::OmExecutionFlow(const OmOptions* options, ha::Replicator* replicator,
                                  const OmMetadataManager* metadata, const RetryCache* retry_cache,
-                                 ScmBlockClient* scm, const Clock* clock)
+                                 ScmBlockClient* scm, const Clock* clock, OmPrepareState* prepare)
     : options_(options),
       replicator_(replicator),
       metadata_(metadata),
       retry_cache_(retry_cache),
       scm_(scm),
       clock_(clock),
+      prepare_(prepare),
       reader_(metadata) {}
 
 Result<OMResponse> OmExecutionFlow::Submit(OMRequest request) {
@@ -22,6 +25,12 @@ Result<OMResponse> OmExecutionFlow::Submit(OMRequest request) {
 }
 
 Result<OMResponse> OmExecutionFlow::Read(const OMRequest& request) const {
+  if (request.cmdtype() == PrepareStatus) {  // this OM's own state, leader or not
+    OMResponse r = ErrorResponse(request, OK, "");
+    *r.mutable_preparestatusresponse() =
+        prepare_ != nullptr ? prepare_->StatusResponse() : OmPrepareState().StatusResponse();
+    return r;
+  }
   return reader_.Read(request);
 }
 
@@ -30,21 +39,37 @@ void OmExecutionFlow::SubmitAsync(OMRequest request, SubmitCallback done) {
     done(Read(request));
     return;
   }
-  auto prepared = Prepare(std::move(request));
+  const Type type = request.cmdtype();
+  auto prepared = PrepareWrite(std::move(request));
   if (auto* answer = std::get_if<Result<OMResponse>>(&prepared)) {
     done(std::move(*answer));
     return;
   }
-  replicator_->SubmitAsync(std::move(std::get<std::string>(prepared)),
-                           [done = std::move(done)](Result<std::string> applied) {
-                             done(ParseApplied(std::move(applied)));
-                           });
+  SubmitPrepared(type, std::move(std::get<std::string>(prepared)), std::move(done));
 }
 
 Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
-  auto prepared = Prepare(std::move(request));
+  const Type type = request.cmdtype();
+  auto prepared = PrepareWrite(std::move(request));
   if (auto* answer = std::get_if<Result<OMResponse>>(&prepared)) return std::move(*answer);
-  return ParseApplied(replicator_->Submit(std::move(std::get<std::string>(prepared))));
+  std::promise<Result<OMResponse>> applied;
+  SubmitPrepared(type, std::move(std::get<std::string>(prepared)),
+                 [&applied](Result<OMResponse> r) { applied.set_value(std::move(r)); });
+  return applied.get_future().get();
+}
+
+void OmExecutionFlow::SubmitPrepared(Type type, std::string entry, SubmitCallback done) {
+  if (type == Type::Prepare && prepare_ != nullptr) {
+    prepare_->EnableGate();  // nothing new is logged behind the Prepare
+    done = [prepare = prepare_, done = std::move(done)](Result<OMResponse> r) {
+      prepare->PrepareSubmitted(r.ok() && r->status() == OK);
+      done(std::move(r));
+    };
+  }
+  replicator_->SubmitAsync(std::move(entry),
+                           [done = std::move(done)](Result<std::string> applied) {
+                             done(ParseApplied(std::move(applied)));
+                           });
 }
 
 Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {
@@ -56,7 +81,7 @@ Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {
   return response;
 }
 
-std::variant<Result<OMResponse>, std::string> OmExecutionFlow::Prepare(OMRequest request) {
+std::variant<Result<OMResponse>, std::string> OmExecutionFlow::PrepareWrite(OMRequest request) {
   if (IsServerCommand(request.cmdtype())) {
     return ErrorResponse(request, NOT_SUPPORTED_OPERATION,
                          Type_Name(request.cmdtype()) + " is served by the OM server");
@@ -64,13 +89,19 @@ std::variant<Result<OMResponse>, std::string> OmExecutionFlow::Prepare(OMRequest
   if (!request.clientid().empty() && request.has_callid()) {
     if (auto cached = retry_cache_->Lookup(request.clientid(), request.callid())) return *cached;
   }
+  if (prepare_ != nullptr && !prepare_->RequestAllowed(request.cmdtype())) {
+    return OmPrepareState::Refusal(request);
+  }
   uint64_t now = static_cast<uint64_t>(clock_->WallMillis());
   OMLogEntry entry;
   entry.set_version(kOmLogEntryVersion);
   entry.set_leadertimemillis(now);
-  if (request.cmdtype() == SetServiceConfiguration) {
-    if (!request.has_setserviceconfigurationrequest()) {
-      return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");
+  if (request.cmdtype() == SetServiceConfiguration || request.cmdtype() == Type::Prepare ||
+      request.cmdtype() == CancelPrepare) {
+    if ((request.cmdtype() == SetServiceConfiguration &&
+         !request.has_setserviceconfigurationrequest()) ||
+        (request.cmdtype() == Type::Prepare && !request.has_preparerequest())) {
+      return ErrorResponse(request, INVALID_REQUEST, "Malformed " + Type_Name(request.cmdtype()));
     }
     *entry.mutable_request() = std::move(request);
   } else {

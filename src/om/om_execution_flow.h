@@ -3,8 +3,11 @@
 // Submit once it has checked that this node is the ready leader (src/rpc's NotLeader reply
 // otherwise).
 //
-//   read  (InfoVolume, ListKeys, ...): OmMetadataReader, from the table caches and om.db.
+//   read  (InfoVolume, ListKeys, ...): OmMetadataReader, from the table caches and om.db;
+//         PrepareStatus: this OM's OmPrepareState.
 //   write: 1. a retried write (same clientId and callId) already applied -> its response;
+//          1b. in prepare mode (OmPrepareState), anything but Prepare / CancelPrepare is refused
+//             with NOT_SUPPORTED_OPERATION_WHEN_PREPARED; logging a Prepare closes that gate;
 //          2. the request object's PreExecute (names, modification time from the clock, object
 //             ids, blocks from SCM): a refusal is answered at once, nothing is logged;
 //          3. the request is wrapped in an OMLogEntry (version, leader time) and submitted to
@@ -32,6 +35,7 @@
 #include "common/result.h"
 #include "ha/replicator.h"
 #include "om.pb.h"
+#include "om/ha/om_prepare_state.h"
 #include "om/ha/retry_cache.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_options.h"
@@ -47,7 +51,8 @@ class OmExecutionFlow {
   // INTERNAL_ERROR).
   OmExecutionFlow(const OmOptions* options, ha::Replicator* replicator,
                   const OmMetadataManager* metadata, const RetryCache* retry_cache,
-                  ScmBlockClient* scm, const Clock* clock = &Clock::Real());
+                  ScmBlockClient* scm, const Clock* clock = &Clock::Real(),
+                  OmPrepareState* prepare = nullptr);
 
   using SubmitCallback = std::function<void(Result<OMResponse>)>;
 
@@ -62,7 +67,9 @@ class OmExecutionFlow {
  private:
   // A write up to the replicator: the answer already (retry cache, refusal) or the encoded
   // OMLogEntry to submit.
-  std::variant<Result<OMResponse>, std::string> Prepare(OMRequest request);
+  std::variant<Result<OMResponse>, std::string> PrepareWrite(OMRequest request);
+  // Submits a prepared write; `done` gets the applied response.
+  void SubmitPrepared(Type type, std::string entry, SubmitCallback done);
   static Result<OMResponse> ParseApplied(Result<std::string> applied);
 
   const OmOptions* options_;
@@ -71,6 +78,7 @@ class OmExecutionFlow {
   const RetryCache* retry_cache_;
   ScmBlockClient* scm_;
   const Clock* clock_;
+  OmPrepareState* prepare_;  // null: no prepare gate
   OmMetadataReader reader_;
   UniqueIdGenerator ids_;
 };

@@ -6,11 +6,13 @@
 namespace ozone::om {
 
 OmApplyHandler::OmApplyHandler(const OmOptions* options, OmMetadataManager* metadata,
-                               RetryCache* retry_cache, ha::ServiceConfigState* service_configs)
+                               RetryCache* retry_cache, ha::ServiceConfigState* service_configs,
+                               OmPrepareState* prepare)
     : options_(options),
       metadata_(metadata),
       retry_cache_(retry_cache),
-      service_configs_(service_configs) {}
+      service_configs_(service_configs),
+      prepare_(prepare) {}
 
 Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyContext& ctx) {
   OMLogEntry entry;
@@ -44,6 +46,10 @@ Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyCon
 
 Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyContext& ctx) {
   OMRequest& request = *entry.mutable_request();
+  if (request.cmdtype() == Prepare) return prepare_->ApplyPrepare(request, ctx);
+  if (request.cmdtype() == CancelPrepare) return prepare_->ApplyCancel(request, ctx);
+  // Logged before this replica applied a Prepare: refused here as on every replica.
+  if (!prepare_->AppliedAllows(request.cmdtype())) return OmPrepareState::Refusal(request);
   if (request.cmdtype() == SetServiceConfiguration) {
     if (!request.has_setserviceconfigurationrequest()) {
       return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");
@@ -78,6 +84,7 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyCont
 
 ozone::Status OmApplyHandler::Reload(storage::DBStore& db) {
   OZ_RETURN_IF_ERROR(metadata_->Reload(db));
+  OZ_RETURN_IF_ERROR(prepare_->Reload(db));
   return retry_cache_->Reload(db);
 }
 
@@ -88,6 +95,7 @@ void OmApplyHandler::OnDatabaseClosing() {
 
 void OmApplyHandler::OnFlushedThrough(const ha::TransactionInfo& flushed) {
   metadata_->Cleanup(flushed.index.value());
+  prepare_->OnFlushedThrough(flushed.index.value());
 }
 
 }  // namespace ozone::om

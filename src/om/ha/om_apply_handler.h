@@ -7,7 +7,8 @@
 // (its index and leader time), the replicated state and the options.
 //
 // SetServiceConfiguration entries go to ha::ServiceConfigState (statefulServiceConfigTable, with
-// a flush right after, as SCM does).
+// a flush right after, as SCM does); Prepare and CancelPrepare to OmPrepareState, which also
+// refuses every other write while the OM is prepared.
 //
 // After each flush (OnFlushedThrough) it evicts the flushed changes from the caches; Reload
 // rebinds the caches and the retry cache to a (re)opened om.db; OnDatabaseClosing unbinds them
@@ -18,6 +19,7 @@
 
 #include "ha/apply_handler.h"
 #include "ha/stateful_service.h"
+#include "om/ha/om_prepare_state.h"
 #include "om/ha/retry_cache.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_options.h"
@@ -31,7 +33,7 @@ class OmApplyHandler : public ha::ApplyHandler {
  public:
   // All must outlive the handler.
   OmApplyHandler(const OmOptions* options, OmMetadataManager* metadata, RetryCache* retry_cache,
-                 ha::ServiceConfigState* service_configs);
+                 ha::ServiceConfigState* service_configs, OmPrepareState* prepare);
 
   Result<std::string> Apply(std::string_view payload, ha::ApplyContext& ctx) override;
   ozone::Status Reload(storage::DBStore& db) override;
@@ -46,6 +48,7 @@ class OmApplyHandler : public ha::ApplyHandler {
   OmMetadataManager* metadata_;
   RetryCache* retry_cache_;
   ha::ServiceConfigState* service_configs_;
+  OmPrepareState* prepare_;
 };
 
 }  // namespace ozone::om

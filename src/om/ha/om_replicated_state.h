@@ -1,7 +1,7 @@
 // OmReplicatedState: what every OM replica holds and changes only by applying the log: the
 // namespace tables behind their caches (OmMetadataManager), the retry cache, the stateful
-// services' configurations (ha::ServiceConfigState over statefulServiceConfigTable) and the apply
-// handler over them. OpenStateMachine opens om.db through an ha::DbStateMachine in double-buffer
+// services' configurations (ha::ServiceConfigState over statefulServiceConfigTable), the prepare
+// state (OmPrepareState) and the apply handler over them. OpenStateMachine opens om.db through an ha::DbStateMachine in double-buffer
 // mode (Ozone's OzoneManagerDoubleBuffer: a flush thread commits applied entries in batches with
 // #TRANSACTIONINFO; Apply waits past ozone.om.unflushed.transaction.max.count unflushed).
 //
@@ -44,6 +44,7 @@ class OmReplicatedState {
   OmMetadataManager& metadata() { return metadata_; }
   RetryCache& retry_cache() { return retry_cache_; }
   ha::ServiceConfigState& service_configs() { return service_configs_; }
+  OmPrepareState& prepare() { return prepare_; }
   OmApplyHandler& handler() { return handler_; }
 
  private:
@@ -51,6 +52,7 @@ class OmReplicatedState {
   OmMetadataManager metadata_;
   RetryCache retry_cache_;
   ha::ServiceConfigState service_configs_;
+  OmPrepareState prepare_;
   OmApplyHandler handler_;
 };
 

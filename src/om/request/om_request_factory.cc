@@ -30,6 +30,7 @@ bool IsReadCommand(Type type) {
     case ListKeys:
     case GetKeyInfo:
     case GetServiceConfiguration:
+    case PrepareStatus:
       return true;
     default:
       return false;

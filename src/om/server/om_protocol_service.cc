@@ -100,6 +100,10 @@ void OmProtocolService::WaitUntilAnswered() {
 }
 
 void OmProtocolService::Handle(Call* call, bool on_pool) {
+  if (call->request()->cmdtype() == PrepareStatus) {  // every OM answers for itself
+    Answer(call, flow_->Read(*call->request()));
+    return;
+  }
   if (!gate_->IsLeaderReady()) {
     Finish(call, gate_->Reject(call->ctx()));
     return;

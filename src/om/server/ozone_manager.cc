@@ -151,6 +151,7 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
 
   // om.db through the double-buffered state machine; checkpoints come from the leader's RPC port.
   p.state = std::make_unique<OmReplicatedState>(p.config.om);
+  if (options.cancel_prepare) p.state->prepare().CancelOnLoad();
   ha::GrpcCheckpointFetcherOptions fo;
   fo.cluster_id = p.cluster_id;
   fo.deadline = p.config.checkpoint_deadline;
@@ -177,7 +178,8 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
 
   p.flow = std::make_unique<OmExecutionFlow>(&p.state->options(), &p.replicator,
                                              &p.state->metadata(), &p.state->retry_cache(),
-                                             p.block_batcher.get());
+                                             p.block_batcher.get(), &Clock::Real(),
+                                             &p.state->prepare());
 
   // Leader-only services (seed 002); OM has no safe mode.
   p.context.SetSafeMode(ha::SafeModeStatus::kOutOfSafeMode);
@@ -307,6 +309,8 @@ ozone::Status OzoneManager::Start() {
   o.transport = c.transport;
   OZ_ASSIGN_OR_RETURN(
       p.ha, ha::HaNode::Start(std::move(o), p.state_machine.get(), &p.context, &p.services));
+  // A completed prepare takes a snapshot and purges the Raft log up to it, as Ozone's does.
+  p.state->prepare().SetOnCompleted([ha = p.ha.get()](uint64_t) { ha->RequestSnapshot(); });
   p.replicator.Set(p.ha.get());
   // Learns the OMs that join the ring while this one runs (started with the services).
   p.peer_list_updater = std::make_shared<OmPeerListUpdater>(
@@ -374,6 +378,7 @@ void OzoneManager::Parts::StopStatsLog() {
 void OzoneManager::Parts::StopAll() {
   // No new requests, then no leader logic, then the ring, then the checkpoint server.
   services.StopAll();
+  if (state) state->prepare().SetOnCompleted(nullptr);
   if (ha) ha->Stop();
   if (grpc_server) grpc_server->Stop();
 }

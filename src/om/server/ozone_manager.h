@@ -36,6 +36,8 @@ struct OzoneManagerOptions {
   // With `bootstrap`: skip the check that every other OM has this one in its configuration
   // (`--force`; OmBootstrapCheck), and let the leader add it even if its own does not.
   bool force_bootstrap = false;
+  // Cancel the prepare state on start-up (`ozone om --upgrade`, after an upgrade or downgrade).
+  bool cancel_prepare = false;
   // Where `conf` was read from, so that the running OM re-reads ozone-site.xml when an OM joins
   // (config::ConfigReloader). Default: nullopt: nothing to re-read, `conf` stands.
   std::optional<config::ConfigSources> config_sources;

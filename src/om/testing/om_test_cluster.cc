@@ -45,15 +45,16 @@ OmTestCluster::OmTestCluster(const std::string& dir, int replicas, OmOptions opt
   for (auto& r : replicas_) {
     r->flow = std::make_unique<OmExecutionFlow>(&r->state->options(), log_.get(),
                                                 &r->state->metadata(), &r->state->retry_cache(),
-                                                &scm_, clock_);
+                                                &scm_, clock_, &r->state->prepare());
   }
 }
 
 OmTestCluster::~OmTestCluster() = default;
 
-ozone::Status OmTestCluster::Open(Replica& r) {
+ozone::Status OmTestCluster::Open(Replica& r, bool cancel_prepare) {
   r.sm.reset();
   r.state = std::make_unique<OmReplicatedState>(options_);
+  if (cancel_prepare) r.state->prepare().CancelOnLoad();
   ha::DbStateMachineOptions o = OmStateMachineOptions(options_, r.db_path);
   o.sync = sync_;
   OZ_ASSIGN_OR_RETURN(r.sm, r.state->OpenStateMachine(std::move(o), nullptr, clock_));
@@ -68,14 +69,14 @@ ozone::Status OmTestCluster::Failover(int i) {
   return ozone::Status::OK();
 }
 
-ozone::Status OmTestCluster::Restart(int i, bool flush_first) {
+ozone::Status OmTestCluster::Restart(int i, bool flush_first, bool cancel_prepare) {
   Replica& r = *replicas_[i];
   if (flush_first) OZ_RETURN_IF_ERROR(r.sm->Flush());
   r.flow.reset();
-  OZ_RETURN_IF_ERROR(Open(r));
+  OZ_RETURN_IF_ERROR(Open(r, cancel_prepare));
   r.flow = std::make_unique<OmExecutionFlow>(&r.state->options(), log_.get(),
                                              &r.state->metadata(), &r.state->retry_cache(), &scm_,
-                                             clock_);
+                                             clock_, &r.state->prepare());
   if (i == leader_) {
     // The log's leader pointer must follow the reopened state machine.
     OZ_RETURN_IF_ERROR(log_->Failover(r.sm.get()));

@@ -43,8 +43,9 @@ class OmTestCluster {
   ozone::Status CatchUp(int i);
   // Replica i catches up and leads the next term.
   ozone::Status Failover(int i);
-  // Replica i's state machine is closed without a final flush and reopened.
-  ozone::Status Restart(int i, bool flush_first = false);
+  // Replica i's state machine is closed without a final flush and reopened (`cancel_prepare`:
+  // as `ozone om --upgrade` starts it).
+  ozone::Status Restart(int i, bool flush_first = false, bool cancel_prepare = false);
   // Flushes every replica (so their om.db can be compared).
   ozone::Status FlushAll();
 
@@ -55,7 +56,7 @@ class OmTestCluster {
     std::unique_ptr<ha::DbStateMachine> sm;
     std::unique_ptr<OmExecutionFlow> flow;
   };
-  ozone::Status Open(Replica& r);
+  ozone::Status Open(Replica& r, bool cancel_prepare = false);
 
   OmOptions options_;
   const Clock* clock_;

@@ -1,10 +1,19 @@
-// `ozone admin om roles|transfer|lifecycle` (reference/ozone-ha.md §3.12): requests to the OM
+// `ozone admin om roles|transfer|prepare|cancelprepare|lifecycle|decommission`
+// (reference/ozone-ha.md §3.11-3.12): requests to the OM
 // leader of a service (`-id <svc>`, else the only configured one), sent as OMRequests over
 // OzoneManagerService.Submit with rpc::FailoverClient (NotLeader hints followed, a leader not
 // ready retried).
 //   roles [--json|--table]                       Ozone's "om1 : LEADER (host)" lines, its JSON
 //                                                array and its "Ozone Manager Roles" table
 //   transfer -n <nodeId> | -r                    "Transfer leadership successfully to <id>."
+//   prepare -id <svc>                            the Prepare request, then each OM's
+//                                                PrepareStatus until PREPARE_COMPLETED ("OM
+//                                                Preparation successful!"); writes are refused
+//                                                from then on (NOT_SUPPORTED_OPERATION_WHEN_
+//                                                PREPARED) until `cancelprepare` or `ozone om
+//                                                --upgrade`
+//   cancelprepare                                "Cancel prepare succeeded, cluster can now
+//                                                accept write requests."
 //   lifecycle set|start|stop|status|clear        the stateful KeyLifecycleService's configuration
 //                                                (SetServiceConfiguration /
 //                                                GetServiceConfiguration)
@@ -22,7 +31,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <ostream>
+#include <set>
+#include <thread>
 
 #include "common/config/ozone_keys.h"
 #include "common/config/units.h"
@@ -123,6 +135,19 @@ class OmAdminClient {
     om::OMResponse response;
     OZ_RETURN_IF_ERROR(client_->Call(
         SubmitMethod(), request, &response));
+    if (response.status() != om::OK) {
+      return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
+                                        response.message());
+    }
+    return response;
+  }
+
+  // One OM, no failover (each OM answers PrepareStatus for itself).
+  Result<om::OMResponse> SubmitTo(size_t index, om::OMRequest request) {
+    request.set_clientid("ozone-admin");
+    om::OMResponse response;
+    rpc::CallOutcome outcome = client_->CallEndpoint(index, SubmitMethod(), request, &response);
+    OZ_RETURN_IF_ERROR(outcome.status);
     if (response.status() != om::OK) {
       return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
                                         response.message());
@@ -396,6 +421,91 @@ Status Decommission(CommandContext& ctx, const DecommissionArgs& a) {
   return Status::OK();
 }
 
+struct PrepareArgs {
+  OmArgs om;
+  uint64_t apply_wait_timeout_s = 120;
+  uint64_t apply_check_interval_s = 5;
+  uint64_t prepare_check_interval_s = 10;
+  uint64_t prepare_timeout_s = 300;
+};
+
+// Ozone's PrepareSubCommand: the Prepare request to the leader, then each OM's PrepareStatus
+// until all are PREPARE_COMPLETED (or the timeout; a majority is enough then).
+Status PrepareOms(CommandContext& ctx, const PrepareArgs& a) {
+  if (a.om.service_id.empty()) {
+    return Status::InvalidArgument("Missing required option: '--service-id=<omServiceId>'");
+  }
+  OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
+  OZ_ASSIGN_OR_RETURN(auto nodes, OmNodesOf(*conf, a.om.service_id));
+  OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a.om));
+  om::OMRequest req;
+  req.set_cmdtype(om::Prepare);
+  auto* args = req.mutable_preparerequest()->mutable_args();
+  args->set_txnapplywaittimeoutseconds(a.apply_wait_timeout_s);
+  args->set_txnapplycheckintervalseconds(a.apply_check_interval_s);
+  OZ_ASSIGN_OR_RETURN(om::OMResponse r, client->Submit(std::move(req)));
+  const uint64_t txn = r.prepareresponse().txnid();
+  ctx.out() << "Ozone Manager Prepare Request successfully returned with Transaction Id : ["
+            << txn << "].\n";
+  // Ozone names each OM by its host; OMs sharing a host are told apart by their port.
+  std::set<std::string> hosts;
+  for (const auto& n : nodes) hosts.insert(n.rpc_address.host);
+  std::vector<std::string> names;
+  for (const auto& n : nodes) {
+    names.push_back(hosts.size() == nodes.size() ? n.rpc_address.host : n.rpc_address.ToString());
+  }
+  std::vector<bool> prepared(nodes.size(), false);
+  size_t done = 0;
+  ctx.out() << "\nChecking individual OM instances for prepare request completion...\n";
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(a.prepare_timeout_s);
+  while (std::chrono::steady_clock::now() < end && done < nodes.size()) {
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (prepared[i]) continue;
+      om::OMRequest status;
+      status.set_cmdtype(om::PrepareStatus);
+      status.mutable_preparestatusrequest()->set_txnid(txn);
+      Result<om::OMResponse> s = client->SubmitTo(i, std::move(status));
+      if (!s.ok()) {
+        ctx.out() << "Exception while checking preparation completeness for [" << names[i]
+                  << "], Error : [" << s.status().message() << "]\n";
+        continue;
+      }
+      const auto& st = s->preparestatusresponse();
+      ctx.out() << "OM : [" << names[i] << "], Prepare Status : ["
+                << om::PrepareStatusResponse::PrepareStatus_Name(st.status())
+                << "], Current Transaction Id : ["
+                << static_cast<int64_t>(st.currenttxnindex()) << "]\n";
+      if (st.status() == om::PrepareStatusResponse::PREPARE_COMPLETED) {
+        prepared[i] = true;
+        ++done;
+      }
+    }
+    if (done < nodes.size()) {
+      ctx.out() << "Waiting for " << a.prepare_check_interval_s << " seconds before retrying...\n"
+                << std::flush;
+      std::this_thread::sleep_for(std::chrono::seconds(a.prepare_check_interval_s));
+    }
+  }
+  if (done < (nodes.size() + 1) / 2) {
+    return Status::FailedPrecondition(
+        "OM Preparation failed since a majority OMs are not prepared yet.");
+  }
+  ctx.out() << "\nOM Preparation successful! \n";
+  if (done == nodes.size()) {
+    ctx.out() << "All OMs are prepared\n";
+  } else {
+    std::string missing;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (!prepared[i]) missing += names[i];
+    }
+    ctx.out() << "A majority of OMs are prepared. OMs that are not prepared : " << missing
+              << "\n";
+  }
+  ctx.out() << "No new write requests will be allowed until preparation is cancelled or "
+               "upgrade/downgrade is done.\n";
+  return Status::OK();
+}
+
 }  // namespace
 
 void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
@@ -504,6 +614,49 @@ void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
                     "the decommissioned node added to ozone.om.decommissioned.nodes config in "
                     "ozone-site.xml.");
     OnInvoke(decom, &slot, [a](CommandContext& ctx) { return Decommission(ctx, *a); });
+  }
+
+  // prepare
+  {
+    auto a = std::make_shared<PrepareArgs>();
+    CLI::App* prepare = om->add_subcommand(
+        "prepare",
+        "Prepares Ozone Manager for upgrade/downgrade, by applying all pending transactions, "
+        "taking a Ratis snapshot at the last transaction and purging all logs on each OM "
+        "instance. The returned transaction #ID corresponds to the last transaction in the "
+        "quorum in which the snapshot is taken.");
+    AddOmOptions(prepare, &a->om);
+    prepare->add_option("--transaction-apply-wait-timeout", a->apply_wait_timeout_s,
+                        "Max time in SECONDS to wait for all transactions before the prepare "
+                        "request to be applied to the OM DB.")
+        ->group("");
+    prepare->add_option("--transaction-apply-check-interval", a->apply_check_interval_s,
+                        "Time in SECONDS to wait between successive checks for all "
+                        "transactions to be applied to the OM DB.")
+        ->group("");
+    prepare->add_option("--prepare-check-interval", a->prepare_check_interval_s,
+                        "Time in SECONDS to wait between successive checks for OM preparation.")
+        ->group("");
+    prepare->add_option("--prepare-timeout", a->prepare_timeout_s,
+                        "Max time in SECONDS to wait for all OMs to be prepared")
+        ->group("");
+    OnInvoke(prepare, &slot, [a](CommandContext& ctx) { return PrepareOms(ctx, *a); });
+  }
+
+  // cancelprepare
+  {
+    auto a = std::make_shared<OmArgs>();
+    CLI::App* cancel = om->add_subcommand("cancelprepare", "Cancel prepare state in the OMs.");
+    AddOmOptions(cancel, a.get());
+    OnInvoke(cancel, &slot, [a](CommandContext& ctx) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
+      om::OMRequest req;
+      req.set_cmdtype(om::CancelPrepare);
+      req.mutable_cancelpreparerequest();
+      OZ_RETURN_IF_ERROR(client->Submit(std::move(req)).status());
+      ctx.out() << "Cancel prepare succeeded, cluster can now accept write requests.\n";
+      return Status::OK();
+    });
   }
 
   RegisterLifecycle(om, slot);

@@ -13,6 +13,7 @@ void RegisterOmCommand(CLI::App& root, ActionSlot& slot) {
     bool init = false;
     bool bootstrap = false;
     bool force = false;
+    bool upgrade = false;
     std::string log_file;
   };
   auto a = std::make_shared<Args>();
@@ -23,11 +24,15 @@ void RegisterOmCommand(CLI::App& root, ActionSlot& slot) {
   om->add_flag("--force", a->force,
                "With --bootstrap: skip the check that every other OM has this one in its "
                "ozone-site.xml");
+  om->add_flag("--upgrade", a->upgrade, "Cancels prepare state in this OM on startup");
   om->add_option("--log", a->log_file, "Log file of the server");
   OnInvoke(om, &slot, [a](CommandContext& ctx) -> Status {
     OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
     if (a->init && a->bootstrap) {
       return Status::InvalidArgument("--init and --bootstrap cannot be used together");
+    }
+    if (a->upgrade && (a->init || a->bootstrap)) {
+      return Status::InvalidArgument("--upgrade cannot be used with --init or --bootstrap");
     }
     if (a->init) {
       OZ_ASSIGN_OR_RETURN(om::OmInitResult r, om::InitOm(*conf));
@@ -39,6 +44,7 @@ void RegisterOmCommand(CLI::App& root, ActionSlot& slot) {
     }
     om::OzoneManagerOptions options;
     options.config_sources = ctx.sources();
+    options.cancel_prepare = a->upgrade;
     if (a->bootstrap) {
       OZ_ASSIGN_OR_RETURN(om::OmInitResult r, om::InitOm(*conf));
       ctx.out() << r.message << "\n";

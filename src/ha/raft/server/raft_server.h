@@ -137,6 +137,10 @@ class RaftServer {
   const GroupId& group() const { return group_; }
   const PeerId& id() const { return self_; }
 
+  // Takes a state machine snapshot soon (on the apply strand, whatever the threshold) and
+  // compacts the log up to it, as the threshold does (OM prepare). Any thread.
+  void RequestSnapshot();
+
   // Stops the strands, the writer and the transport registration; pending requests fail with
   // Aborted. Idempotent.
   void Stop();
@@ -180,6 +184,7 @@ class RaftServer {
   void ApplyEntries(std::vector<Entry> entries);
   void DeliverEvents(std::vector<Event> events);
   void MaybeSnapshot();
+  void TakeSnapshot();
   void ServeReads();
 
   void CompleteProposal(LogIndex index, Term term, Result<std::string> result);

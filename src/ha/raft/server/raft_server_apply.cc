@@ -68,6 +68,14 @@ void RaftServer::MaybeSnapshot() {
   if (options_.snapshot_threshold == 0 || applied_since_snapshot_ < options_.snapshot_threshold) {
     return;
   }
+  TakeSnapshot();
+}
+
+void RaftServer::RequestSnapshot() {
+  PostApply([this] { TakeSnapshot(); });
+}
+
+void RaftServer::TakeSnapshot() {
   applied_since_snapshot_ = 0;
   Result<LogIndex> covered = sm_->TakeSnapshot();
   if (!covered.ok()) {
