@@ -211,12 +211,18 @@ Status OmCluster::InitAndStartAll() {
 }
 
 Status OmCluster::StartOm(int node, bool bootstrap, bool force) {
+  std::vector<std::string> flags;
+  if (bootstrap) flags.push_back("--bootstrap");
+  if (force) flags.push_back("--force");
+  return StartOmWith(node, flags);
+}
+
+Status OmCluster::StartOmWith(int node, const std::vector<std::string>& flags) {
   fs::create_directories(tmp_.Sub(NodeId(node)));
   std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
   std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
                                    OzoneBinary(), "--config", ConfDir(node), "om"};
-  if (bootstrap) argv.push_back("--bootstrap");
-  if (force) argv.push_back("--force");
+  argv.insert(argv.end(), flags.begin(), flags.end());
   OZ_ASSIGN_OR_RETURN(testutil::Subprocess p, testutil::Subprocess::Start(argv));
   auto proc = std::make_unique<testutil::Subprocess>(std::move(p));
   const std::string started = "OM " + NodeId(node) + " started";

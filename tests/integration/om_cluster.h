@@ -76,6 +76,8 @@ class OmCluster {
   // `ozone om` (or `ozone om --bootstrap [--force]`) on `node`; returns once it printed its start
   // line.
   Status StartOm(int node, bool bootstrap = false, bool force = false);
+  // `ozone om <flags...>` (e.g. {"--upgrade"}).
+  Status StartOmWith(int node, const std::vector<std::string>& flags);
   void KillOm(int node);  // kill -9
   std::optional<int> StopOm(int node, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   bool IsRunning(int node) const { return servers_.count(node) > 0; }
