@@ -137,8 +137,9 @@ class RaftServer {
   const GroupId& group() const { return group_; }
   const PeerId& id() const { return self_; }
 
-  // Takes a state machine snapshot soon (on the apply strand, whatever the threshold) and
-  // compacts the log up to it, as the threshold does (OM prepare). Any thread.
+  // Takes a state machine snapshot soon (on the apply strand, whatever the threshold) and purges
+  // the log up to it, whatever the purge gap (OM prepare, as Ratis' onSnapshotInstalled). Any
+  // thread.
   void RequestSnapshot();
 
   // Stops the strands, the writer and the transport registration; pending requests fail with
@@ -184,7 +185,8 @@ class RaftServer {
   void ApplyEntries(std::vector<Entry> entries);
   void DeliverEvents(std::vector<Event> events);
   void MaybeSnapshot();
-  void TakeSnapshot();
+  // Purges the log up to `purge_gap` entries before the snapshot (0: all it covers).
+  void TakeSnapshot(uint64_t purge_gap);
   void ServeReads();
 
   void CompleteProposal(LogIndex index, Term term, Result<std::string> result);

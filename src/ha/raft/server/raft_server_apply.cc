@@ -68,14 +68,14 @@ void RaftServer::MaybeSnapshot() {
   if (options_.snapshot_threshold == 0 || applied_since_snapshot_ < options_.snapshot_threshold) {
     return;
   }
-  TakeSnapshot();
+  TakeSnapshot(options_.purge_gap);
 }
 
 void RaftServer::RequestSnapshot() {
-  PostApply([this] { TakeSnapshot(); });
+  PostApply([this] { TakeSnapshot(/*purge_gap=*/0); });
 }
 
-void RaftServer::TakeSnapshot() {
+void RaftServer::TakeSnapshot(uint64_t purge_gap) {
   applied_since_snapshot_ = 0;
   Result<LogIndex> covered = sm_->TakeSnapshot();
   if (!covered.ok()) {
@@ -83,7 +83,8 @@ void RaftServer::TakeSnapshot() {
     return;
   }
   LogIndex index = *covered;
-  PostProtocol([this, index] {
+  if (purge_gap == 0) spdlog::info("raft {}: snapshot through {} on request", self_, index.value());
+  PostProtocol([this, index, purge_gap] {
     Result<SnapshotMeta> meta = core_->OnSnapshotTaken(index);
     if (!meta.ok()) {
       spdlog::warn("raft {}: snapshot through {} not recorded: {}", self_, index.value(),
@@ -92,15 +93,15 @@ void RaftServer::TakeSnapshot() {
     }
     SnapshotMeta m = *meta;
     // On the writer thread, in order with the appends: record the snapshot, then purge.
-    Status s = writer_->Persist(std::nullopt, {}, [this, m](const Status& st) {
+    Status s = writer_->Persist(std::nullopt, {}, [this, m, purge_gap](const Status& st) {
       if (!st.ok()) return;
       Status saved = log_->SaveSnapshotMeta(m);
       if (!saved.ok()) {
         FailLocal(saved.WithContext("saving snapshot metadata"));
         return;
       }
-      if (options_.purge_enabled && m.index.value() > options_.purge_gap) {
-        writer_->Purge(m.index - options_.purge_gap, [](const Status&) {}).IgnoreError();
+      if (options_.purge_enabled && m.index.value() > purge_gap) {
+        writer_->Purge(m.index - purge_gap, [](const Status&) {}).IgnoreError();
       }
     });
     s.IgnoreError();  // only fails when stopping

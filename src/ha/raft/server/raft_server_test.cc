@@ -255,6 +255,22 @@ TEST(RaftServerTest, ANewServerCatchesUpThroughASnapshot) {
   EXPECT_GT(c.member("n4").log->FirstIndex(), LogIndex(1));  // it started from the snapshot
 }
 
+TEST(RaftServerTest, ARequestedSnapshotPurgesTheWholeLogItCovers) {
+  // No automatic snapshots, a purge gap far larger than the log: only the request purges.
+  ServerCluster c(3);
+  PeerId leader = c.WaitForLeader();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(c.server(leader).Propose("put k" + std::to_string(i) + " v").get().ok());
+  }
+  const LogIndex applied = c.member(leader).sm->applied();
+  EXPECT_EQ(c.member(leader).log->FirstIndex(), LogIndex(1));
+  c.server(leader).RequestSnapshot();
+  ASSERT_TRUE(WaitUntil([&] { return c.member(leader).log->FirstIndex() > applied; }));
+  // The ring goes on.
+  ASSERT_TRUE(c.server(leader).Propose("put after snapshot").get().ok());
+  EXPECT_EQ(c.member(leader).sm->Get("after"), "snapshot");
+}
+
 TEST(RaftServerTest, ProposalsTimeOutWithoutAMajority) {
   RaftServerOptions o = ServerCluster::DefaultOptions();
   o.request_timeout = 300ms;
