@@ -60,6 +60,10 @@ class OmExecutionFlow {
   // As Submit; `done` runs once, on this thread or the replicator's (it must not block).
   void SubmitAsync(OMRequest request, SubmitCallback done);
 
+  // Whether a write of `type` would be logged now (false in prepare mode): the leader's
+  // background services stay idle rather than do work whose write would be refused.
+  bool Accepts(Type type) const { return prepare_ == nullptr || prepare_->RequestAllowed(type); }
+
   // The two paths, for callers that know which one they want.
   Result<OMResponse> Read(const OMRequest& request) const;
   Result<OMResponse> Write(OMRequest request);

@@ -12,6 +12,7 @@ KeyDeletingService::KeyDeletingService(const OmOptions* options,
     : options_(options), metadata_(metadata), flow_(flow), scm_(scm) {}
 
 Result<uint64_t> KeyDeletingService::RunOnce() {
+  if (!flow_->Accepts(PurgeKeys)) return uint64_t{0};  // prepared: nothing to do until cancelled
   std::vector<KeyBlockGroup> groups;
   std::map<std::string, std::pair<std::string, std::string>> bucket_of;  // row -> (vol, bucket)
   {

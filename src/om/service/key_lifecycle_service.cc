@@ -45,6 +45,7 @@ Result<KeyLifecycleConfiguration> KeyLifecycleService::configuration() const {
 }
 
 Result<uint64_t> KeyLifecycleService::RunOnce() {
+  if (!flow_->Accepts(DeleteKey)) return uint64_t{0};  // prepared: nothing to do until cancelled
   OZ_ASSIGN_OR_RETURN(KeyLifecycleConfiguration config, configuration());
   if (!config.shouldrun() || config.rules_size() == 0) return uint64_t{0};
   std::vector<Range> ranges;

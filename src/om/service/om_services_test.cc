@@ -55,6 +55,29 @@ TEST_F(OmServicesTest, KeyDeletingServicePurgesWhatScmTook) {
   EXPECT_EQ(DeletedRows(1), 1u);
 }
 
+TEST_F(OmServicesTest, ServicesStayIdleWhileTheOmIsPrepared) {
+  ASSERT_EQ(testing::PutKey(*cluster_, "vol1", "bucket1", "a", 10)->status(), OK);
+  Expect(OK, testing::DeleteKey("vol1", "bucket1", "a"));
+  OMRequest prepare;
+  prepare.set_cmdtype(Type::Prepare);
+  prepare.mutable_preparerequest()->mutable_args();
+  Expect(OK, prepare);
+  KeyDeletingService service(&options_, &cluster_->state(0).metadata(), &cluster_->flow(0),
+                             &cluster_->scm());
+  // No blocks handed to SCM for a purge that would be refused.
+  Result<uint64_t> idle = service.RunOnce();
+  ASSERT_TRUE(idle.ok()) << idle.status();
+  EXPECT_EQ(*idle, 0u);
+  EXPECT_TRUE(cluster_->scm().deleted().empty());
+  EXPECT_EQ(DeletedRows(0), 1u);
+  OMRequest cancel;
+  cancel.set_cmdtype(Type::CancelPrepare);
+  cancel.mutable_cancelpreparerequest();
+  Expect(OK, cancel);
+  EXPECT_EQ(*service.RunOnce(), 1u);
+  EXPECT_EQ(DeletedRows(0), 0u);
+}
+
 TEST_F(OmServicesTest, OpenKeyCleanupServiceExpiresOldOpenKeys) {
   OMResponse old_key = Expect(OK, testing::CreateKey("vol1", "bucket1", "old"));
   clock_.Advance(std::chrono::hours(24 * 7 + 1));

@@ -12,6 +12,7 @@ OpenKeyCleanupService::OpenKeyCleanupService(const OmOptions* options,
     : options_(options), metadata_(metadata), flow_(flow), clock_(clock) {}
 
 Result<uint64_t> OpenKeyCleanupService::RunOnce() {
+  if (!flow_->Accepts(DeleteOpenKeys)) return uint64_t{0};  // prepared: nothing to do until cancelled
   int64_t now = clock_->WallMillis();
   int64_t threshold = options_->open_key_expire_threshold.count();
   OMRequest request;
