@@ -59,17 +59,28 @@ Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
 }
 
 void OmExecutionFlow::SubmitPrepared(Type type, std::string entry, SubmitCallback done) {
-  if (type == Type::Prepare && prepare_ != nullptr) {
-    prepare_->EnableGate();  // nothing new is logged behind the Prepare
+  if (prepare_ == nullptr) {
+    replicator_->SubmitAsync(std::move(entry), [done = std::move(done)](Result<std::string> r) {
+      done(ParseApplied(std::move(r)));
+    });
+    return;
+  }
+  if (type == Type::Prepare) {
     done = [prepare = prepare_, done = std::move(done)](Result<OMResponse> r) {
       prepare->PrepareSubmitted(r.ok() && r->status() == OK);
       done(std::move(r));
     };
   }
-  replicator_->SubmitAsync(std::move(entry),
-                           [done = std::move(done)](Result<std::string> applied) {
-                             done(ParseApplied(std::move(applied)));
-                           });
+  // The gate is checked and the entry handed to the log under one lock (Ozone's
+  // preAppendTransaction): nothing is logged behind a Prepare.
+  SubmitCallback* pending = &done;
+  const bool sent = prepare_->SubmitIfAllowed(type, [&] {
+    replicator_->SubmitAsync(std::move(entry),
+                             [done = std::move(*pending)](Result<std::string> r) {
+                               done(ParseApplied(std::move(r)));
+                             });
+  });
+  if (!sent) done(OmPrepareState::Refusal(type));
 }
 
 Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {
@@ -90,7 +101,7 @@ std::variant<Result<OMResponse>, std::string> OmExecutionFlow::PrepareWrite(OMRe
     if (auto cached = retry_cache_->Lookup(request.clientid(), request.callid())) return *cached;
   }
   if (prepare_ != nullptr && !prepare_->RequestAllowed(request.cmdtype())) {
-    return OmPrepareState::Refusal(request);
+    return OmPrepareState::Refusal(request.cmdtype());  // at once: no PreExecute, no SCM call
   }
   uint64_t now = static_cast<uint64_t>(clock_->WallMillis());
   OMLogEntry entry;

@@ -48,8 +48,6 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyCont
   OMRequest& request = *entry.mutable_request();
   if (request.cmdtype() == Prepare) return prepare_->ApplyPrepare(request, ctx);
   if (request.cmdtype() == CancelPrepare) return prepare_->ApplyCancel(request, ctx);
-  // Logged before this replica applied a Prepare: refused here as on every replica.
-  if (!prepare_->AppliedAllows(request.cmdtype())) return OmPrepareState::Refusal(request);
   if (request.cmdtype() == SetServiceConfiguration) {
     if (!request.has_setserviceconfigurationrequest()) {
       return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");

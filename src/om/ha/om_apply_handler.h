@@ -7,8 +7,7 @@
 // (its index and leader time), the replicated state and the options.
 //
 // SetServiceConfiguration entries go to ha::ServiceConfigState (statefulServiceConfigTable, with
-// a flush right after, as SCM does); Prepare and CancelPrepare to OmPrepareState, which also
-// refuses every other write while the OM is prepared.
+// a flush right after, as SCM does); Prepare and CancelPrepare to OmPrepareState.
 //
 // After each flush (OnFlushedThrough) it evicts the flushed changes from the caches; Reload
 // rebinds the caches and the retry cache to a (re)opened om.db; OnDatabaseClosing unbinds them

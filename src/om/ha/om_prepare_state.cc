@@ -18,20 +18,28 @@ bool OmPrepareState::RequestAllowed(Type type) const {
   return IsPrepareCommand(type) || (!gate_ && !prepared_);
 }
 
-bool OmPrepareState::AppliedAllows(Type type) const {
-  std::lock_guard<std::mutex> l(mu_);
-  return IsPrepareCommand(type) || !prepared_;
-}
-
-OMResponse OmPrepareState::Refusal(const OMRequest& request) {
-  return ErrorResponse(request, NOT_SUPPORTED_OPERATION_WHEN_PREPARED,
-                       "Cannot apply write request " + Type_Name(request.cmdtype()) +
+OMResponse OmPrepareState::Refusal(Type type) {
+  OMRequest echo;
+  echo.set_cmdtype(type);
+  return ErrorResponse(echo, NOT_SUPPORTED_OPERATION_WHEN_PREPARED,
+                       "Cannot apply write request " + Type_Name(type) +
                            " when OM is in prepare mode.");
 }
 
-void OmPrepareState::EnableGate() {
-  std::lock_guard<std::mutex> l(mu_);
-  gate_ = true;
+bool OmPrepareState::SubmitIfAllowed(Type type, const std::function<void()>& submit) {
+  if (type == Prepare) {
+    std::unique_lock<std::shared_mutex> closing(submit_mu_);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      gate_ = true;
+    }
+    submit();
+    return true;
+  }
+  std::shared_lock<std::shared_mutex> handing_over(submit_mu_);
+  if (!RequestAllowed(type)) return false;
+  submit();
+  return true;
 }
 
 void OmPrepareState::PrepareSubmitted(bool ok) {

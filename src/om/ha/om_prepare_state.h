@@ -3,12 +3,15 @@
 //
 // `ozone admin om prepare` logs a Prepare entry. Applying it (on every replica, at the same
 // index) writes "#PREPAREDINFO" (term, index) into transactionInfoTable and has the batch
-// flushed at once; from then on the replica refuses every write but Prepare and CancelPrepare
-// with NOT_SUPPORTED_OPERATION_WHEN_PREPARED, in apply (so all replicas refuse the same entries)
-// and before logging. Once the flush covers the entry, the status is PREPARE_COMPLETED and
-// `on_completed` runs (the OM takes a Raft snapshot there, purging the log up to it). The leader
-// also closes the gate as soon as it logs a Prepare (PREPARE_GATE_ENABLED), so that no new write
-// slips in behind it. CancelPrepare deletes the row and opens the gate.
+// flushed at once; from then on the OM, as leader, logs no write but Prepare and CancelPrepare:
+// the others are answered NOT_SUPPORTED_OPERATION_WHEN_PREPARED. Once the flush covers the
+// entry, the status is PREPARE_COMPLETED and `on_completed` runs (the OM takes a Raft snapshot
+// there, purging the log up to it). The gate is where writes are logged (Ozone's
+// preAppendTransaction), not in apply: SubmitIfAllowed checks it and hands the write to the log
+// under one lock, and logging a Prepare closes it under the same lock
+// (PREPARE_GATE_ENABLED), so no write lands behind the Prepare. Replicas apply whatever the log
+// holds, so one whose prepare was cancelled locally (`--upgrade`) never disagrees with the others.
+// CancelPrepare deletes the row and opens the gate.
 //
 // The row is replicated state: it survives restarts and travels in checkpoints, so an OM that
 // restarts or installs a checkpoint after the prepare comes back prepared. `ozone om --upgrade`
@@ -23,6 +26,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 
 #include "common/result.h"
 #include "ha/apply_handler.h"
@@ -39,18 +43,19 @@ class OmPrepareState {
  public:
   // Whether the leader may log a write of `type` now (Ozone's requestAllowed).
   bool RequestAllowed(Type type) const;
-  // The refusal of a write of `request`'s type in prepare mode (Ozone's message).
-  static OMResponse Refusal(const OMRequest& request);
+  // The refusal of a write of `type` in prepare mode (Ozone's message).
+  static OMResponse Refusal(Type type);
 
-  // Leader: a Prepare is being logged (the gate closes); its outcome is known.
-  void EnableGate();
+  // Leader: runs `submit` (which hands a write of `type` to the log) unless the gate refuses
+  // it; false if refused. A Prepare closes the gate first, and no other write is handed over
+  // while it does, so every write is logged before the Prepare or not at all.
+  bool SubmitIfAllowed(Type type, const std::function<void()>& submit);
+  // Leader: the outcome of a Prepare handed over by SubmitIfAllowed.
   void PrepareSubmitted(bool ok);
 
   // Apply of the Prepare / CancelPrepare entry at ctx.ti.
   OMResponse ApplyPrepare(const OMRequest& request, ha::ApplyContext& ctx);
   Result<OMResponse> ApplyCancel(const OMRequest& request, ha::ApplyContext& ctx);
-  // Whether an applied write of `type` goes through (false: refuse it, change nothing).
-  bool AppliedAllows(Type type) const;
 
   // After each flush: the prepare completes once the flush covers its entry.
   void OnFlushedThrough(uint64_t flushed_index);
@@ -64,6 +69,7 @@ class OmPrepareState {
   PrepareStatusResponse StatusResponse() const;
 
  private:
+  std::shared_mutex submit_mu_;  // shared: a write handed to the log; unique: a Prepare
   mutable std::mutex mu_;
   bool gate_ = false;                 // the leader closed it before the entry applied
   std::optional<uint64_t> prepared_;  // the applied Prepare's index
