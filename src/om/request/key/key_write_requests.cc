@@ -177,7 +177,9 @@ Result<std::unique_ptr<OmClientResponse>> KeyCommitRequest::ValidateAndUpdateCac
   BucketInfo bucket = *std::get<std::shared_ptr<const BucketInfo>>(found);
   std::string open_key =
       OpenKeyDbKey(args.volumename(), args.bucketname(), args.keyname(), r.clientid());
-  OZ_ASSIGN_OR_RETURN(auto open, ctx.metadata->open_keys().Get(open_key));
+  // The open key becomes the key (its blocks are replaced by the committed ones): taken, not
+  // copied, when it comes from om.db.
+  OZ_ASSIGN_OR_RETURN(std::optional<KeyInfo> open, ctx.metadata->open_keys().GetOwned(open_key));
   if (!open) {
     return Fail(KEY_NOT_FOUND, "Failed to commit key, as " + open_key +
                                    " entry is not found in the OpenKey table");
@@ -185,12 +187,14 @@ Result<std::unique_ptr<OmClientResponse>> KeyCommitRequest::ValidateAndUpdateCac
   std::string key_name = OzoneDbKey(args.volumename(), args.bucketname(), args.keyname());
   OZ_ASSIGN_OR_RETURN(auto existing, ctx.metadata->keys().Get(key_name));
 
-  KeyInfo key = *open;
+  KeyInfo key = std::move(*open);
   key.set_datasize(args.datasize());
   key.clear_keylocationlist();
   KeyLocationList* locations = key.add_keylocationlist();
   locations->set_version(0);
-  for (const auto& loc : args.keylocations()) *locations->add_keylocations() = loc;
+  // The committed blocks move out of the request (nothing reads them after this).
+  locations->mutable_keylocations()->Swap(
+      request_.mutable_commitkeyrequest()->mutable_keyargs()->mutable_keylocations());
   key.set_modificationtime(args.modificationtime());
   key.set_updateid(ctx.index);
   for (const auto& kv : args.metadata()) *key.add_metadata() = kv;
