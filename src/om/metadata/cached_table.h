@@ -32,7 +32,9 @@ class CachedTable {
   // Visitor of a scan: key and value; returns false to stop.
   using ScanFn = std::function<bool(const std::string&, const ValuePtr&)>;
 
-  CachedTable(const Spec& spec, CachePolicy policy) : spec_(spec), cache_(policy) {}
+  // `retain_puts`: see TableCache.
+  CachedTable(const Spec& spec, CachePolicy policy, uint64_t retain_puts = 0)
+      : spec_(spec), cache_(policy, retain_puts) {}
 
   const std::string_view name() const { return spec_.name; }
 

@@ -8,7 +8,9 @@ OmMetadataManager::OmMetadataManager()
     : volumes_(kVolumeTable, CachePolicy::kFull),
       buckets_(kBucketTable, CachePolicy::kFull),
       keys_(kKeyTable, CachePolicy::kPartial),
-      open_keys_(kOpenKeyTable, CachePolicy::kPartial),
+      // An open key is usually committed within a few thousand log entries: kept that long after
+      // its flush, the commit finds it in memory (at most ~16 MB of KeyInfo).
+      open_keys_(kOpenKeyTable, CachePolicy::kPartial, /*retain_puts=*/16384),
       deleted_(kDeletedTable, CachePolicy::kPartial) {}
 
 ozone::Status OmMetadataManager::Reload(storage::DBStore& db) {

@@ -6,12 +6,17 @@
 //             stays; only tombstones are evicted. A miss means the row does not exist.
 //   kPartial  (key tables; PARTIAL_CACHE): holds only unflushed changes, evicted after their
 //             flush unless overwritten by a later epoch. A miss means "read the database".
+//             With `retain_puts` > 0 a flushed put stays until the database holds `retain_puts`
+//             more log entries (openKeyTable: a key is usually committed soon after it was
+//             opened, and the commit then finds it here instead of reading om.db); deletes go
+//             at their flush as before.
 //
 // Thread-safety: all methods may be called from any thread (a shared mutex: Get and ForEach
 // share, changes are exclusive).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,7 +43,8 @@ class TableCache {
     ValuePtr value;  // set iff kExists
   };
 
-  explicit TableCache(CachePolicy policy) : policy_(policy) {}
+  explicit TableCache(CachePolicy policy, uint64_t retain_puts = 0)
+      : policy_(policy), retain_puts_(policy == CachePolicy::kPartial ? retain_puts : 0) {}
 
   CachePolicy policy() const { return policy_; }
 
@@ -69,6 +75,7 @@ class TableCache {
     std::unique_lock<std::shared_mutex> l(mu_);
     entries_.clear();
     epochs_.clear();
+    retained_.clear();
   }
 
   // The database holds every change up to `flushed`: evict (see above).
@@ -78,9 +85,18 @@ class TableCache {
     for (auto it = epochs_.begin(); it != end; ++it) {
       auto e = entries_.find(it->second);
       if (e == entries_.end() || e->second.epoch != it->first) continue;  // overwritten later
+      if (retain_puts_ > 0 && e->second.value) {
+        retained_.emplace_back(it->first, it->second);  // epochs_ is in order: so is retained_
+        continue;
+      }
       if (policy_ == CachePolicy::kPartial || !e->second.value) entries_.erase(e);
     }
     epochs_.erase(epochs_.begin(), end);
+    while (!retained_.empty() && retained_.front().first + retain_puts_ <= flushed) {
+      auto e = entries_.find(retained_.front().second);
+      if (e != entries_.end() && e->second.epoch == retained_.front().first) entries_.erase(e);
+      retained_.pop_front();
+    }
   }
 
   // Visits entries (tombstones included) with keys in [lower, upper) in key order (upper empty:
@@ -101,9 +117,11 @@ class TableCache {
 
  private:
   const CachePolicy policy_;
+  const uint64_t retain_puts_;
   mutable std::shared_mutex mu_;
   std::map<std::string, Entry, std::less<>> entries_;  // guarded by mu_
   std::multimap<uint64_t, std::string> epochs_;        // guarded by mu_: changes to evict
+  std::deque<std::pair<uint64_t, std::string>> retained_;  // guarded by mu_: flushed puts kept
 };
 
 }  // namespace ozone::om

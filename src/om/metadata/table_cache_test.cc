@@ -34,6 +34,23 @@ TEST(TableCacheTest, PartialCacheForgetsFlushedEntriesButNotLaterOverwrites) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST(TableCacheTest, RetainedPutsOutliveTheirFlushByTheWindowDeletesDoNot) {
+  Cache cache(CachePolicy::kPartial, /*retain_puts=*/10);
+  cache.Put("/a", Volume("a"), 1);
+  cache.Put("/b", nullptr, 2);
+  cache.Put("/c", Volume("c"), 5);
+  cache.Cleanup(5);
+  EXPECT_EQ(cache.Get("/a").value->volume(), "a") << "flushed, kept for 10 more entries";
+  EXPECT_EQ(cache.Get("/b").found, Cache::Found::kMayExist) << "a delete goes at its flush";
+  cache.Put("/c", nullptr, 7);  // deleted later: the tombstone wins, the old put is not evicted
+  cache.Cleanup(10);
+  EXPECT_EQ(cache.Get("/a").value->volume(), "a");
+  EXPECT_EQ(cache.Get("/c").found, Cache::Found::kMayExist);
+  cache.Cleanup(11);  // 1 + 10
+  EXPECT_EQ(cache.Get("/a").found, Cache::Found::kMayExist);
+  EXPECT_EQ(cache.size(), 0u);
+}
+
 TEST(TableCacheTest, FullCacheKeepsValuesAndEvictsTombstones) {
   Cache cache(CachePolicy::kFull);
   EXPECT_EQ(cache.Get("/a").found, Cache::Found::kNotExist);
