@@ -139,10 +139,15 @@ void RaftCore::Impl::HandleVoteRequest(const Message& m) {
   bool can_vote = (vote_ && *vote_ == m.from) || (!vote_ && !leader_) || (pre && m.term > term_);
   bool up_to_date = m.last_log_term > log_.LastTerm() ||
                     (m.last_log_term == log_.LastTerm() && m.last_log_index >= log_.LastIndex());
+  // Every committed entry is in every future leader's log, so a candidate whose log ends before
+  // a commit index a leader announced here cannot be one, even when this server's own log is
+  // older still: a server wiped and re-added replays the first configurations, in which it was
+  // a voter, and could otherwise elect a stale server with another (sim seed 93092).
+  bool holds_commit = m.last_log_index >= std::max(commit_, commit_heard_);
   Message r;
   r.type = pre ? MessageType::kPreVoteResponse : MessageType::kVoteResponse;
   r.to = m.from;
-  if (member && can_vote && up_to_date) {
+  if (member && can_vote && up_to_date && holds_commit) {
     r.term = m.term;  // for a pre-vote, the term it asked about
     r.reject = false;
     if (!pre) {

@@ -143,6 +143,10 @@ class RaftCore::Impl {
   std::optional<PeerId> vote_;
   std::optional<PeerId> leader_;
   LogIndex commit_;
+  // The highest commit index a leader announced to this server, not capped by its own log: a
+  // candidate whose log ends before it lacks committed entries (sim seed 93092), whatever this
+  // server's own, possibly older, log says.
+  LogIndex commit_heard_;
   LogIndex applied_;
   LogIndex handed_;  // last committed entry handed out in a Ready
   Term emitted_term_;

@@ -19,6 +19,7 @@ using internal::FatalInvariant;
 // Replication messages (paper §5.3)
 
 void RaftCore::Impl::HandleAppend(const Message& in) {
+  commit_heard_ = std::max(commit_heard_, in.commit);
   const Message* mp = &in;
   Message trimmed;
   if (in.prev_log_index < commit_) {
@@ -83,6 +84,7 @@ void RaftCore::Impl::HandleAppend(const Message& in) {
 }
 
 void RaftCore::Impl::HandleHeartbeat(const Message& m) {
+  commit_heard_ = std::max(commit_heard_, m.commit);
   // The leader caps the commit it sends at what it knows we match.
   CommitTo(std::min(m.commit, log_.LastIndex()));
   Message r;

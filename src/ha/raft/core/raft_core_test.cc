@@ -615,5 +615,41 @@ TEST(RaftCoreTest, AnAppendOverlappingTheCommitIndexKeepsItsNewEntries) {
   EXPECT_EQ(c.core("n2").last_index(), commit + 1);
 }
 
+// Simulation seed 93092: a server wiped and re-added as a learner replays the first
+// configurations (a voter in them) while catching up, and granted its vote to a stale server
+// whose log lacked entries the leader had told it were committed.
+TEST(RaftCoreTest, AVoteForACandidateBehindAnAnnouncedCommitIsRefused) {
+  CoreTestCluster c(3);
+  ASSERT_TRUE(c.Elect("n1"));
+  c.Propose("n1", "a");
+  c.TickAll(2);
+  const LogIndex last = c.core("n2").last_index();
+  // The leader says more is committed than n2 holds yet (n2 is catching up).
+  Message hb;
+  hb.type = MessageType::kHeartbeat;
+  hb.from = "n1";
+  hb.to = "n2";
+  hb.term = c.core("n1").term();
+  hb.commit = last + 50;
+  c.core("n2").Step(hb);
+  c.Process();
+  // A candidate as up to date as n2's own log, but behind that commit (a transfer vote: no
+  // lease to stop it).
+  Message v;
+  v.type = MessageType::kVote;
+  v.from = "n3";
+  v.to = "n2";
+  v.term = c.core("n1").term() + 1;
+  v.last_log_index = last;
+  v.last_log_term = c.core("n1").term();  // n2's last entries are of this term
+  v.transfer = true;
+  c.core("n2").Step(v);
+  c.Process();
+  ASSERT_FALSE(c.queue().empty());
+  const Message& r = c.queue().back();
+  EXPECT_EQ(r.type, MessageType::kVoteResponse);
+  EXPECT_TRUE(r.reject);
+}
+
 }  // namespace
 }  // namespace ozone::raft
