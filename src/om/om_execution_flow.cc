@@ -59,28 +59,24 @@ Result<OMResponse> OmExecutionFlow::Write(OMRequest request) {
 }
 
 void OmExecutionFlow::SubmitPrepared(Type type, std::string entry, SubmitCallback done) {
-  if (prepare_ == nullptr) {
-    replicator_->SubmitAsync(std::move(entry), [done = std::move(done)](Result<std::string> r) {
-      done(ParseApplied(std::move(r)));
-    });
-    return;
-  }
-  if (type == Type::Prepare) {
+  if (type == Type::Prepare && prepare_ != nullptr) {
     done = [prepare = prepare_, done = std::move(done)](Result<OMResponse> r) {
       prepare->PrepareSubmitted(r.ok() && r->status() == OK);
       done(std::move(r));
     };
   }
+  auto submit = [&] {
+    replicator_->SubmitAsync(std::move(entry), [done = std::move(done)](Result<std::string> r) {
+      done(ParseApplied(std::move(r)));
+    });
+  };
+  if (prepare_ == nullptr) {
+    submit();
+    return;
+  }
   // The gate is checked and the entry handed to the log under one lock (Ozone's
-  // preAppendTransaction): nothing is logged behind a Prepare.
-  SubmitCallback* pending = &done;
-  const bool sent = prepare_->SubmitIfAllowed(type, [&] {
-    replicator_->SubmitAsync(std::move(entry),
-                             [done = std::move(*pending)](Result<std::string> r) {
-                               done(ParseApplied(std::move(r)));
-                             });
-  });
-  if (!sent) done(OmPrepareState::Refusal(type));
+  // preAppendTransaction): nothing is logged behind a Prepare. Refused, `done` is untouched.
+  if (!prepare_->SubmitIfAllowed(type, submit)) done(OmPrepareState::Refusal(type));
 }
 
 Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {

@@ -121,8 +121,12 @@ class OmAdminClient {
     fo.on_retry = [err](const std::string& line) { *err << line << "\n" << std::flush; };
     auto c = std::unique_ptr<OmAdminClient>(new OmAdminClient());
     c->client_ = std::make_unique<rpc::FailoverClient>(std::move(endpoints), fo);
+    c->nodes_ = std::move(nodes);
     return c;
   }
+
+  // The OMs of the service, in endpoint order (SubmitTo's index).
+  const std::vector<topology::OmNodeDetails>& nodes() const { return nodes_; }
 
   // A unary call of another OM service to the leader.
   Status Call(const google::protobuf::MethodDescriptor* method,
@@ -158,6 +162,7 @@ class OmAdminClient {
  private:
   OmAdminClient() = default;
   std::unique_ptr<rpc::FailoverClient> client_;
+  std::vector<topology::OmNodeDetails> nodes_;
 };
 
 std::string Center(const std::string& s, size_t width) {
@@ -435,9 +440,8 @@ Status PrepareOms(CommandContext& ctx, const PrepareArgs& a) {
   if (a.om.service_id.empty()) {
     return Status::InvalidArgument("Missing required option: '--service-id=<omServiceId>'");
   }
-  OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
-  OZ_ASSIGN_OR_RETURN(auto nodes, OmNodesOf(*conf, a.om.service_id));
   OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a.om));
+  const std::vector<topology::OmNodeDetails>& nodes = client->nodes();
   om::OMRequest req;
   req.set_cmdtype(om::Prepare);
   auto* args = req.mutable_preparerequest()->mutable_args();
