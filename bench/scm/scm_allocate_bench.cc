@@ -1,15 +1,21 @@
 // scm_allocate_bench: allocateBlock load on an SCM ring, as OM drives it (ScmBlockLocationProtocol
-// AllocateScmBlock over gRPC), for bench/scm_bench.
+// over gRPC), for bench/scm_bench.
 //
-//   scm_allocate_bench --addresses=H:P,H:P,H:P [--clients=64] [--num-blocks=1] [--threads=2]
-//                      [--channels=1] [--warmup-ms=1000] [--duration-ms=5000]
+//   scm_allocate_bench --addresses=H:P,H:P,H:P [--clients=64] [--num-blocks=1]
+//                      [--transport=stream|unary] [--threads=2] [--channels=1]
+//                      [--warmup-ms=1000] [--duration-ms=5000]
 //                      [--batch-size=1000 --boundary-rem=R] [--label=...]
 //
 // The leader is found among --addresses (the block location ports) with GetScmInfo: the one that
 // answers (followers answer NotLeader). `clients` calls are then kept outstanding on it at all
-// times (asynchronous gRPC over --threads completion queues, spread over --channels
-// connections); each completed call is timed and at once replaced by another. Calls that
-// complete during the --duration-ms after --warmup-ms are counted:
+// times; each completed call is timed and at once replaced by another. How the calls travel:
+//   stream  (default; what ScmClient, hence OM, does) AllocateScmBlock calls multiplexed over
+//           AllocateScmBlockStream, one stream per connection (rpc::CallStream), the clients
+//           spread over --channels connections; each call is one request of numBlocks blocks,
+//           answered on its own;
+//   unary   one AllocateScmBlock gRPC call each (asynchronous gRPC over --threads completion
+//           queues, spread over --channels connections).
+// Calls that complete during the --duration-ms after --warmup-ms are counted:
 //
 //   RESULT scm-allocate clients=N num_blocks=B blocks_per_s=.. calls_per_s=.. p50_ms=.. p99_ms=..
 //          max_ms=.. errors=E dup_ids=D client_cpu_us_per_call=..
@@ -36,6 +42,8 @@
 #include <atomic>
 #include <chrono>
 #include <cinttypes>
+#include <condition_variable>
+#include <functional>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -45,6 +53,7 @@
 #include <thread>
 #include <vector>
 
+#include "rpc/call_stream.h"
 #include "scm.grpc.pb.h"
 
 namespace {
@@ -68,6 +77,7 @@ struct Options {
   std::optional<uint64_t> boundary_rem;
   std::string label;
   int leader_timeout_ms = 60'000;
+  std::string transport = "stream";
 };
 
 // One measured call.
@@ -84,6 +94,45 @@ struct ThreadStats {
   uint64_t errors = 0;  // in the window
   uint64_t errors_total = 0;
   std::string first_error;
+
+  // Records one completed call (`error` empty if it succeeded).
+  void Record(const Options& o, const std::string& error, const AllocateScmBlockResponse& resp,
+              Clock::time_point start, Clock::time_point now, bool in_window) {
+    bool failed = !error.empty() || resp.has_error() ||
+                  resp.blocks_size() != static_cast<int>(o.num_blocks);
+    bool boundary = false;
+    if (!failed) {
+      for (const auto& b : resp.blocks()) {
+        const int64_t id = b.containerblockid().localid();
+        local_ids.push_back(id);
+        if (o.boundary_rem && static_cast<uint64_t>(id) % o.batch_size == *o.boundary_rem) {
+          boundary = true;
+        }
+      }
+    } else {
+      ++errors_total;
+      if (first_error.empty()) {
+        first_error = !error.empty()     ? error
+                      : resp.has_error() ? resp.error().ShortDebugString()
+                                         : "short response";
+      }
+    }
+    if (!in_window) return;
+    if (failed) {
+      ++errors;
+      return;
+    }
+    blocks += static_cast<uint64_t>(resp.blocks_size());
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now - start).count();
+    samples.push_back({static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX)), boundary});
+  }
+};
+
+// The measured window of a run.
+struct Window {
+  Clock::time_point start;
+  Clock::time_point end;
+  bool Contains(Clock::time_point t) const { return t >= start && t <= end; }
 };
 
 // One outstanding call slot ("client"). The response is parsed onto an arena whose first block
@@ -145,25 +194,13 @@ double Percentile(const std::vector<uint32_t>& sorted, double q) {
   return sorted[std::min(i, sorted.size() - 1)] / 1000.0;
 }
 
-int Run(const Options& o) {
-  const std::string leader = FindLeader(o);
-  if (leader.empty()) {
-    std::fprintf(stderr, "no ready leader among the addresses within %d ms\n", o.leader_timeout_ms);
-    return 1;
-  }
-  std::fprintf(stderr, "leader: %s\n", leader.c_str());
-
+// Unary calls (see the header comment).
+std::vector<ThreadStats> RunUnary(const Options& o, const std::string& leader,
+                                  const AllocateScmBlockRequest& req, const Window& window) {
   std::vector<std::unique_ptr<ScmBlockLocationProtocol::Stub>> stubs;
   for (int c = 0; c < std::max(1, o.channels); ++c) {
     stubs.push_back(ScmBlockLocationProtocol::NewStub(Connect(leader, c)));
   }
-  AllocateScmBlockRequest req;
-  req.set_size(o.size);
-  req.set_numblocks(o.num_blocks);
-  req.set_type(ozone::hdds::RATIS);
-  req.set_factor(ozone::hdds::THREE);
-  req.set_owner(o.owner);
-
   const int threads = std::max(1, std::min(o.threads, o.clients));
   std::vector<std::unique_ptr<grpc::CompletionQueue>> cqs;
   std::vector<ThreadStats> stats(threads);
@@ -174,10 +211,6 @@ int Run(const Options& o) {
     call->stub = stubs[i % stubs.size()].get();
     calls[i % threads].push_back(std::move(call));
   }
-
-  const auto begin = Clock::now();
-  const auto window_start = begin + std::chrono::milliseconds(o.warmup_ms);
-  const auto window_end = window_start + std::chrono::milliseconds(o.duration_ms);
   std::atomic<bool> stopping{false};
 
   auto issue = [&](Call* call, grpc::CompletionQueue* cq) {
@@ -204,38 +237,11 @@ int Run(const Options& o) {
       while (outstanding > 0 && cq->Next(&tag, &ok)) {
         Call* call = static_cast<Call*>(tag);
         const auto now = Clock::now();
-        const bool in_window = now >= window_start && now <= window_end;
-        bool failed = !ok || !call->status.ok() || call->resp->has_error() ||
-                      call->resp->blocks_size() != static_cast<int>(o.num_blocks);
-        bool boundary = false;
-        if (!failed) {
-          for (const auto& b : call->resp->blocks()) {
-            const int64_t id = b.containerblockid().localid();
-            st.local_ids.push_back(id);
-            if (o.boundary_rem && static_cast<uint64_t>(id) % o.batch_size == *o.boundary_rem) {
-              boundary = true;
-            }
-          }
-        } else {
-          ++st.errors_total;
-          if (st.first_error.empty()) {
-            st.first_error = !call->status.ok() ? call->status.error_message()
-                             : call->resp->has_error() ? call->resp->error().ShortDebugString()
-                                                      : "short response";
-          }
-        }
-        if (in_window) {
-          if (failed) {
-            ++st.errors;
-          } else {
-            st.blocks += static_cast<uint64_t>(call->resp->blocks_size());
-            const auto us =
-                std::chrono::duration_cast<std::chrono::microseconds>(now - call->start).count();
-            st.samples.push_back({static_cast<uint32_t>(std::min<int64_t>(us, UINT32_MAX)),
-                                  boundary});
-          }
-        }
-        if (now >= window_end) stopping.store(true, std::memory_order_relaxed);
+        std::string error = !ok                  ? "completion failed"
+                            : !call->status.ok() ? call->status.error_message()
+                                                 : "";
+        st.Record(o, error, *call->resp, call->start, now, window.Contains(now));
+        if (now >= window.end) stopping.store(true, std::memory_order_relaxed);
         if (stopping.load(std::memory_order_relaxed)) {
           --outstanding;
         } else {
@@ -252,6 +258,78 @@ int Run(const Options& o) {
     while (cq->Next(&tag, &ok)) {
     }
   }
+  return stats;
+}
+
+// Calls multiplexed over streams (see the header comment). Replies arrive on gRPC's callback
+// threads: the statistics are shared under a mutex.
+std::vector<ThreadStats> RunStreamed(const Options& o, const std::string& leader,
+                                     const AllocateScmBlockRequest& req, const Window& window) {
+  std::vector<std::unique_ptr<ozone::rpc::CallStream>> streams;
+  for (int c = 0; c < std::max(1, o.channels); ++c) {
+    streams.push_back(std::make_unique<ozone::rpc::CallStream>(
+        Connect(leader, c), "/ozone.scm.ScmBlockLocationProtocol/AllocateScmBlockStream", leader));
+  }
+  const std::string request = req.SerializeAsString();
+  std::vector<ThreadStats> stats(1);
+  stats[0].samples.reserve(1 << 20);
+  std::mutex mu;
+  std::condition_variable all_done;
+  int outstanding = o.clients;  // guarded by mu
+  bool stopping = false;         // guarded by mu
+
+  std::function<void(ozone::rpc::CallStream*)> issue = [&](ozone::rpc::CallStream* stream) {
+    const auto start = Clock::now();
+    stream->CallAsync(request, [&, stream, start](ozone::rpc::CallOutcome outcome,
+                                                  std::string_view response) {
+      const auto now = Clock::now();
+      // Parsed onto an arena reused by the thread, as the unary calls are.
+      thread_local google::protobuf::Arena arena;
+      arena.Reset();
+      auto* resp = google::protobuf::Arena::CreateMessage<AllocateScmBlockResponse>(&arena);
+      std::string error = outcome.status.ToString();
+      if (outcome.status.ok()) {
+        error.clear();
+        if (!resp->ParseFromArray(response.data(), static_cast<int>(response.size()))) {
+          error = "unparsable response";
+        }
+      }
+      bool again;
+      {
+        std::lock_guard<std::mutex> l(mu);
+        stats[0].Record(o, error, *resp, start, now, window.Contains(now));
+        if (now >= window.end) stopping = true;
+        again = !stopping;
+        if (!again && --outstanding == 0) all_done.notify_all();
+      }
+      if (again) issue(stream);
+    });
+  };
+  for (int i = 0; i < o.clients; ++i) issue(streams[i % streams.size()].get());
+  std::unique_lock<std::mutex> l(mu);
+  all_done.wait(l, [&] { return outstanding == 0; });
+  return stats;
+}
+
+int Run(const Options& o) {
+  const std::string leader = FindLeader(o);
+  if (leader.empty()) {
+    std::fprintf(stderr, "no ready leader among the addresses within %d ms\n", o.leader_timeout_ms);
+    return 1;
+  }
+  std::fprintf(stderr, "leader: %s\n", leader.c_str());
+  AllocateScmBlockRequest req;
+  req.set_size(o.size);
+  req.set_numblocks(o.num_blocks);
+  req.set_type(ozone::hdds::RATIS);
+  req.set_factor(ozone::hdds::THREE);
+  req.set_owner(o.owner);
+  Window window;
+  window.start = Clock::now() + std::chrono::milliseconds(o.warmup_ms);
+  window.end = window.start + std::chrono::milliseconds(o.duration_ms);
+  const std::vector<ThreadStats> stats = o.transport == "unary"
+                                             ? RunUnary(o, leader, req, window)
+                                             : RunStreamed(o, leader, req, window);
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -281,11 +359,13 @@ int Run(const Options& o) {
   const std::string label = o.label.empty() ? "" : " label=" + o.label;
   std::printf(
       "RESULT scm-allocate clients=%d num_blocks=%u blocks_per_s=%.0f calls_per_s=%.0f "
-      "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%" PRIu64 " dup_ids=%zu client_cpu_us_per_call=%.1f%s\n",
+      "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f errors=%" PRIu64 " dup_ids=%zu client_cpu_us_per_call=%.1f "
+      "transport=%s%s\n",
       o.clients, o.num_blocks, static_cast<double>(blocks) / seconds,
       static_cast<double>(all.size()) / seconds, Percentile(all, 0.5), Percentile(all, 0.99),
       all.empty() ? 0.0 : all.back() / 1000.0, errors, dups,
-      calls_total == 0 ? 0.0 : cpu_us / static_cast<double>(calls_total), label.c_str());
+      calls_total == 0 ? 0.0 : cpu_us / static_cast<double>(calls_total), o.transport.c_str(),
+      label.c_str());
   if (o.boundary_rem) {
     std::printf(
         "RESULT scm-allocate-boundary clients=%d num_blocks=%u batch=%" PRIu64
@@ -317,7 +397,9 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--clients", o.clients, "Calls kept outstanding");
   app.add_option("--num-blocks", o.num_blocks, "Blocks per call (numBlocks)");
-  app.add_option("--threads", o.threads, "Client completion-queue threads");
+  app.add_option("--transport", o.transport, "stream (calls over one stream per connection) or unary")
+      ->check(CLI::IsMember({"stream", "unary"}));
+  app.add_option("--threads", o.threads, "Client completion-queue threads (unary)");
   app.add_option("--channels", o.channels, "Connections to the leader");
   app.add_option("--warmup-ms", o.warmup_ms, "Unmeasured time first");
   app.add_option("--duration-ms", o.duration_ms, "Measured time");

@@ -31,6 +31,16 @@ Result<Response> Call(rpc::FailoverClient& client, const MethodDescriptor* metho
   return response;
 }
 
+// The same over the client's stream of `stream_method` (FailoverClient::CallStreamed).
+template <typename Response>
+Result<Response> CallStreamed(rpc::FailoverClient& client, const MethodDescriptor* stream_method,
+                              const google::protobuf::Message& request) {
+  Response response;
+  OZ_RETURN_IF_ERROR(client.CallStreamed(stream_method, request, &response));
+  if (response.has_error()) return StatusOfScmError(response.error());
+  return response;
+}
+
 template <typename Response>
 Result<Response> CallOne(rpc::FailoverClient& client, size_t index, const MethodDescriptor* method,
                          const google::protobuf::Message& request) {
@@ -147,7 +157,8 @@ ScmClient::~ScmClient() = default;
 Result<std::vector<scm::AllocatedBlock>> ScmClient::AllocateBlocks(
     uint64_t size, uint32_t count, hdds::ReplicationType type, hdds::ReplicationFactor factor,
     const std::string& owner, const scm::ExcludeList& exclude) {
-  static const MethodDescriptor* const kMethod = Method(kBlockService, "AllocateScmBlock");
+  // Over the block protocol's call stream: concurrent allocations (a busy OM's) share it.
+  static const MethodDescriptor* const kMethod = Method(kBlockService, "AllocateScmBlockStream");
   scm::AllocateScmBlockRequest req;
   req.set_size(size);
   req.set_numblocks(count);
@@ -155,7 +166,7 @@ Result<std::vector<scm::AllocatedBlock>> ScmClient::AllocateBlocks(
   req.set_factor(factor);
   req.set_owner(owner);
   if (exclude.ByteSizeLong() > 0) *req.mutable_excludelist() = exclude;
-  OZ_ASSIGN_OR_RETURN(auto resp, Call<scm::AllocateScmBlockResponse>(*block_, kMethod, req));
+  OZ_ASSIGN_OR_RETURN(auto resp, CallStreamed<scm::AllocateScmBlockResponse>(*block_, kMethod, req));
   return std::vector<scm::AllocatedBlock>(resp.blocks().begin(), resp.blocks().end());
 }
 

@@ -14,6 +14,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "rpc/call_stream.h"
 #include "rpc/grpc_status.h"
 #include "rpc/leader_hint.h"
 
@@ -64,10 +65,29 @@ class Connection {
     return *slot.method;
   }
 
+  // The connection's stream of `stream_method`, created on first use.
+  CallStream& Stream(const MethodDescriptor* stream_method, const std::string& server) {
+    {
+      std::shared_lock<std::shared_mutex> l(mu_);
+      auto it = streams_.find(stream_method);
+      if (it != streams_.end()) return *it->second;
+    }
+    std::unique_lock<std::shared_mutex> l(mu_);
+    auto& slot = streams_[stream_method];
+    if (!slot) {
+      slot = std::make_unique<CallStream>(
+          channel_, "/" + stream_method->service()->full_name() + "/" + stream_method->name(),
+          server);
+    }
+    return *slot;
+  }
+
  private:
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_mutex mu_;
   std::map<const MethodDescriptor*, RegisteredMethod> methods_;  // guarded by mu_
+  // Destroyed before the channel: a stream cancels and waits for its reactor.
+  std::map<const MethodDescriptor*, std::unique_ptr<CallStream>> streams_;  // guarded by mu_
 };
 
 struct Endpoint {
@@ -172,8 +192,41 @@ CallOutcome FailoverClient::CallEndpoint(size_t index, const MethodDescriptor* m
   return out;
 }
 
+CallOutcome FailoverClient::CallEndpointStreamed(size_t index,
+                                                 const MethodDescriptor* stream_method,
+                                                 const Message& request, Message* response) {
+  CallOutcome out;
+  if (index >= impl_->endpoints.size()) {
+    out.status = Status::InvalidArgument("no endpoint " + std::to_string(index));
+    return out;
+  }
+  if (!stream_method->client_streaming() || !stream_method->server_streaming()) {
+    out.status = Status::InvalidArgument(stream_method->full_name() +
+                                         " is not a bidirectional stream method");
+    return out;
+  }
+  Endpoint& ep = *impl_->endpoints[index];
+  CallStream& stream =
+      ep.Pick().Stream(stream_method, ep.info.node_id + " (" + ep.info.address + ")");
+  return stream.Call(request, response, impl_->options.rpc_timeout);
+}
+
 Status FailoverClient::Call(const MethodDescriptor* method, const Message& request,
                             Message* response) {
+  return WithFailover(method->name(), [&](size_t index) {
+    return CallEndpoint(index, method, request, response);
+  });
+}
+
+Status FailoverClient::CallStreamed(const MethodDescriptor* stream_method, const Message& request,
+                                    Message* response) {
+  return WithFailover(stream_method->name(), [&](size_t index) {
+    return CallEndpointStreamed(index, stream_method, request, response);
+  });
+}
+
+Status FailoverClient::WithFailover(const std::string& what,
+                                    const std::function<CallOutcome(size_t index)>& attempt) {
   const size_t n = impl_->endpoints.size();
   const FailoverOptions& o = impl_->options;
   size_t index = impl_->current.load(std::memory_order_relaxed);
@@ -181,13 +234,13 @@ Status FailoverClient::Call(const MethodDescriptor* method, const Message& reque
   std::vector<bool> tried(n, false);
   int attempts = 0;
   while (true) {
-    CallOutcome r = CallEndpoint(index, method, request, response);
+    CallOutcome r = attempt(index);
     if (r.status.ok()) {
       impl_->current.store(index, std::memory_order_relaxed);
       return r.status;
     }
     if (!IsRetriable(r.status)) return r.status;
-    spdlog::debug("{} on {} ({}): {}", method->name(), impl_->infos[index].node_id,
+    spdlog::debug("{} on {} ({}): {}", what, impl_->infos[index].node_id,
                   impl_->infos[index].address, r.status.ToString());
     if (attempts >= o.max_failovers) {
       return r.status.WithContext("giving up after " + std::to_string(attempts) +
@@ -198,7 +251,7 @@ Status FailoverClient::Call(const MethodDescriptor* method, const Message& reque
     std::optional<size_t> hinted;
     if (r.leader_address) hinted = impl_->IndexOf(*r.leader_address);
     if (hinted && *hinted != index) {
-      spdlog::debug("{}: performing failover to suggested leader {} ({})", method->name(),
+      spdlog::debug("{}: performing failover to suggested leader {} ({})", what,
                     impl_->infos[*hinted].node_id, *r.leader_address);
       index = *hinted;
       continue;

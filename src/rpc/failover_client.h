@@ -83,10 +83,23 @@ class FailoverClient {
   Status Call(const google::protobuf::MethodDescriptor* method,
               const google::protobuf::Message& request, google::protobuf::Message* response);
 
+  // Like Call, with each attempt made over the endpoint's stream of `stream_method` (a
+  // bidirectional stream method shaped as rpc.proto says; see call_stream.h) instead of as a
+  // call of its own: `request` and `response` are the unary messages the stream carries. The
+  // calls of all threads to one endpoint share one stream (per connection).
+  Status CallStreamed(const google::protobuf::MethodDescriptor* stream_method,
+                      const google::protobuf::Message& request,
+                      google::protobuf::Message* response);
+
   // One call on endpoint `index`, no failover.
   CallOutcome CallEndpoint(size_t index, const google::protobuf::MethodDescriptor* method,
                            const google::protobuf::Message& request,
                            google::protobuf::Message* response);
+  // One call over endpoint `index`'s stream of `stream_method`, no failover.
+  CallOutcome CallEndpointStreamed(size_t index,
+                                   const google::protobuf::MethodDescriptor* stream_method,
+                                   const google::protobuf::Message& request,
+                                   google::protobuf::Message* response);
 
   const std::vector<RpcEndpoint>& endpoints() const;
   // The endpoint calls go to first (the last one that answered).
@@ -94,6 +107,10 @@ class FailoverClient {
 
  private:
   struct Impl;
+  // Call's failover loop around `attempt` (one call on an endpoint).
+  Status WithFailover(const std::string& what,
+                      const std::function<CallOutcome(size_t index)>& attempt);
+
   std::unique_ptr<Impl> impl_;
 };
 

@@ -13,9 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "echo.grpc.pb.h"
-#include "rpc/grpc_status.h"
-#include "rpc/not_leader_reply.h"
+#include "rpc/testdata/echo_server.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::rpc {
@@ -25,60 +23,15 @@ using namespace std::chrono_literals;
 using testing::Echo;
 using testing::EchoRequest;
 using testing::EchoResponse;
+using testing::EchoServer;
 
 const google::protobuf::MethodDescriptor* SayMethod() {
   return EchoRequest::descriptor()->file()->FindServiceByName("Echo")->FindMethodByName("Say");
 }
-
-// One replica. Behaviour: leader (answers), follower (NotLeader with the hint set), or an error.
-class EchoServer final : public Echo::Service {
- public:
-  explicit EchoServer(std::string name, int port = 0) : name_(std::move(name)) {
-    grpc::ServerBuilder b;
-    b.AddListeningPort("127.0.0.1:" + std::to_string(port), grpc::InsecureServerCredentials(),
-                       &port_);
-    b.RegisterService(this);
-    server_ = b.BuildAndStart();
-  }
-  ~EchoServer() override { server_->Shutdown(); }
-
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  void BeLeader() { Set(true, std::nullopt, Status::OK()); }
-  void BeFollower(std::optional<std::string> hint) { Set(false, std::move(hint), Status::OK()); }
-  void Fail(Status s) { Set(true, std::nullopt, std::move(s)); }
-  int calls() const { return calls_.load(); }
-
-  grpc::Status Say(grpc::ServerContext* ctx, const EchoRequest* req, EchoResponse* resp) override {
-    ++calls_;
-    std::lock_guard<std::mutex> l(mu_);
-    if (!error_.ok()) return ToGrpc(error_);
-    if (!leader_) {
-      std::optional<LeaderHint> hint;
-      if (hint_) hint = LeaderHint{*hint_, "leader"};
-      return NotLeaderReply(ctx, name_, hint);
-    }
-    resp->set_text(req->text());
-    resp->set_served_by(name_);
-    return grpc::Status::OK;
-  }
-
- private:
-  void Set(bool leader, std::optional<std::string> hint, Status error) {
-    std::lock_guard<std::mutex> l(mu_);
-    leader_ = leader;
-    hint_ = std::move(hint);
-    error_ = std::move(error);
-  }
-
-  std::string name_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
-  std::atomic<int> calls_{0};
-  std::mutex mu_;
-  bool leader_ = true;               // guarded by mu_
-  std::optional<std::string> hint_;  // guarded by mu_
-  Status error_;                     // guarded by mu_
-};
+const google::protobuf::MethodDescriptor* SayStreamMethod() {
+  return EchoRequest::descriptor()->file()->FindServiceByName("Echo")->FindMethodByName(
+      "SayStream");
+}
 
 class FailoverClientTest : public ::testing::Test {
  protected:
@@ -289,6 +242,62 @@ TEST_F(FailoverClientTest, RefusesMessagesOfAnotherMethod) {
   EchoRequest req;
   EchoRequest wrong_response;
   EXPECT_TRUE(c.Call(SayMethod(), req, &wrong_response).IsInvalidArgument());
+}
+
+Result<std::string> SayStreamed(FailoverClient& c, const std::string& text) {
+  EchoRequest req;
+  req.set_text(text);
+  EchoResponse resp;
+  OZ_RETURN_IF_ERROR(c.CallStreamed(SayStreamMethod(), req, &resp));
+  if (resp.text() != text) return Status::Internal("reply to another call: " + resp.text());
+  return resp.served_by();
+}
+
+TEST_F(FailoverClientTest, StreamedCallsFollowTheSuggestedLeader) {
+  servers_[0]->BeFollower(servers_[2]->address());
+  servers_[1]->BeFollower(servers_[2]->address());
+  servers_[2]->BeLeader();
+  FailoverClient c(Endpoints(), Options());
+  auto r = SayStreamed(c, "hi");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s2");
+  EXPECT_EQ(c.current(), 2u);
+  EXPECT_EQ(servers_[1]->calls(), 0);
+  // Later calls go straight to the leader, over the stream already open.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(SayStreamed(c, "more" + std::to_string(i)).ok());
+  EXPECT_EQ(servers_[0]->calls(), 1);
+  EXPECT_EQ(servers_[2]->calls(), 6);
+  EXPECT_EQ(servers_[2]->streams(), 1);
+}
+
+TEST_F(FailoverClientTest, StreamedCallsMoveOnWhenTheLeaderStepsDown) {
+  servers_[0]->BeLeader();
+  FailoverClient c(Endpoints(), Options());
+  ASSERT_EQ(*SayStreamed(c, "hi"), "s0");
+  servers_[0]->BeFollower(servers_[1]->address());
+  servers_[1]->BeLeader();
+  auto r = SayStreamed(c, "after");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s1");
+}
+
+TEST_F(FailoverClientTest, StreamedCallsSkipUnreachableEndpoints) {
+  std::vector<RpcEndpoint> eps = Endpoints();
+  std::string dead = servers_[0]->address();
+  servers_[0].reset();
+  eps[0].address = dead;
+  servers_[1]->BeLeader();
+  FailoverClient c(eps, Options());
+  auto r = SayStreamed(c, "hi");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(*r, "s1");
+}
+
+TEST_F(FailoverClientTest, StreamedCallsNeedABidirectionalStreamMethod) {
+  FailoverClient c(Endpoints(), Options());
+  EchoRequest req;
+  EchoResponse resp;
+  EXPECT_TRUE(c.CallStreamed(SayMethod(), req, &resp).IsInvalidArgument());
 }
 
 TEST(RetryMessageTest, IsOzonesLine) {

@@ -4,7 +4,7 @@
 
 namespace ozone::rpc {
 
-grpc::Status NotLeaderReply(grpc::ServerContext* context, const std::string& self,
+grpc::Status NotLeaderReply(grpc::ServerContextBase* context, const std::string& self,
                             const std::optional<LeaderHint>& leader) {
   if (leader && !leader->address.empty()) {
     context->AddTrailingMetadata(kLeaderAddressKey, leader->address);

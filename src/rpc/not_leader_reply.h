@@ -15,7 +15,7 @@ namespace ozone::rpc {
 
 // Adds the leader's address and node id (if known) to the call's trailing metadata and returns
 // the NotLeader status (FAILED_PRECONDITION "[NOT_LEADER] <Ozone's message>").
-grpc::Status NotLeaderReply(grpc::ServerContext* context, const std::string& self,
+grpc::Status NotLeaderReply(grpc::ServerContextBase* context, const std::string& self,
                             const std::optional<LeaderHint>& leader);
 
 }  // namespace ozone::rpc

@@ -95,6 +95,7 @@ TEST(ScmBadInputTest, GarbageAndUnknownRequestsGetErrorsAndNoScmCrashes) {
     };
     std::vector<Target> targets = {
         {c.BlockPort(node), "/ozone.scm.ScmBlockLocationProtocol/AllocateScmBlock", true},
+        {c.BlockPort(node), "/ozone.scm.ScmBlockLocationProtocol/AllocateScmBlockStream", false},
         {c.BlockPort(node), "/ozone.scm.ScmBlockLocationProtocol/AddScm", true},
         {c.BlockPort(node), "/ozone.scm.ScmBlockLocationProtocol/DeleteScmKeyBlocks", false},
         {c.ClientPort(node), "/ozone.scm.ScmContainerLocationProtocol/ListContainers", false},
@@ -240,6 +241,14 @@ TEST(ScmBadInputTest, FollowersAnswerNotLeaderWithTheLeadersAddressAndClientsFol
         file->FindServiceByName("ScmBlockLocationProtocol")->FindMethodByName("AllocateScmBlock"),
         alloc, &allocated);
     EXPECT_TRUE(s.IsNotLeader()) << s;
+    // Nor over the call stream (what ScmClient uses), which names the leader's block address.
+    r = only_follower.CallEndpointStreamed(
+        0,
+        file->FindServiceByName("ScmBlockLocationProtocol")
+            ->FindMethodByName("AllocateScmBlockStream"),
+        alloc, &allocated);
+    EXPECT_TRUE(r.status.IsNotLeader()) << r.status;
+    EXPECT_EQ(r.leader_address.value_or(""), Address(c.BlockPort(*leader)));
   }
   // Clients start at scm1 (a follower) and follow the hint to the leader.
   auto client = c.Client();

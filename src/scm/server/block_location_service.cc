@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "rpc/streamed_calls_reactor.h"
 #include "scm/ha/scm_requests.h"
 
 namespace ozone::scm {
@@ -96,7 +97,14 @@ void BlockLocationService::Serve(grpc::ServerCompletionQueue* cq) {
   }
 }
 
-grpc::Status BlockLocationService::Allocate(grpc::ServerContext* ctx,
+grpc::ServerBidiReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>*
+BlockLocationService::AllocateScmBlockStream(grpc::CallbackServerContext* ctx) {
+  return new rpc::StreamedCallsReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>(
+      ctx, [this](grpc::CallbackServerContext* c, const AllocateScmBlockRequest& req,
+                  AllocateScmBlockResponse* resp) { return Allocate(c, &req, resp); });
+}
+
+grpc::Status BlockLocationService::Allocate(grpc::ServerContextBase* ctx,
                                             const AllocateScmBlockRequest* req,
                                             AllocateScmBlockResponse* resp) {
   if (!d_.gate->IsLeaderReady()) return d_.gate->Reject(ctx, ScmProtocol::kBlock);

@@ -5,9 +5,11 @@
 // location address. Bad requests are refused with INVALID_ARGUMENT in the response; nothing
 // changes.
 //
-// AllocateScmBlock, the hot one (OM calls it for every block), is served asynchronously from the
-// block server's completion-queue threads (Serve): each call is answered on the thread that
-// received it. The other methods are gRPC's synchronous ones.
+// AllocateScmBlock, the hot one (OM calls it for every block), is served two ways: as unary calls,
+// asynchronously from the block server's completion-queue threads (Serve), each answered on the
+// thread that received it; and multiplexed over AllocateScmBlockStream (rpc.proto, what
+// ScmClient uses), whose batches of calls are answered on gRPC's callback threads. The other
+// methods are gRPC's synchronous ones.
 //
 // Thread-safety: gRPC calls the methods concurrently, Serve runs on several threads at once;
 // the dependencies are thread-safe.
@@ -33,16 +35,19 @@ struct BlockLocationDeps {
 };
 
 class BlockLocationService final
-    : public ScmBlockLocationProtocol::WithAsyncMethod_AllocateScmBlock<
-          ScmBlockLocationProtocol::Service>,
+    : public ScmBlockLocationProtocol::WithCallbackMethod_AllocateScmBlockStream<
+          ScmBlockLocationProtocol::WithAsyncMethod_AllocateScmBlock<
+              ScmBlockLocationProtocol::Service>>,
       public rpc::AsyncMethods {
  public:
   explicit BlockLocationService(BlockLocationDeps deps) : d_(std::move(deps)) {}
 
   // AllocateScmBlock calls, on `cq` (rpc::GrpcServer's completion-queue threads).
   void Serve(grpc::ServerCompletionQueue* cq) override;
-  // One AllocateScmBlock call (the handler Serve runs).
-  grpc::Status Allocate(grpc::ServerContext* ctx, const AllocateScmBlockRequest* req,
+  grpc::ServerBidiReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>* AllocateScmBlockStream(
+      grpc::CallbackServerContext* ctx) override;
+  // One AllocateScmBlock call (unary or streamed). A status other than OK is the NotLeader reply.
+  grpc::Status Allocate(grpc::ServerContextBase* ctx, const AllocateScmBlockRequest* req,
                         AllocateScmBlockResponse* resp);
   grpc::Status DeleteScmKeyBlocks(grpc::ServerContext* ctx, const DeleteScmKeyBlocksRequest* req,
                                   DeleteScmKeyBlocksResponse* resp) override;

@@ -29,11 +29,11 @@ std::optional<rpc::LeaderHint> LeaderGate::Hint(ScmProtocol protocol) const {
   return hint;
 }
 
-grpc::Status LeaderGate::Reject(grpc::ServerContext* ctx, ScmProtocol protocol) const {
+grpc::Status LeaderGate::Reject(grpc::ServerContextBase* ctx, ScmProtocol protocol) const {
   return rpc::NotLeaderReply(ctx, storage_->self.node_id, Hint(protocol));
 }
 
-std::optional<grpc::Status> LeaderGate::RejectIfNotLeader(grpc::ServerContext* ctx,
+std::optional<grpc::Status> LeaderGate::RejectIfNotLeader(grpc::ServerContextBase* ctx,
                                                           ScmProtocol protocol,
                                                           const Status& status) const {
   if (status.IsNotLeader() || status.IsAborted()) return Reject(ctx, protocol);

@@ -33,10 +33,10 @@ class LeaderGate {
   // The leader's address for `protocol`, if known.
   std::optional<rpc::LeaderHint> Hint(ScmProtocol protocol) const;
   // The NotLeader reply (with the hint in the trailing metadata).
-  grpc::Status Reject(grpc::ServerContext* ctx, ScmProtocol protocol) const;
+  grpc::Status Reject(grpc::ServerContextBase* ctx, ScmProtocol protocol) const;
   // A Status from the managers that says this node lost leadership (NotLeader, Aborted) as the
   // NotLeader reply; nullopt for any other status.
-  std::optional<grpc::Status> RejectIfNotLeader(grpc::ServerContext* ctx, ScmProtocol protocol,
+  std::optional<grpc::Status> RejectIfNotLeader(grpc::ServerContextBase* ctx, ScmProtocol protocol,
                                                 const Status& status) const;
 
  private:

@@ -1,0 +1,199 @@
+// CallStream against an in-process Echo server's SayStream (testdata/echo_server.h).
+#include "rpc/call_stream.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "rpc/testdata/echo_server.h"
+
+namespace ozone::rpc {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::EchoRequest;
+using testing::EchoResponse;
+using testing::EchoServer;
+
+constexpr char kMethod[] = "/ozone.rpc.testing.Echo/SayStream";
+
+std::unique_ptr<CallStream> StreamTo(const EchoServer& server) {
+  return std::make_unique<CallStream>(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()), kMethod,
+      "s0 (" + server.address() + ")");
+}
+
+CallOutcome Say(CallStream& stream, const std::string& text, EchoResponse* resp,
+                std::chrono::milliseconds timeout = 10s) {
+  EchoRequest req;
+  req.set_text(text);
+  return stream.Call(req, resp, timeout);
+}
+
+// Waits for the outcomes of asynchronous calls.
+class Outcomes {
+ public:
+  CallStream::Done Collect() {
+    return [this](CallOutcome outcome, std::string_view) {
+      std::lock_guard<std::mutex> l(mu_);
+      got_.push_back(std::move(outcome));
+      cv_.notify_all();
+    };
+  }
+  std::vector<CallOutcome> Wait(size_t n) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return got_.size() >= n; });
+    return got_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<CallOutcome> got_;
+};
+
+std::string Serialized(const std::string& text) {
+  EchoRequest req;
+  req.set_text(text);
+  return req.SerializeAsString();
+}
+
+TEST(CallStreamTest, ConcurrentCallsShareOneStreamAndEachGetsItsOwnReply) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const std::string text = std::to_string(t) + "/" + std::to_string(i);
+        EchoResponse resp;
+        CallOutcome r = Say(*stream, text, &resp);
+        if (!r.status.ok() || resp.text() != text || resp.served_by() != "s0") ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(server.calls(), 800);
+  EXPECT_EQ(server.streams(), 1);
+  EXPECT_EQ(stream->streams_opened(), 1u);
+}
+
+TEST(CallStreamTest, AStreamTheServerEndsFailsItsUnansweredCallsWithItsStatusAndLeaderHint) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  EchoResponse resp;
+  ASSERT_TRUE(Say(*stream, "warm", &resp).status.ok());
+
+  // Two calls in flight when the server stops being the leader: the first is answered NotLeader
+  // (which ends the stream), the second is left unanswered and fails the same way.
+  server.CloseGate("held");
+  Outcomes outcomes;
+  stream->CallAsync(Serialized("held"), outcomes.Collect());
+  server.WaitHeld(1);
+  stream->CallAsync(Serialized("queued"), outcomes.Collect());
+  server.BeFollower("127.0.0.1:9863");
+  server.OpenGate();
+  for (const CallOutcome& o : outcomes.Wait(2)) {
+    EXPECT_TRUE(o.status.IsNotLeader()) << o.status;
+    EXPECT_EQ(o.leader_address, "127.0.0.1:9863");
+  }
+  EXPECT_EQ(server.calls(), 2);  // "queued" never reached the handler
+
+  // The next call opens a new stream.
+  server.BeLeader();
+  CallOutcome r = Say(*stream, "again", &resp);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(resp.text(), "again");
+  EXPECT_EQ(stream->streams_opened(), 2u);
+  EXPECT_EQ(server.streams(), 2);
+}
+
+TEST(CallStreamTest, ACallWithoutReplyTimesOutAndTheStreamGoesOn) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  server.CloseGate("slow");
+  EchoResponse resp;
+  CallOutcome r = Say(*stream, "slow", &resp, 50ms);
+  EXPECT_TRUE(r.status.IsTimeout()) << r.status;
+  server.OpenGate();  // its late reply is dropped
+  r = Say(*stream, "next", &resp);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(resp.text(), "next");
+  EXPECT_EQ(stream->streams_opened(), 1u);
+}
+
+TEST(CallStreamTest, DestroyingTheClientFailsItsOutstandingCalls) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  server.CloseGate("held");
+  Outcomes outcomes;
+  stream->CallAsync(Serialized("held"), outcomes.Collect());
+  server.WaitHeld(1);
+  stream.reset();  // cancels the stream and waits for it to end
+  std::vector<CallOutcome> got = outcomes.Wait(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_FALSE(got[0].status.ok());
+  server.OpenGate();
+}
+
+TEST(CallStreamTest, AnUnreachableServerFailsCallsAsUnavailable) {
+  std::string address;
+  {
+    EchoServer gone("gone");
+    address = gone.address();
+  }
+  CallStream stream(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), kMethod,
+                    "s9 (" + address + ")");
+  EchoResponse resp;
+  CallOutcome r = Say(stream, "hi", &resp);
+  EXPECT_TRUE(r.status.IsUnavailable()) << r.status;
+  EXPECT_NE(r.status.message().find("s9 (" + address + ") is unreachable"), std::string::npos)
+      << r.status;
+}
+
+}  // namespace
+}  // namespace ozone::rpc
+
+namespace ozone::rpc {
+namespace {
+
+// A message the server cannot decode ends the stream with an error, not an OK or a crash.
+TEST(StreamedCallsReactorTest, AnUndecodableMessageEndsTheStreamWithAnError) {
+  EchoServer server("s0");
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + 10s);
+  const std::string garbage = "\x0a\xff\xff\xff\xff\x0f garbage";
+  grpc::Slice slice(garbage);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareUnaryCall(&ctx, kMethod, request, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  // The server goes on serving.
+  auto stream = StreamTo(server);
+  EchoResponse resp;
+  EXPECT_TRUE(Say(*stream, "after", &resp).status.ok());
+}
+
+}  // namespace
+}  // namespace ozone::rpc
