@@ -13,6 +13,7 @@
 #include "rpc.pb.h"
 #include "rpc/grpc_status.h"
 #include "rpc/leader_hint.h"
+#include "rpc/stream_batch.h"
 
 namespace ozone::rpc {
 
@@ -41,12 +42,12 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
   // the lock (gRPC may run reactions inline), under the hold taken here: WriteOutsideReaction.
   bool AddLocked(uint64_t id, std::string request, Done done) {
     outstanding_.emplace(id, std::move(done));
+    queued_bytes_ += request.size() + kStreamElementOverhead;
     StreamedCall* c = queued_.add_calls();
     c->set_callid(id);
     *c->mutable_request() = std::move(request);
-    if (writing_ || write_failed_) return false;
-    writing_ = true;
-    out_.Swap(&queued_);
+    if (writing_ || write_failed_ || dispatching_) return false;
+    TakeBatchLocked();
     AddHold();
     return true;
   }
@@ -65,7 +66,7 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
         write_failed_ = true;  // the stream is broken: its reads end too, OnDone fails the calls
         writing_ = false;
       } else if (queued_.calls_size() > 0) {
-        out_.Swap(&queued_);
+        TakeBatchLocked();
         write = true;
       } else {
         writing_ = false;
@@ -83,17 +84,31 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
       RemoveHold();
       return;
     }
-    for (const StreamedReply& r : in_.replies()) {
-      Done done;
-      {
-        std::lock_guard<std::mutex> l(owner_->mu_);
+    // The callbacks run with writes held back (dispatching_): the calls they make, as a client
+    // making its next call on each reply does, go out together after the batch.
+    dispatch_.clear();
+    {
+      std::lock_guard<std::mutex> l(owner_->mu_);
+      dispatching_ = true;
+      for (const StreamedReply& r : in_.replies()) {
         auto it = outstanding_.find(r.callid());
         if (it == outstanding_.end()) continue;  // not ours (a server bug): ignored
-        done = std::move(it->second);
+        dispatch_.emplace_back(std::move(it->second), &r.response());
         outstanding_.erase(it);
       }
-      done(CallOutcome{}, r.response());
     }
+    for (auto& [done, response] : dispatch_) done(CallOutcome{}, *response);
+    dispatch_.clear();
+    bool write = false;
+    {
+      std::lock_guard<std::mutex> l(owner_->mu_);
+      dispatching_ = false;
+      if (!writing_ && !write_failed_ && queued_.calls_size() > 0) {
+        TakeBatchLocked();
+        write = true;
+      }
+    }
+    if (write) StartWrite(&out_);
     in_.Clear();
     StartRead(&in_);
   }
@@ -125,14 +140,24 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
   }
 
  private:
+  // Moves the next batch of queued calls to out_ (owner_->mu_ held, no write in flight).
+  void TakeBatchLocked() {
+    writing_ = true;
+    queued_bytes_ -= TakeStreamBatch(queued_.mutable_calls(), queued_bytes_, out_.mutable_calls(),
+                                     [](const StreamedCall& c) { return c.request().size() + kStreamElementOverhead; });
+  }
+
   CallStream* const owner_;
   grpc::ClientContext ctx_;
   StreamedReplies in_;     // read side only
+  std::vector<std::pair<Done, const std::string*>> dispatch_;  // read side only
   StreamedCalls out_;      // being written (while writing_)
   // The rest is guarded by owner_->mu_.
   StreamedCalls queued_;   // calls waiting for the write in flight
+  size_t queued_bytes_ = 0;  // their requests' bytes
   bool writing_ = false;
   bool write_failed_ = false;
+  bool dispatching_ = false;  // replies being handed out: calls wait for the batch to end
   std::unordered_map<uint64_t, Done> outstanding_;  // sent or queued, not answered
 };
 

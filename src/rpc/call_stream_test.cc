@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "rpc.pb.h"
+#include "rpc/stream_batch.h"
 #include "rpc/testdata/echo_server.h"
 
 namespace ozone::rpc {
@@ -193,6 +195,80 @@ TEST(StreamedCallsReactorTest, AnUndecodableMessageEndsTheStreamWithAnError) {
   auto stream = StreamTo(server);
   EchoResponse resp;
   EXPECT_TRUE(Say(*stream, "after", &resp).status.ok());
+}
+
+}  // namespace
+}  // namespace ozone::rpc
+
+namespace ozone::rpc {
+namespace {
+
+StreamedCalls CallsOfSizes(const std::vector<size_t>& sizes) {
+  StreamedCalls calls;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    StreamedCall* c = calls.add_calls();
+    c->set_callid(i + 1);
+    c->set_request(std::string(sizes[i], 'x'));
+  }
+  return calls;
+}
+
+size_t BytesOf(const StreamedCalls& calls) {
+  size_t n = 0;
+  for (const auto& c : calls.calls()) n += c.request().size() + kStreamElementOverhead;
+  return n;
+}
+
+size_t Take(StreamedCalls* from, StreamedCalls* to) {
+  return TakeStreamBatch(from->mutable_calls(), BytesOf(*from), to->mutable_calls(),
+                         [](const StreamedCall& c) {
+                           return c.request().size() + kStreamElementOverhead;
+                         });
+}
+
+TEST(StreamBatchTest, WhatFitsGoesInOneMessage) {
+  StreamedCalls queued = CallsOfSizes({100, 200, 300});
+  StreamedCalls out;
+  EXPECT_EQ(Take(&queued, &out), 600 + 3 * kStreamElementOverhead);
+  EXPECT_EQ(out.calls_size(), 3);
+  EXPECT_EQ(queued.calls_size(), 0);
+}
+
+TEST(StreamBatchTest, ABatchStopsBeforeTheLimitAndKeepsTheOrder) {
+  const size_t mb = size_t{1} << 20;
+  StreamedCalls queued = CallsOfSizes({mb, mb, 2 * mb, 5 * mb, 10});
+  StreamedCalls out;
+  Take(&queued, &out);  // 1 + 1 MB; 2 MB more would pass 3 MB
+  ASSERT_EQ(out.calls_size(), 2);
+  EXPECT_EQ(out.calls(0).callid(), 1u);
+  EXPECT_EQ(out.calls(1).callid(), 2u);
+  out.Clear();
+  Take(&queued, &out);  // 2 MB; 5 MB more would not fit
+  ASSERT_EQ(out.calls_size(), 1);
+  EXPECT_EQ(out.calls(0).callid(), 3u);
+  out.Clear();
+  Take(&queued, &out);  // larger than the limit: alone
+  ASSERT_EQ(out.calls_size(), 1);
+  EXPECT_EQ(out.calls(0).callid(), 4u);
+  out.Clear();
+  Take(&queued, &out);
+  ASSERT_EQ(out.calls_size(), 1);
+  EXPECT_EQ(out.calls(0).callid(), 5u);
+  EXPECT_EQ(queued.calls_size(), 0);
+}
+
+// Calls and replies that together exceed a peer's default message limit (4 MB) still pass.
+TEST(CallStreamTest, LargeCallsInFlightTogetherStayUnderTheMessageLimit) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  Outcomes outcomes;
+  const std::string big(2 << 20, 'b');
+  // Made from a reply's callback, the four calls go out after it, together as far as they fit.
+  stream->CallAsync(Serialized("go"), [&](CallOutcome, std::string_view) {
+    for (int i = 0; i < 4; ++i) stream->CallAsync(Serialized(big), outcomes.Collect());
+  });
+  for (const CallOutcome& o : outcomes.Wait(4)) EXPECT_TRUE(o.status.ok()) << o.status;
+  EXPECT_EQ(stream->streams_opened(), 1u);
 }
 
 }  // namespace

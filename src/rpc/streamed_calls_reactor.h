@@ -1,6 +1,7 @@
 // StreamedCallsReactor: the server side of a stream method shaped as rpc.proto describes: it
 // reads batches of calls, answers each with `handler` in arrival order, and sends the replies
-// back in batches (those made while the previous batch was being sent go together). One reactor
+// back in batches (those made while the previous batch was being sent go together, up to
+// kMaxStreamBatchBytes). One reactor
 // per stream (gRPC's callback API); it deletes itself when the stream is done.
 //
 // `handler(ctx, request, response)` answers one call: OK means `response` is the reply (a
@@ -26,6 +27,8 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+
+#include "rpc/stream_batch.h"
 
 namespace ozone::rpc {
 
@@ -54,6 +57,10 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
           end_ = std::move(s);
           break;
         }
+        // Cached: serializing the reply reuses the sizes.
+        answered_bytes_ += reply->ByteSizeLong() + kStreamElementOverhead;
+        // Large replies start on their way while the rest of the batch is answered.
+        if (answered_bytes_ >= kEarlyWriteBytes) Publish(/*reads_ended=*/false);
       }
       in_.Clear();
     }
@@ -62,21 +69,7 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
                           "the call stream was closed or sent an undecodable message");
     }
     const bool reading = ok && !end_;
-    bool write = false;
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      if (answered_.replies_size() > 0) {
-        if (queued_.replies_size() == 0) {
-          queued_.Swap(&answered_);
-        } else {
-          queued_.MergeFrom(answered_);
-          answered_.Clear();
-        }
-      }
-      if (!reading) reads_ended_ = true;
-      write = StartNextWriteLocked();
-    }
-    if (write) this->StartWrite(&out_);
+    Publish(/*reads_ended=*/!reading);
     if (reading) this->StartRead(&in_);
     MaybeFinish();
   }
@@ -89,6 +82,7 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
       out_.Clear();
       if (!ok) {
         queued_.Clear();  // the stream is broken (cancelled): nothing more reaches the client
+        queued_bytes_ = 0;
         write_failed_ = true;
       }
       write = StartNextWriteLocked();
@@ -100,11 +94,38 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
   void OnDone() override { delete this; }
 
  private:
+  // Replies answered in a batch beyond this many bytes are sent before the batch is done.
+  static constexpr size_t kEarlyWriteBytes = size_t{256} << 10;
+
+  // Queues the replies answered so far and starts writing if no write is in flight.
+  void Publish(bool reads_ended) {
+    bool write = false;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (answered_.replies_size() > 0) {
+        if (queued_.replies_size() == 0) {
+          queued_.Swap(&answered_);
+        } else {
+          MoveFront(answered_.mutable_replies(), answered_.replies_size(), queued_.mutable_replies());
+        }
+        queued_bytes_ += answered_bytes_;
+        answered_bytes_ = 0;
+      }
+      if (reads_ended) reads_ended_ = true;
+      write = StartNextWriteLocked();
+    }
+    if (write) this->StartWrite(&out_);
+  }
+
   // Moves the queued replies to out_ if no write is in flight (mu_ held); true if the caller
   // must start writing them.
   bool StartNextWriteLocked() {
     if (writing_ || write_failed_ || queued_.replies_size() == 0) return false;
-    out_.Swap(&queued_);
+    queued_bytes_ -=
+        TakeStreamBatch(queued_.mutable_replies(), queued_bytes_, out_.mutable_replies(),
+                        [](const auto& r) {
+                          return static_cast<size_t>(r.GetCachedSize()) + kStreamElementOverhead;
+                        });
     writing_ = true;
     return true;
   }
@@ -125,10 +146,12 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
   // Read side (one read at a time).
   Calls in_;
   Replies answered_;
+  size_t answered_bytes_ = 0;
   std::optional<grpc::Status> end_;
   // Shared by the read and write sides.
   std::mutex mu_;
   Replies queued_;             // guarded by mu_: answered, waiting for the write in flight
+  size_t queued_bytes_ = 0;    // guarded by mu_: their bytes
   Replies out_;                // being written while writing_
   bool writing_ = false;       // guarded by mu_
   bool write_failed_ = false;  // guarded by mu_
