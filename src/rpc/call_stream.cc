@@ -93,11 +93,20 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
       for (const StreamedReply& r : in_.replies()) {
         auto it = outstanding_.find(r.callid());
         if (it == outstanding_.end()) continue;  // not ours (a server bug): ignored
-        dispatch_.emplace_back(std::move(it->second), &r.response());
+        dispatch_.emplace_back(std::move(it->second), &r);
         outstanding_.erase(it);
       }
     }
-    for (auto& [done, response] : dispatch_) done(CallOutcome{}, *response);
+    for (auto& [done, reply] : dispatch_) {
+      CallOutcome outcome;
+      if (reply->has_errorcode()) {
+        outcome.status = FromGrpc(grpc::Status(static_cast<grpc::StatusCode>(reply->errorcode()),
+                                               reply->errormessage()));
+        done(std::move(outcome), std::string_view());
+      } else {
+        done(std::move(outcome), reply->response());
+      }
+    }
     dispatch_.clear();
     bool write = false;
     {
@@ -150,7 +159,7 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
   CallStream* const owner_;
   grpc::ClientContext ctx_;
   StreamedReplies in_;     // read side only
-  std::vector<std::pair<Done, const std::string*>> dispatch_;  // read side only
+  std::vector<std::pair<Done, const StreamedReply*>> dispatch_;  // read side only
   StreamedCalls out_;      // being written (while writing_)
   // The rest is guarded by owner_->mu_.
   StreamedCalls queued_;   // calls waiting for the write in flight

@@ -88,6 +88,41 @@ TEST(CallStreamTest, ConcurrentCallsShareOneStreamAndEachGetsItsOwnReply) {
   EXPECT_EQ(stream->streams_opened(), 1u);
 }
 
+TEST(CallStreamTest, CallsAnsweredLaterAndOutOfOrderReachTheirCallers) {
+  EchoServer server("s0");
+  server.AnswerLaterInGroupsOf(10);
+  auto stream = StreamTo(server);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 10; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        const std::string text = std::to_string(t) + "/" + std::to_string(i);
+        EchoResponse resp;
+        CallOutcome r = Say(*stream, text, &resp);
+        if (!r.status.ok() || resp.text() != text) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(stream->streams_opened(), 1u);
+}
+
+TEST(CallStreamTest, ACallThatFailsFailsAloneAndTheStreamGoesOn) {
+  EchoServer server("s0");
+  auto stream = StreamTo(server);
+  EchoResponse resp;
+  server.Fail(Status::InvalidArgument("bad request"));
+  CallOutcome r = Say(*stream, "hi", &resp);
+  EXPECT_EQ(r.status, Status::InvalidArgument("bad request"));
+  server.BeLeader();
+  r = Say(*stream, "ok", &resp);
+  ASSERT_TRUE(r.status.ok()) << r.status;
+  EXPECT_EQ(resp.text(), "ok");
+  EXPECT_EQ(stream->streams_opened(), 1u);
+}
+
 TEST(CallStreamTest, AStreamTheServerEndsFailsItsUnansweredCallsWithItsStatusAndLeaderHint) {
   EchoServer server("s0");
   auto stream = StreamTo(server);

@@ -1,27 +1,36 @@
-// StreamedCallsReactor: the server side of a stream method shaped as rpc.proto describes: it
-// reads batches of calls, answers each with `handler` in arrival order, and sends the replies
-// back in batches (those made while the previous batch was being sent go together, up to
-// kMaxStreamBatchBytes). One reactor
-// per stream (gRPC's callback API); it deletes itself when the stream is done.
+// StreamedCallsReactor: the server side of a stream method shaped as rpc.proto describes. It
+// reads batches of calls and hands each to `handler` in arrival order, with a CallAnswer to
+// answer it once, at once or later from any thread (a write answered once applied). Replies go
+// back in batches: those answered while a batch is being handed out, or while the previous
+// message is being sent, go together (up to kMaxStreamBatchBytes; replies past kEarlyWriteBytes
+// in a batch start on their way before the batch is done). One reactor per stream (gRPC's
+// callback API); it deletes itself when the stream is done.
 //
-// `handler(ctx, request, response)` answers one call: OK means `response` is the reply (a
-// domain failure travels inside it); any other status ends the stream with that status (e.g. the
-// NotLeader reply, trailing metadata added to `ctx`), after the replies already made are sent:
-// the client fails the calls left unanswered with it and sends them where it says.
+// A call is answered with
+//   - Reply(response): the reply (a domain failure travels inside it);
+//   - Fail(status): this call fails with `status` (the reply's errorCode / errorMessage), the
+//     stream goes on;
+//   - EndStream(status): this call is not answered and the stream ends with `status` (e.g. the
+//     NotLeader reply, its trailing metadata added to the context) once the calls already handed
+//     out are answered and their replies sent; calls received after it are not handed out. The
+//     client fails every unanswered call with that status and sends them where it says.
+// A CallAnswer dropped unanswered fails its call with INTERNAL.
 //
-// The client ends a stream by cancelling it (rpc::CallStream never closes its side). Reads that end
-// otherwise mean an undecodable message (gRPC does not tell it apart from a closed side): the
-// stream is finished with INVALID_ARGUMENT once the replies already made are sent.
+// The client ends a stream by cancelling it (rpc::CallStream never closes its side). Reads that
+// end otherwise mean an undecodable message (gRPC does not tell it apart from a closed side): the
+// stream ends with INVALID_ARGUMENT, as with EndStream.
 //
 // Calls / Replies are messages with `repeated <Call> calls = 1` whose elements have `callId = 1`
-// and `request = 2`, and `repeated <Reply> replies = 1` with `callId = 1` and `response = 2`.
+// and `request = 2`, and `repeated <Reply> replies = 1` with `callId = 1`, `response = 2`,
+// `errorCode = 3` and `errorMessage = 4`.
 //
-// Thread-safety: gRPC runs the reactions; reads and writes may complete concurrently.
+// Thread-safety: gRPC runs the reactions; reads, writes and answers may happen concurrently.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -33,12 +42,50 @@
 namespace ozone::rpc {
 
 template <typename Calls, typename Replies>
+class StreamedCallsReactor;
+
+// The answer to one call of a StreamedCallsReactor. Movable; answer it once.
+template <typename Calls, typename Replies>
+class CallAnswer {
+ public:
+  using Reactor = StreamedCallsReactor<Calls, Replies>;
+  using Response = typename Reactor::Response;
+
+  CallAnswer(CallAnswer&& o) noexcept
+      : reactor_(std::exchange(o.reactor_, nullptr)), call_id_(o.call_id_) {}
+  CallAnswer& operator=(CallAnswer&&) = delete;
+  CallAnswer(const CallAnswer&) = delete;
+  ~CallAnswer() {
+    if (reactor_ != nullptr) Fail(grpc::Status(grpc::StatusCode::INTERNAL, "call not answered"));
+  }
+
+  // `response` is taken (swapped out).
+  void Reply(Response* response) { std::exchange(reactor_, nullptr)->Settle(call_id_, response, {}); }
+  void Fail(const grpc::Status& status) {
+    std::exchange(reactor_, nullptr)->Settle(call_id_, nullptr, status);
+  }
+  void EndStream(grpc::Status status) {
+    std::exchange(reactor_, nullptr)->End(std::move(status));
+  }
+
+ private:
+  friend Reactor;
+  CallAnswer(Reactor* reactor, uint64_t call_id) : reactor_(reactor), call_id_(call_id) {}
+
+  Reactor* reactor_;
+  uint64_t call_id_;
+};
+
+template <typename Calls, typename Replies>
 class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies> {
  public:
   using Request = std::remove_cvref_t<decltype(std::declval<Calls>().calls(0).request())>;
   using Response = std::remove_cvref_t<decltype(std::declval<Replies>().replies(0).response())>;
-  using Handler =
-      std::function<grpc::Status(grpc::CallbackServerContext*, const Request&, Response*)>;
+  using Answer = CallAnswer<Calls, Replies>;
+  // `request` may be moved from.
+  using Handler = std::function<void(grpc::CallbackServerContext*, Request* request, Answer)>;
+  // Replies answered in a batch beyond this many bytes are sent before the batch is done.
+  static constexpr size_t kEarlyWriteBytes = size_t{256} << 10;
 
   // Starts reading.
   StreamedCallsReactor(grpc::CallbackServerContext* ctx, Handler handler)
@@ -48,30 +95,23 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
 
   void OnReadDone(bool ok) override {
     if (ok) {
-      for (const auto& call : in_.calls()) {
-        auto* reply = answered_.add_replies();
-        reply->set_callid(call.callid());
-        grpc::Status s = handler_(ctx_, call.request(), reply->mutable_response());
-        if (!s.ok()) {
-          answered_.mutable_replies()->RemoveLast();
-          end_ = std::move(s);
-          break;
-        }
-        // Cached: serializing the reply reuses the sizes.
-        answered_bytes_ += reply->ByteSizeLong() + kStreamElementOverhead;
-        // Large replies start on their way while the rest of the batch is answered.
-        if (answered_bytes_ >= kEarlyWriteBytes) Publish(/*reads_ended=*/false);
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        in_batch_ = true;
+        outstanding_ += in_.calls_size();
       }
+      int handed = 0;
+      for (auto& call : *in_.mutable_calls()) {
+        if (Ended()) break;  // the rest is not answered: the client sends it again
+        ++handed;
+        handler_(ctx_, call.mutable_request(), Answer(this, call.callid()));
+      }
+      std::lock_guard<std::mutex> l(mu_);
+      outstanding_ -= in_.calls_size() - handed;
+      in_batch_ = false;
       in_.Clear();
     }
-    if (!ok && !end_) {
-      end_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "the call stream was closed or sent an undecodable message");
-    }
-    const bool reading = ok && !end_;
-    Publish(/*reads_ended=*/!reading);
-    if (reading) this->StartRead(&in_);
-    MaybeFinish();
+    Continue(ok);
   }
 
   void OnWriteDone(bool ok) override {
@@ -94,27 +134,66 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
   void OnDone() override { delete this; }
 
  private:
-  // Replies answered in a batch beyond this many bytes are sent before the batch is done.
-  static constexpr size_t kEarlyWriteBytes = size_t{256} << 10;
+  friend Answer;
 
-  // Queues the replies answered so far and starts writing if no write is in flight.
-  void Publish(bool reads_ended) {
+  bool Ended() {
+    std::lock_guard<std::mutex> l(mu_);
+    return end_.has_value();
+  }
+
+  void Continue(bool read_ok) {
     bool write = false;
+    bool read = false;
     {
       std::lock_guard<std::mutex> l(mu_);
-      if (answered_.replies_size() > 0) {
-        if (queued_.replies_size() == 0) {
-          queued_.Swap(&answered_);
-        } else {
-          MoveFront(answered_.mutable_replies(), answered_.replies_size(), queued_.mutable_replies());
-        }
-        queued_bytes_ += answered_bytes_;
-        answered_bytes_ = 0;
+      if (!read_ok && !end_) {
+        end_ = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "the call stream was closed or sent an undecodable message");
       }
-      if (reads_ended) reads_ended_ = true;
+      read = read_ok && !end_;  // once the stream must end, nothing more is read
       write = StartNextWriteLocked();
     }
     if (write) this->StartWrite(&out_);
+    if (read) this->StartRead(&in_);
+    MaybeFinish();
+  }
+
+  void Settle(uint64_t call_id, Response* response, const grpc::Status& status) {
+    bool write = false;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      --outstanding_;
+      if (!write_failed_) {
+        auto* reply = queued_.add_replies();
+        reply->set_callid(call_id);
+        if (response != nullptr) {
+          reply->mutable_response()->Swap(response);
+        } else {
+          reply->set_errorcode(static_cast<int32_t>(status.error_code()));
+          reply->set_errormessage(status.error_message());
+        }
+        // Cached: serializing the reply reuses the sizes.
+        const size_t bytes = reply->ByteSizeLong() + kStreamElementOverhead;
+        queued_bytes_ += bytes;
+        batch_bytes_ += bytes;
+        // While a batch is handed out, wait for its end unless it is large.
+        if (!in_batch_ || batch_bytes_ >= kEarlyWriteBytes) {
+          batch_bytes_ = 0;
+          write = StartNextWriteLocked();
+        }
+      }
+    }
+    if (write) this->StartWrite(&out_);
+    MaybeFinish();
+  }
+
+  void End(grpc::Status status) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      --outstanding_;
+      if (!end_) end_ = std::move(status);
+    }
+    MaybeFinish();
   }
 
   // Moves the queued replies to out_ if no write is in flight (mu_ held); true if the caller
@@ -130,33 +209,35 @@ class StreamedCallsReactor final : public grpc::ServerBidiReactor<Calls, Replies
     return true;
   }
 
-  // Finishes the stream once reads ended and every reply went out (once).
+  // Finishes the stream once it ended, every call handed out was answered and every reply went
+  // out (once).
   void MaybeFinish() {
+    grpc::Status status;
     {
       std::lock_guard<std::mutex> l(mu_);
-      if (finished_ || !reads_ended_ || writing_ || (queued_.replies_size() > 0 && !write_failed_))
+      if (finished_ || !end_ || in_batch_ || outstanding_ > 0 || writing_ ||
+          (queued_.replies_size() > 0 && !write_failed_))
         return;
       finished_ = true;
+      status = *end_;
     }
-    this->Finish(*end_);
+    this->Finish(status);
   }
 
   grpc::CallbackServerContext* const ctx_;
   const Handler handler_;
-  // Read side (one read at a time).
-  Calls in_;
-  Replies answered_;
-  size_t answered_bytes_ = 0;
-  std::optional<grpc::Status> end_;
-  // Shared by the read and write sides.
+  Calls in_;  // read side (one read at a time)
   std::mutex mu_;
-  Replies queued_;             // guarded by mu_: answered, waiting for the write in flight
-  size_t queued_bytes_ = 0;    // guarded by mu_: their bytes
-  Replies out_;                // being written while writing_
-  bool writing_ = false;       // guarded by mu_
-  bool write_failed_ = false;  // guarded by mu_
-  bool reads_ended_ = false;   // guarded by mu_
-  bool finished_ = false;      // guarded by mu_
+  Replies queued_;              // guarded by mu_: answered, waiting for the write in flight
+  size_t queued_bytes_ = 0;     // guarded by mu_: their bytes
+  size_t batch_bytes_ = 0;      // guarded by mu_: of those, answered since the last write start
+  Replies out_;                 // being written while writing_
+  std::optional<grpc::Status> end_;  // guarded by mu_: how the stream ends, once it must
+  int64_t outstanding_ = 0;     // guarded by mu_: calls received, not answered
+  bool in_batch_ = false;       // guarded by mu_: a batch is being handed out
+  bool writing_ = false;        // guarded by mu_
+  bool write_failed_ = false;   // guarded by mu_
+  bool finished_ = false;       // guarded by mu_
 };
 
 }  // namespace ozone::rpc

@@ -1,7 +1,8 @@
 // EchoServer: one in-process replica of the Echo test service (testdata/echo.proto) for the tests
 // of src/rpc. It answers Say, and the same calls multiplexed over SayStream, as a leader (echoes
 // the text), a follower (NotLeader, with or without a leader hint), or with an error; a test may
-// hold its calls at a gate.
+// hold its calls at a gate, or have streamed calls answered later by another thread, newest
+// first.
 //
 // Thread-safety: the setters may be called while gRPC serves calls.
 #pragma once
@@ -14,6 +15,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "echo.grpc.pb.h"
 #include "rpc/grpc_status.h"
@@ -33,7 +36,20 @@ class EchoServer final : public Echo::WithCallbackMethod_SayStream<Echo::Service
   }
   ~EchoServer() override {
     OpenGate();
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stopping_ = true;
+      cv_.notify_all();
+    }
+    if (answerer_.joinable()) answerer_.join();
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+
+  // Streamed calls are answered by another thread once `n` wait, newest first.
+  void AnswerLaterInGroupsOf(int n) {
+    std::lock_guard<std::mutex> l(mu_);
+    group_ = n;
+    if (!answerer_.joinable()) answerer_ = std::thread([this] { AnswerGroups(); });
   }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
@@ -66,13 +82,55 @@ class EchoServer final : public Echo::WithCallbackMethod_SayStream<Echo::Service
   grpc::ServerBidiReactor<EchoCalls, EchoReplies>* SayStream(
       grpc::CallbackServerContext* ctx) override {
     ++streams_;
-    return new StreamedCallsReactor<EchoCalls, EchoReplies>(
-        ctx, [this](grpc::CallbackServerContext* c, const EchoRequest& req, EchoResponse* resp) {
-          return Answer(c, req, resp);
-        });
+    using Reactor = StreamedCallsReactor<EchoCalls, EchoReplies>;
+    return new Reactor(ctx, [this](grpc::CallbackServerContext* c, EchoRequest* req,
+                                   Reactor::Answer answer) {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        if (group_ > 0) {
+          later_.push_back({*req, std::move(answer)});
+          cv_.notify_all();
+          return;
+        }
+      }
+      EchoResponse resp;
+      grpc::Status s = Answer(c, *req, &resp);
+      if (s.ok()) {
+        answer.Reply(&resp);
+      } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
+        answer.EndStream(std::move(s));  // NotLeader
+      } else {
+        answer.Fail(s);
+      }
+    });
   }
 
  private:
+  using StreamAnswer = CallAnswer<EchoCalls, EchoReplies>;
+  struct Later {
+    EchoRequest request;
+    StreamAnswer answer;
+  };
+
+  void AnswerGroups() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (true) {
+      cv_.wait(l, [&] { return stopping_ || static_cast<int>(later_.size()) >= group_; });
+      if (stopping_) break;
+      std::vector<Later> group;
+      group.swap(later_);
+      l.unlock();
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        EchoResponse resp;
+        resp.set_text(it->request.text());
+        resp.set_served_by(name_);
+        it->answer.Reply(&resp);
+      }
+      l.lock();
+    }
+    later_.clear();  // unanswered: failed by their CallAnswer
+  }
+
   grpc::Status Answer(grpc::ServerContextBase* ctx, const EchoRequest& req, EchoResponse* resp) {
     ++calls_;
     std::unique_lock<std::mutex> l(mu_);
@@ -111,6 +169,10 @@ class EchoServer final : public Echo::WithCallbackMethod_SayStream<Echo::Service
   Status error_;                     // guarded by mu_
   std::optional<std::string> gate_;  // guarded by mu_
   int held_ = 0;                     // guarded by mu_
+  int group_ = 0;                    // guarded by mu_
+  bool stopping_ = false;            // guarded by mu_
+  std::vector<Later> later_;         // guarded by mu_
+  std::thread answerer_;
 };
 
 }  // namespace ozone::rpc::testing

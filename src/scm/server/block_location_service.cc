@@ -99,9 +99,20 @@ void BlockLocationService::Serve(grpc::ServerCompletionQueue* cq) {
 
 grpc::ServerBidiReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>*
 BlockLocationService::AllocateScmBlockStream(grpc::CallbackServerContext* ctx) {
-  return new rpc::StreamedCallsReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>(
-      ctx, [this](grpc::CallbackServerContext* c, const AllocateScmBlockRequest& req,
-                  AllocateScmBlockResponse* resp) { return Allocate(c, &req, resp); });
+  using Reactor = rpc::StreamedCallsReactor<AllocateScmBlockCalls, AllocateScmBlockReplies>;
+  return new Reactor(ctx, [this](grpc::CallbackServerContext* c, AllocateScmBlockRequest* req,
+                                 Reactor::Answer answer) {
+    // Built in a message of the thread's that Reply swaps with a reply slot of an earlier batch:
+    // the blocks' messages and strings are reused rather than allocated anew.
+    thread_local AllocateScmBlockResponse resp;
+    resp.Clear();
+    grpc::Status s = Allocate(c, req, &resp);
+    if (s.ok()) {
+      answer.Reply(&resp);
+    } else {
+      answer.EndStream(std::move(s));  // the NotLeader reply
+    }
+  });
 }
 
 grpc::Status BlockLocationService::Allocate(grpc::ServerContextBase* ctx,
