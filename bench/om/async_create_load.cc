@@ -3,10 +3,13 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "om.grpc.pb.h"
+#include "rpc/call_stream.h"
 
 namespace ozone::bench {
 namespace {
@@ -126,9 +129,123 @@ class Driver {
   grpc::CompletionQueue cq_;
 };
 
+// The creates over call streams: each reply's callback sends the create's next call.
+class StreamedDriver {
+ public:
+  explicit StreamedDriver(const AsyncCreateOptions& o) : o_(o) {}
+
+  CreateLoadResult Run() {
+    for (int i = 0; i < std::max(1, o_.channels); ++i) {
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per channel
+      args.SetInt("ozone.bench.channel", i);
+      args.SetMaxReceiveMessageSize(64 << 20);
+      auto channel =
+          grpc::CreateCustomChannel(o_.address, grpc::InsecureChannelCredentials(), args);
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      streams_.push_back(std::make_unique<rpc::CallStream>(
+          channel, "/ozone.om.OzoneManagerService/SubmitStream", o_.address));
+    }
+    std::vector<std::unique_ptr<Create>> creates;
+    for (int id = 0; id < o_.outstanding; ++id) {
+      auto c = std::make_unique<Create>();
+      c->id = id;
+      creates.push_back(std::move(c));
+    }
+    in_flight_ = o_.outstanding;
+    for (auto& c : creates) StartOpen(c.get());
+    std::unique_lock<std::mutex> l(mu_);
+    all_done_.wait(l, [&] { return in_flight_ == 0; });
+    l.unlock();
+    streams_.clear();
+    return std::move(out_);
+  }
+
+ private:
+  rpc::CallStream* StreamOf(const Create* c) {
+    return streams_[static_cast<size_t>(c->id) % streams_.size()].get();
+  }
+
+  void Send(Create* c) {
+    c->request.set_clientid(o_.client_id);
+    c->request.set_callid(call_ids_.fetch_add(1, std::memory_order_relaxed));
+    c->request.mutable_userinfo()->set_username(o_.user_name);
+    StreamOf(c)->CallAsync(c->request.SerializeAsString(),
+                           [this, c](rpc::CallOutcome outcome, std::string_view response) {
+                             c->response.Clear();
+                             if (outcome.status.ok() &&
+                                 !c->response.ParseFromArray(response.data(),
+                                                             static_cast<int>(response.size()))) {
+                               outcome.status = Status::Internal("unparsable response");
+                             }
+                             OnReply(c, outcome.status);
+                           });
+  }
+
+  void StartOpen(Create* c) {
+    c->committing = false;
+    c->args = o_.key_args(c->id, c->n);
+    c->request.Clear();
+    c->request.set_cmdtype(om::CreateKey);
+    *c->request.mutable_createkeyrequest()->mutable_keyargs() = c->args;
+    c->started = Clock::now();
+    Send(c);
+  }
+
+  void OnReply(Create* c, const Status& status) {
+    if (!status.ok() || c->response.status() != om::OK) {
+      std::lock_guard<std::mutex> l(mu_);
+      ++out_.errors;
+      if (out_.first_error.empty()) {
+        out_.first_error = !status.ok() ? status.ToString()
+                                        : om::Status_Name(c->response.status()) + " " +
+                                              c->response.message();
+      }
+    } else if (!c->committing) {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        ++out_.writes;
+      }
+      c->opened = Clock::now();
+      const uint64_t session = c->response.createkeyresponse().id();
+      c->committing = true;
+      c->request.Clear();
+      c->request.set_cmdtype(om::CommitKey);
+      *c->request.mutable_commitkeyrequest()->mutable_keyargs() = c->args;
+      c->request.mutable_commitkeyrequest()->set_clientid(session);
+      Send(c);
+      return;
+    } else {
+      const auto now = Clock::now();
+      std::lock_guard<std::mutex> l(mu_);
+      ++out_.writes;
+      if (now >= o_.start && now <= o_.end) {
+        out_.create_ms.push_back(Ms(now - c->started));
+        out_.open_ms.push_back(Ms(c->opened - c->started));
+      }
+    }
+    if (Clock::now() < o_.end) {
+      ++c->n;
+      StartOpen(c);
+      return;
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    if (--in_flight_ == 0) all_done_.notify_all();
+  }
+
+  const AsyncCreateOptions& o_;
+  std::vector<std::unique_ptr<rpc::CallStream>> streams_;
+  std::atomic<uint64_t> call_ids_{1};
+  std::mutex mu_;
+  std::condition_variable all_done_;
+  int in_flight_ = 0;     // guarded by mu_
+  CreateLoadResult out_;  // guarded by mu_
+};
+
 }  // namespace
 
 CreateLoadResult RunAsyncCreates(const AsyncCreateOptions& o) {
+  if (o.streamed) return StreamedDriver(o).Run();
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<om::OzoneManagerService::Stub>> stubs;
   std::vector<om::OzoneManagerService::Stub*> stub_ptrs;

@@ -1,8 +1,11 @@
 // AsyncCreateLoad: key creates (OpenKey, then CommitKey with the returned session id) kept
-// outstanding on one OM through gRPC's asynchronous API, a few threads driving many creates, as
-// etcd's benchmark tool (../shared/peers/etcd/etcd_put_bench) drives its puts. The requests are
-// those OmClient sends: this load's client id (a UUID) on every request, a call id growing by
-// one per write, the user name.
+// outstanding on one OM asynchronously, as etcd's benchmark tool
+// (../shared/peers/etcd/etcd_put_bench) drives its puts. Two transports:
+//   streamed (default; what OmClient does): the calls multiplexed over SubmitStream, one stream
+//            per connection (rpc::CallStream); replies are handled on gRPC's callback threads;
+//   unary:   one Submit call each, `threads` completion-queue threads driving many creates.
+// The requests are those OmClient sends: this load's client id (a UUID) on every request, a call
+// id growing by one per write, the user name.
 //
 // No failover: the OM must be the leader for the whole run (a NotLeader answer is an error).
 #pragma once
@@ -20,7 +23,8 @@ namespace ozone::bench {
 struct AsyncCreateOptions {
   std::string address;  // the leader OM's client RPC, host:port
   int outstanding = 1000;
-  int threads = 2;    // completion-queue threads
+  bool streamed = true;
+  int threads = 2;    // completion-queue threads (unary)
   int channels = 16;  // connections to the OM (each its own TCP connection)
   std::string client_id;  // call ids start at 1: an id no other client uses
   std::string user_name;

@@ -2,15 +2,18 @@
 // keys with no data, in one volume/bucket), for bench/om_bench.
 //
 //   om_key_bench --config=<dir with ozone-site.xml> [--outstanding=1] [--clients=0]
-//                [--channels=4] [--async [--threads=2]] [--volume=benchvol]
+//                [--channels=4] [--async [--transport=stream|unary] [--threads=2]]
+//                [--volume=benchvol]
 //                [--bucket=benchbucket] [--prefix=k] [--warmup-ms=1000] [--duration-ms=5000]
 //                [--label=...]
 //
 // Through client::OmClient by default: it is synchronous, so N outstanding = N worker threads,
 // each doing open+commit in a loop; they share --clients OmClient instances (0: one per 64
-// workers), each with --channels connections per OM. With --async, --threads threads drive the N
-// creates through gRPC's asynchronous API over --channels connections to the leader (as etcd's
-// benchmark tool drives its puts; AsyncCreateLoad). The volume and bucket are created first
+// workers), each with --channels connections per OM (OmClient multiplexes its calls over one
+// SubmitStream per connection). With --async, the N creates are driven asynchronously over
+// --channels connections to the leader (as etcd's benchmark tool drives its puts;
+// AsyncCreateLoad): over SubmitStream (--transport=stream, the default) or with one Submit call
+// each from --threads completion-queue threads (--transport=unary). The volume and bucket are created first
 // unless they exist. Operations that complete during --duration-ms after --warmup-ms are counted:
 //
 //   RESULT om-key-create outstanding=N writes_per_s=.. creates_per_s=.. p50_ms=.. p99_ms=..
@@ -138,7 +141,10 @@ int main(int argc, char** argv) {
   app.add_option("--clients", clients, "OmClient instances (0: one per 64 workers)");
   app.add_option("--channels", channels, "connections per OM per client");
   app.add_flag("--async", async, "drive the creates through gRPC's async API (no OmClient)");
-  app.add_option("--threads", threads, "with --async: completion-queue threads");
+  std::string transport = "stream";
+  app.add_option("--transport", transport, "with --async: stream (SubmitStream) or unary")
+      ->check(CLI::IsMember({"stream", "unary"}));
+  app.add_option("--threads", threads, "with --async --transport=unary: completion-queue threads");
   app.add_option("--volume", volume);
   app.add_option("--bucket", bucket);
   app.add_option("--prefix", prefix, "key name prefix (unique per run)");
@@ -231,6 +237,7 @@ int main(int argc, char** argv) {
     bench::AsyncCreateOptions ao;
     ao.address = om0.current_node().address;
     ao.outstanding = outstanding;
+    ao.streamed = transport == "stream";
     ao.threads = threads;
     ao.channels = channels;
     ao.client_id = Uuid::Random().ToString();  // call ids from 1: not OmClient's id
@@ -263,7 +270,8 @@ int main(int argc, char** argv) {
       lat_ms.empty() ? 0.0 : lat_ms.back(), Pct(open_ms, 0.5),
       static_cast<unsigned long long>(result.errors), tw ? cpu * 1e6 / tw : 0.0, open_bytes,
       commit_bytes, static_cast<unsigned long long>(tw), async ? 0 : oms.size(), channels,
-      async ? " async_threads=" : "", async ? std::to_string(threads).c_str() : "",
+      async ? (" transport=" + transport + " async_threads=").c_str() : "",
+      async ? std::to_string(threads).c_str() : "",
       label.empty() ? "" : " label=", label.c_str());
   if (!result.first_error.empty()) {
     std::fprintf(stderr, "first error: %s\n", result.first_error.c_str());

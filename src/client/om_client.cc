@@ -15,11 +15,12 @@ namespace keys = config::keys;
 
 namespace {
 
-const google::protobuf::MethodDescriptor* SubmitMethod() {
+// The calls of all threads of a client to one OM share one stream of it.
+const google::protobuf::MethodDescriptor* SubmitStreamMethod() {
   static const auto* m = om::OMRequest::descriptor()
                              ->file()
                              ->FindServiceByName("OzoneManagerService")
-                             ->FindMethodByName("Submit");
+                             ->FindMethodByName("SubmitStream");
   return m;
 }
 
@@ -164,7 +165,7 @@ void OmClient::Stamp(om::OMRequest& request) {
 Result<om::OMResponse> OmClient::Submit(om::OMRequest request) {
   Stamp(request);
   om::OMResponse response;
-  OZ_RETURN_IF_ERROR(rpc_->Call(SubmitMethod(), request, &response));
+  OZ_RETURN_IF_ERROR(rpc_->CallStreamed(SubmitStreamMethod(), request, &response));
   OZ_RETURN_IF_ERROR(StatusOfOmResponse(response));
   return response;
 }
@@ -173,7 +174,8 @@ Result<om::OMResponse> OmClient::SubmitTo(size_t node_index, om::OMRequest reque
   if (node_index >= nodes_.size()) return Status::InvalidArgument("no such OM");
   Stamp(request);
   om::OMResponse response;
-  rpc::CallOutcome r = rpc_->CallEndpoint(node_index, SubmitMethod(), request, &response);
+  rpc::CallOutcome r =
+      rpc_->CallEndpointStreamed(node_index, SubmitStreamMethod(), request, &response);
   OZ_RETURN_IF_ERROR(r.status);
   OZ_RETURN_IF_ERROR(StatusOfOmResponse(response));
   return response;

@@ -13,7 +13,9 @@
 //   - EndStream(status): this call is not answered and the stream ends with `status` (e.g. the
 //     NotLeader reply, its trailing metadata added to the context) once the calls already handed
 //     out are answered and their replies sent; calls received after it are not handed out. The
-//     client fails every unanswered call with that status and sends them where it says.
+//     client fails every unanswered call with that status and sends them where it says;
+//   - Complete(status, response): as a unary method's result: Reply if OK, EndStream for the
+//     NotLeader reply (rpc/not_leader_reply.h), Fail otherwise.
 // A CallAnswer dropped unanswered fails its call with INTERNAL.
 //
 // The client ends a stream by cancelling it (rpc::CallStream never closes its side). Reads that
@@ -37,6 +39,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "rpc/grpc_status.h"
 #include "rpc/stream_batch.h"
 
 namespace ozone::rpc {
@@ -66,6 +69,15 @@ class CallAnswer {
   }
   void EndStream(grpc::Status status) {
     std::exchange(reactor_, nullptr)->End(std::move(status));
+  }
+  void Complete(grpc::Status status, Response* response) {
+    if (status.ok()) {
+      Reply(response);
+    } else if (FromGrpc(status).IsNotLeader()) {
+      EndStream(std::move(status));
+    } else {
+      Fail(status);
+    }
   }
 
  private:

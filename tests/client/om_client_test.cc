@@ -11,14 +11,18 @@
 #include "om.grpc.pb.h"
 #include "rpc/grpc_status.h"
 #include "rpc/not_leader_reply.h"
+#include "rpc/streamed_calls_reactor.h"
 
 namespace ozone::client {
 namespace {
 
 using namespace std::chrono_literals;
 
-// One fake OM: leader (answers), follower (NotLeader naming `hint`), or failing with a Status.
-class FakeOm final : public om::OzoneManagerService::Service {
+// One fake OM: leader (answers), follower (NotLeader naming `hint`), or failing with a Status;
+// over Submit and SubmitStream (what OmClient uses) alike.
+class FakeOm final
+    : public om::OzoneManagerService::WithCallbackMethod_SubmitStream<
+          om::OzoneManagerService::Service> {
  public:
   explicit FakeOm(std::string name) : name_(std::move(name)) {
     grpc::ServerBuilder b;
@@ -50,8 +54,25 @@ class FakeOm final : public om::OzoneManagerService::Service {
     return requests_;
   }
 
+  grpc::ServerBidiReactor<om::OMCalls, om::OMReplies>* SubmitStream(
+      grpc::CallbackServerContext* ctx) override {
+    using Reactor = rpc::StreamedCallsReactor<om::OMCalls, om::OMReplies>;
+    return new Reactor(ctx, [this](grpc::CallbackServerContext* c, om::OMRequest* req,
+                                   Reactor::Answer answer) {
+      om::OMResponse resp;
+      grpc::Status s = Answer(c, req, &resp);
+      answer.Complete(std::move(s), &resp);
+    });
+  }
+
   grpc::Status Submit(grpc::ServerContext* ctx, const om::OMRequest* req,
                       om::OMResponse* resp) override {
+    return Answer(ctx, req, resp);
+  }
+
+ private:
+  grpc::Status Answer(grpc::ServerContextBase* ctx, const om::OMRequest* req,
+                      om::OMResponse* resp) {
     std::lock_guard<std::mutex> l(mu_);
     if (!leader_) return rpc::NotLeaderReply(ctx, name_, rpc::LeaderHint{hint_, "om-leader"});
     requests_.push_back(*req);
@@ -88,7 +109,6 @@ class FakeOm final : public om::OzoneManagerService::Service {
     return grpc::Status::OK;
   }
 
- private:
   std::string name_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;

@@ -18,7 +18,7 @@ std::optional<rpc::LeaderHint> OmLeaderGate::Hint() const {
   return rpc::LeaderHint{node->rpc_address.ToString(), node->node_id};
 }
 
-grpc::Status OmLeaderGate::Reject(grpc::ServerContext* ctx) const {
+grpc::Status OmLeaderGate::Reject(grpc::ServerContextBase* ctx) const {
   const topology::OmNodeDetails& self = storage_->self;
   if (context_->IsLeader()) {
     // Leader, not ready: the client asks this node again.
@@ -32,7 +32,7 @@ grpc::Status OmLeaderGate::Reject(grpc::ServerContext* ctx) const {
   return rpc::NotLeaderReply(ctx, self.node_id, hint);
 }
 
-std::optional<grpc::Status> OmLeaderGate::RejectIfNotLeader(grpc::ServerContext* ctx,
+std::optional<grpc::Status> OmLeaderGate::RejectIfNotLeader(grpc::ServerContextBase* ctx,
                                                             const ozone::Status& status) const {
   if (status.IsNotLeader() || status.IsAborted()) return Reject(ctx);
   return std::nullopt;

@@ -32,10 +32,10 @@ class OmLeaderGate {
   // The leader's client RPC address, if known.
   std::optional<rpc::LeaderHint> Hint() const;
   // The reply of a node that is not the ready leader (see above).
-  grpc::Status Reject(grpc::ServerContext* ctx) const;
+  grpc::Status Reject(grpc::ServerContextBase* ctx) const;
   // A Status from the execution flow that says this node lost leadership (NotLeader, Aborted)
   // as the NotLeader reply; nullopt for any other status.
-  std::optional<grpc::Status> RejectIfNotLeader(grpc::ServerContext* ctx,
+  std::optional<grpc::Status> RejectIfNotLeader(grpc::ServerContextBase* ctx,
                                                 const ozone::Status& status) const;
 
  private:

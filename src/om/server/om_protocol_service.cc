@@ -6,6 +6,7 @@
 
 #include "om/request/om_request_factory.h"
 #include "rpc/grpc_status.h"
+#include "rpc/streamed_calls_reactor.h"
 
 namespace ozone::om {
 
@@ -17,9 +18,19 @@ constexpr int kRequestedCallsPerQueue = 32;
 
 }  // namespace
 
-// One Submit call: asked for, received, answered. Objects are reused call after call by the
-// completion-queue thread that owns them; between calls they hold no gRPC call.
+// A Submit call being served, unary or streamed.
 class OmProtocolService::Call {
+ public:
+  virtual ~Call() = default;
+  virtual grpc::ServerContextBase* context() = 0;
+  virtual OMRequest* request() = 0;
+  // See OmProtocolService::Finish.
+  virtual void Send(OMResponse* response, const grpc::Status& status, bool not_leader) = 0;
+};
+
+// One unary Submit call: asked for, received, answered. Objects are reused call after call by
+// the completion-queue thread that owns them; between calls they hold no gRPC call.
+class OmProtocolService::UnaryCall final : public Call {
  public:
   void Reset() {
     writer_.reset();
@@ -35,11 +46,16 @@ class OmProtocolService::Call {
     ctx_.reset();
   }
   grpc::ServerContext* ctx() { return &*ctx_; }
-  OMRequest* request() { return &request_; }
-  OMResponse* response() { return &response_; }
+  grpc::ServerContextBase* context() override { return &*ctx_; }
+  OMRequest* request() override { return &request_; }
   grpc::ServerAsyncResponseWriter<OMResponse>* writer() { return &*writer_; }
   bool answered() const { return answered_; }
-  void set_answered() { answered_ = true; }
+
+  void Send(OMResponse* response, const grpc::Status& status, bool /*not_leader*/) override {
+    if (response != nullptr) response_.Swap(response);
+    answered_ = true;  // before Finish: its tag may come back on the queue at once
+    writer_->Finish(response_, status, this);
+  }
 
  private:
   std::optional<grpc::ServerContext> ctx_;
@@ -47,6 +63,37 @@ class OmProtocolService::Call {
   OMRequest request_;
   OMResponse response_;
   bool answered_ = false;
+};
+
+// One call of a SubmitStream: owns its request (handed out by the stream's reactor), answers
+// through the reactor, and deletes itself once answered.
+class OmProtocolService::StreamedCall final : public Call {
+ public:
+  using Reactor = rpc::StreamedCallsReactor<OMCalls, OMReplies>;
+
+  StreamedCall(grpc::CallbackServerContext* ctx, OMRequest* request, Reactor::Answer answer)
+      : ctx_(ctx), answer_(std::move(answer)) {
+    request_.Swap(request);
+  }
+  grpc::ServerContextBase* context() override { return ctx_; }
+  OMRequest* request() override { return &request_; }
+
+  void Send(OMResponse* response, const grpc::Status& status, bool not_leader) override {
+    if (status.ok()) {
+      OMResponse empty;
+      answer_.Reply(response != nullptr ? response : &empty);
+    } else if (not_leader) {
+      answer_.EndStream(status);
+    } else {
+      answer_.Fail(status);
+    }
+    delete this;
+  }
+
+ private:
+  grpc::CallbackServerContext* const ctx_;
+  OMRequest request_;
+  Reactor::Answer answer_;
 };
 
 OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* gate,
@@ -61,12 +108,12 @@ OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* ga
 OmProtocolService::~OmProtocolService() { blocking_.Stop(); }
 
 void OmProtocolService::Serve(grpc::ServerCompletionQueue* cq) {
-  std::vector<std::unique_ptr<Call>> calls;  // every call object of this queue
-  std::vector<Call*> idle;
+  std::vector<std::unique_ptr<UnaryCall>> calls;  // every call object of this queue
+  std::vector<UnaryCall*> idle;
   auto ask = [&] {
-    Call* call;
+    UnaryCall* call;
     if (idle.empty()) {
-      calls.push_back(std::make_unique<Call>());
+      calls.push_back(std::make_unique<UnaryCall>());
       call = calls.back().get();
     } else {
       call = idle.back();
@@ -79,7 +126,7 @@ void OmProtocolService::Serve(grpc::ServerCompletionQueue* cq) {
   void* tag = nullptr;
   bool ok = false;
   while (cq->Next(&tag, &ok)) {
-    auto* call = static_cast<Call*>(tag);
+    auto* call = static_cast<UnaryCall*>(tag);
     if (call->answered() || !ok) {  // answer sent (or the client left), or shutting down
       call->Release();
       idle.push_back(call);
@@ -94,6 +141,19 @@ void OmProtocolService::Serve(grpc::ServerCompletionQueue* cq) {
   }
 }
 
+grpc::ServerBidiReactor<OMCalls, OMReplies>* OmProtocolService::SubmitStream(
+    grpc::CallbackServerContext* ctx) {
+  return new StreamedCall::Reactor(
+      ctx, [this](grpc::CallbackServerContext* c, OMRequest* request,
+                  StreamedCall::Reactor::Answer answer) {
+        {
+          std::lock_guard<std::mutex> l(mu_);
+          ++unanswered_;
+        }
+        Handle(new StreamedCall(c, request, std::move(answer)), /*on_pool=*/false);
+      });
+}
+
 void OmProtocolService::WaitUntilAnswered() {
   std::unique_lock<std::mutex> l(mu_);
   answered_cv_.wait(l, [this] { return unanswered_ == 0; });
@@ -105,7 +165,7 @@ void OmProtocolService::Handle(Call* call, bool on_pool) {
     return;
   }
   if (!gate_->IsLeaderReady()) {
-    Finish(call, gate_->Reject(call->ctx()));
+    Finish(call, nullptr, gate_->Reject(call->context()), /*not_leader=*/true);
     return;
   }
   const Type type = call->request()->cmdtype();
@@ -129,21 +189,20 @@ void OmProtocolService::Handle(Call* call, bool on_pool) {
 
 void OmProtocolService::Answer(Call* call, Result<OMResponse> result) {
   if (!result.ok()) {
-    if (auto reject = gate_->RejectIfNotLeader(call->ctx(), result.status())) {
-      Finish(call, *reject);
+    if (auto reject = gate_->RejectIfNotLeader(call->context(), result.status())) {
+      Finish(call, nullptr, *reject, /*not_leader=*/true);
     } else {
-      Finish(call, rpc::ToGrpc(result.status()));
+      Finish(call, nullptr, rpc::ToGrpc(result.status()), /*not_leader=*/false);
     }
     return;
   }
-  *call->response() = std::move(*result);
-  call->response()->set_leaderomnodeid(node_id_);
-  Finish(call, grpc::Status::OK);
+  result->set_leaderomnodeid(node_id_);
+  Finish(call, &*result, grpc::Status::OK, /*not_leader=*/false);
 }
 
-void OmProtocolService::Finish(Call* call, const grpc::Status& status) {
-  call->set_answered();  // before Finish: its tag may come back on the queue at once
-  call->writer()->Finish(*call->response(), status, call);
+void OmProtocolService::Finish(Call* call, OMResponse* response, const grpc::Status& status,
+                               bool not_leader) {
+  call->Send(response, status, not_leader);
   bool last;
   {
     std::lock_guard<std::mutex> l(mu_);

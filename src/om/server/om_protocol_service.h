@@ -8,10 +8,13 @@
 // by src/rpc.
 //
 // Submit is served with gRPC's asynchronous API (Serve, on rpc::GrpcServer's completion-queue
-// threads): reads, and writes up to their proposal, run on the thread that received the call; a
-// write is answered from the replicator's callback once applied, so no thread waits for it. What
-// blocks runs on a small pool instead: the PreExecute of writes that call SCM (CreateKey,
-// AllocateBlock) and the ring admin commands.
+// threads), and the same calls multiplexed over SubmitStream (rpc.proto; what OmClient uses) with
+// gRPC's callback API: reads, and writes up to their proposal, run on the thread that received
+// the call; a write is answered from the replicator's callback once applied, so no thread waits
+// for it. What blocks runs on a small pool instead: the PreExecute of writes that call SCM
+// (CreateKey, AllocateBlock) and the ring admin commands. Over a stream, a call this OM may not
+// serve (NotLeader) ends the stream with that reply once the calls before it are answered; any
+// other failure fails that call alone.
 //
 // Thread-safety: Serve runs on several threads at once; the dependencies are thread-safe.
 #pragma once
@@ -32,7 +35,8 @@
 namespace ozone::om {
 
 class OmProtocolService final
-    : public OzoneManagerService::WithAsyncMethod_Submit<OzoneManagerService::Service>,
+    : public OzoneManagerService::WithCallbackMethod_SubmitStream<
+          OzoneManagerService::WithAsyncMethod_Submit<OzoneManagerService::Service>>,
       public rpc::AsyncMethods {
  public:
   // Threads for the calls that block (see above). Default: 8.
@@ -46,13 +50,19 @@ class OmProtocolService final
   // Submit calls, on `cq` (rpc::GrpcServer's completion-queue threads).
   void Serve(grpc::ServerCompletionQueue* cq) override;
   void WaitUntilAnswered() override;
+  grpc::ServerBidiReactor<OMCalls, OMReplies>* SubmitStream(
+      grpc::CallbackServerContext* ctx) override;
 
  private:
   class Call;
+  class UnaryCall;
+  class StreamedCall;
   // Serves a received call; `on_pool`: this is the blocking pool, not a completion-queue thread.
   void Handle(Call* call, bool on_pool);
   void Answer(Call* call, Result<OMResponse> result);
-  void Finish(Call* call, const grpc::Status& status);
+  // Sends the answer: `response` (may be null) if `status` is OK; `not_leader`: `status` is the
+  // NotLeader reply.
+  void Finish(Call* call, OMResponse* response, const grpc::Status& status, bool not_leader);
 
   const std::string node_id_;
   const OmLeaderGate* gate_;

@@ -95,13 +95,7 @@ class EchoServer final : public Echo::WithCallbackMethod_SayStream<Echo::Service
       }
       EchoResponse resp;
       grpc::Status s = Answer(c, *req, &resp);
-      if (s.ok()) {
-        answer.Reply(&resp);
-      } else if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION) {
-        answer.EndStream(std::move(s));  // NotLeader
-      } else {
-        answer.Fail(s);
-      }
+      answer.Complete(std::move(s), &resp);
     });
   }
 

@@ -106,12 +106,7 @@ BlockLocationService::AllocateScmBlockStream(grpc::CallbackServerContext* ctx) {
     // the blocks' messages and strings are reused rather than allocated anew.
     thread_local AllocateScmBlockResponse resp;
     resp.Clear();
-    grpc::Status s = Allocate(c, req, &resp);
-    if (s.ok()) {
-      answer.Reply(&resp);
-    } else {
-      answer.EndStream(std::move(s));  // the NotLeader reply
-    }
+    answer.Complete(Allocate(c, req, &resp), &resp);  // not OK: the NotLeader reply
   });
 }
 
