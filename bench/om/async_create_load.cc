@@ -33,6 +33,34 @@ struct Create {
   Clock::time_point started, opened;
 };
 
+// The create's OpenKey request (its next key).
+void PrepareOpen(const AsyncCreateOptions& o, Create* c) {
+  c->committing = false;
+  c->args = o.key_args(c->id, c->n);
+  c->request.Clear();
+  c->request.set_cmdtype(om::CreateKey);
+  *c->request.mutable_createkeyrequest()->mutable_keyargs() = c->args;
+  c->started = Clock::now();
+}
+
+// The create's CommitKey request, once its OpenKey answered (c->response).
+void PrepareCommit(Create* c) {
+  c->opened = Clock::now();
+  const uint64_t session = c->response.createkeyresponse().id();
+  c->committing = true;
+  c->request.Clear();
+  c->request.set_cmdtype(om::CommitKey);
+  *c->request.mutable_commitkeyrequest()->mutable_keyargs() = c->args;
+  c->request.mutable_commitkeyrequest()->set_clientid(session);
+}
+
+// What OmClient stamps on every request: this load's client id, a new call id, the user.
+void Stamp(const AsyncCreateOptions& o, std::atomic<uint64_t>* call_ids, om::OMRequest* request) {
+  request->set_clientid(o.client_id);
+  request->set_callid(call_ids->fetch_add(1, std::memory_order_relaxed));
+  request->mutable_userinfo()->set_username(o.user_name);
+}
+
 class Driver {
  public:
   Driver(const AsyncCreateOptions& o, std::atomic<uint64_t>* call_ids, CreateLoadResult* out)
@@ -70,9 +98,7 @@ class Driver {
 
  private:
   void Send(Create* c) {
-    c->request.set_clientid(o_.client_id);
-    c->request.set_callid(call_ids_->fetch_add(1, std::memory_order_relaxed));
-    c->request.mutable_userinfo()->set_username(o_.user_name);
+    Stamp(o_, call_ids_, &c->request);
     c->context = std::make_unique<grpc::ClientContext>();
     c->call = c->stub->PrepareAsyncSubmit(c->context.get(), c->request, &cq_);
     c->call->StartCall();
@@ -80,12 +106,7 @@ class Driver {
   }
 
   void StartOpen(Create* c) {
-    c->committing = false;
-    c->args = o_.key_args(c->id, c->n);
-    c->request.Clear();
-    c->request.set_cmdtype(om::CreateKey);
-    *c->request.mutable_createkeyrequest()->mutable_keyargs() = c->args;
-    c->started = Clock::now();
+    PrepareOpen(o_, c);
     Send(c);
   }
 
@@ -97,13 +118,7 @@ class Driver {
     }
     ++out_->writes;
     if (!c->committing) {
-      c->opened = Clock::now();
-      const uint64_t session = c->response.createkeyresponse().id();
-      c->committing = true;
-      c->request.Clear();
-      c->request.set_cmdtype(om::CommitKey);
-      *c->request.mutable_commitkeyrequest()->mutable_keyargs() = c->args;
-      c->request.mutable_commitkeyrequest()->set_clientid(session);
+      PrepareCommit(c);
       Send(c);
       return false;
     }
@@ -167,9 +182,7 @@ class StreamedDriver {
   }
 
   void Send(Create* c) {
-    c->request.set_clientid(o_.client_id);
-    c->request.set_callid(call_ids_.fetch_add(1, std::memory_order_relaxed));
-    c->request.mutable_userinfo()->set_username(o_.user_name);
+    Stamp(o_, &call_ids_, &c->request);
     StreamOf(c)->CallAsync(c->request.SerializeAsString(),
                            [this, c](rpc::CallOutcome outcome, std::string_view response) {
                              c->response.Clear();
@@ -183,12 +196,7 @@ class StreamedDriver {
   }
 
   void StartOpen(Create* c) {
-    c->committing = false;
-    c->args = o_.key_args(c->id, c->n);
-    c->request.Clear();
-    c->request.set_cmdtype(om::CreateKey);
-    *c->request.mutable_createkeyrequest()->mutable_keyargs() = c->args;
-    c->started = Clock::now();
+    PrepareOpen(o_, c);
     Send(c);
   }
 
@@ -206,13 +214,7 @@ class StreamedDriver {
         std::lock_guard<std::mutex> l(mu_);
         ++out_.writes;
       }
-      c->opened = Clock::now();
-      const uint64_t session = c->response.createkeyresponse().id();
-      c->committing = true;
-      c->request.Clear();
-      c->request.set_cmdtype(om::CommitKey);
-      *c->request.mutable_commitkeyrequest()->mutable_keyargs() = c->args;
-      c->request.mutable_commitkeyrequest()->set_clientid(session);
+      PrepareCommit(c);
       Send(c);
       return;
     } else {
