@@ -56,6 +56,8 @@ class CallStream::Reactor final : public grpc::ClientBidiReactor<StreamedCalls, 
     RemoveHold();
   }
   void Cancel() { ctx_.TryCancel(); }
+  void Hold() { AddHold(); }
+  void Release() { RemoveHold(); }
 
   void OnWriteDone(bool ok) override {
     bool write = false;
@@ -176,7 +178,15 @@ CallStream::CallStream(std::shared_ptr<grpc::Channel> channel, std::string metho
 
 CallStream::~CallStream() {
   std::unique_lock<std::mutex> l(mu_);
-  if (open_ != nullptr) open_->Cancel();
+  if (Reactor* open = open_; open != nullptr) {
+    // Cancelled without mu_ (gRPC may run reactions inline), under a hold of its own so that
+    // it cannot end and be deleted meanwhile (its own hold lasts while it is open_).
+    open->Hold();
+    l.unlock();
+    open->Cancel();
+    open->Release();
+    l.lock();
+  }
   ended_cv_.wait(l, [&] { return live_streams_ == 0; });
 }
 
