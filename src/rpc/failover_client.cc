@@ -50,42 +50,45 @@ class Connection {
   grpc::Channel* channel() const { return channel_.get(); }
 
   const grpc::internal::RpcMethod& Method(const MethodDescriptor* d) {
-    {
-      std::shared_lock<std::shared_mutex> l(mu_);
-      auto it = methods_.find(d);
-      if (it != methods_.end()) return *it->second.method;
-    }
-    std::unique_lock<std::shared_mutex> l(mu_);
-    auto& slot = methods_[d];
-    if (!slot.method) {
-      slot.path = "/" + d->service()->full_name() + "/" + d->name();
-      slot.method = std::make_unique<grpc::internal::RpcMethod>(
-          slot.path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, channel_);
-    }
-    return *slot.method;
+    return *FindOrAdd(&methods_, d, [&] {
+      // Made in place: the RpcMethod points into the path.
+      auto m = std::make_unique<RegisteredMethod>();
+      m->path = PathOf(d);
+      m->method = std::make_unique<grpc::internal::RpcMethod>(
+          m->path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, channel_);
+      return m;
+    })->method;
   }
 
   // The connection's stream of `stream_method`, created on first use.
   CallStream& Stream(const MethodDescriptor* stream_method, const std::string& server) {
-    {
-      std::shared_lock<std::shared_mutex> l(mu_);
-      auto it = streams_.find(stream_method);
-      if (it != streams_.end()) return *it->second;
-    }
-    std::unique_lock<std::shared_mutex> l(mu_);
-    auto& slot = streams_[stream_method];
-    if (!slot) {
-      slot = std::make_unique<CallStream>(
-          channel_, "/" + stream_method->service()->full_name() + "/" + stream_method->name(),
-          server);
-    }
-    return *slot;
+    return *FindOrAdd(&streams_, stream_method, [&] {
+      return std::make_unique<CallStream>(channel_, PathOf(stream_method), server);
+    });
   }
 
  private:
+  static std::string PathOf(const MethodDescriptor* d) {
+    return "/" + d->service()->full_name() + "/" + d->name();
+  }
+
+  // The entry of `map` (guarded by mu_) for `key`, made by `make` on first use.
+  template <typename Map, typename Make>
+  typename Map::mapped_type& FindOrAdd(Map* map, const MethodDescriptor* key, Make make) {
+    {
+      std::shared_lock<std::shared_mutex> l(mu_);
+      auto it = map->find(key);
+      if (it != map->end()) return it->second;
+    }
+    std::unique_lock<std::shared_mutex> l(mu_);
+    auto it = map->find(key);
+    if (it == map->end()) it = map->emplace(key, make()).first;
+    return it->second;
+  }
+
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_mutex mu_;
-  std::map<const MethodDescriptor*, RegisteredMethod> methods_;  // guarded by mu_
+  std::map<const MethodDescriptor*, std::unique_ptr<RegisteredMethod>> methods_;  // guarded by mu_
   // Destroyed before the channel: a stream cancels and waits for its reactor.
   std::map<const MethodDescriptor*, std::unique_ptr<CallStream>> streams_;  // guarded by mu_
 };

@@ -79,11 +79,10 @@ class OmProtocolService::StreamedCall final : public Call {
   OMRequest* request() override { return &request_; }
 
   void Send(OMResponse* response, const grpc::Status& status, bool not_leader) override {
-    if (status.ok()) {
-      OMResponse empty;
-      answer_.Reply(response != nullptr ? response : &empty);
-    } else if (not_leader) {
+    if (not_leader) {
       answer_.EndStream(status);
+    } else if (status.ok()) {
+      answer_.Reply(response);
     } else {
       answer_.Fail(status);
     }

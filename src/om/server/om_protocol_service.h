@@ -60,7 +60,7 @@ class OmProtocolService final
   // Serves a received call; `on_pool`: this is the blocking pool, not a completion-queue thread.
   void Handle(Call* call, bool on_pool);
   void Answer(Call* call, Result<OMResponse> result);
-  // Sends the answer: `response` (may be null) if `status` is OK; `not_leader`: `status` is the
+  // Sends the answer: `response` (not null) if `status` is OK; `not_leader`: `status` is the
   // NotLeader reply.
   void Finish(Call* call, OMResponse* response, const grpc::Status& status, bool not_leader);
 
