@@ -117,8 +117,7 @@ TEST(OmBootstrapTest, NewOmsJoinTheRunningRingWithoutRestartingIt) {
   ASSERT_TRUE(leader.ok()) << leader.status().ToString();
 
   // The new OM installed a checkpoint and holds what was written before it joined.
-  EXPECT_TRUE(ScmCluster::WaitUntil(
-      [&] { return !c.LogLines(3, "installed the checkpoint").empty(); }, 60s));
+  EXPECT_TRUE(c.WaitForLogLine(3, "installed the checkpoint", 60s));
   EXPECT_TRUE(SameRows(c, {1, 2, 3}, "keyTable", "before-24"));
   EXPECT_TRUE(SameRows(c, {1, 2, 3}, "bucketTable", "bootbucket"));
 
@@ -170,7 +169,7 @@ TEST(OmBootstrapTest, NewOmsJoinTheRunningRingWithoutRestartingIt) {
   // Nobody was restarted: om1 and om2 each started once.
   EXPECT_EQ(c.LogLines(1, "om om1: started (").size(), 1u);
   EXPECT_EQ(c.LogLines(2, "om om2: started (").size(), 1u);
-  EXPECT_FALSE(c.LogLines(1, "re-read").empty());
+  EXPECT_TRUE(c.WaitForLogLine(1, "re-read"));
 }
 
 // A running OM whose file was not updated: the bootstrap stops before anything changes, naming
@@ -225,8 +224,7 @@ TEST(OmBootstrapTest, BootstrapRefusedWhileAnOmLacksTheNewNodeUnlessForced) {
   EXPECT_EQ(WithRole(roles.out, "LEADER").size(), 1u) << roles.out;
   EXPECT_EQ(WithRole(roles.out, "FOLLOWER").size(), 2u) << roles.out;
   // om2 re-read its file, did not find om3, and carries on without its addresses.
-  EXPECT_TRUE(ScmCluster::WaitUntil(
-      [&] { return !c.LogLines(2, "OM om3 (").empty(); }, 30s));
+  EXPECT_TRUE(c.WaitForLogLine(2, "OM om3 (", 30s));
   EXPECT_TRUE(ScmCluster::WaitUntil([&] { return InMemory(c, 1) == Expected(c, 3); }, 30s))
       << InMemory(c, 1);
   ASSERT_EQ(c.Submit(CreateVolumeRequest("vol2")).value().status(), om::OK);

@@ -348,13 +348,12 @@ Result<std::string> OmCluster::Scan(int node, const std::string& column_family) 
 }
 
 std::vector<std::string> OmCluster::LogLines(int node, const std::string& text) const {
-  std::vector<std::string> out;
-  std::ifstream in(LogFile(node));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.find(text) != std::string::npos) out.push_back(line);
-  }
-  return out;
+  return FileLinesContaining(LogFile(node), text);
+}
+
+bool OmCluster::WaitForLogLine(int node, const std::string& text,
+                               std::chrono::milliseconds timeout) const {
+  return ScmCluster::WaitUntil([&] { return !LogLines(node, text).empty(); }, timeout);
 }
 
 om::VolumeInfo HadoopVolume(const std::string& volume) {

@@ -108,7 +108,10 @@ class OmCluster {
 
   // `ozone debug ldb --db=<om.db of node> scan --column_family=<cf> --with-keys`.
   Result<std::string> Scan(int node, const std::string& column_family);
+  // As ScmCluster's: the log is flushed every second, so wait for a line just logged.
   std::vector<std::string> LogLines(int node, const std::string& text) const;
+  bool WaitForLogLine(int node, const std::string& text,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
 
  private:
   void WriteConfig(int node, int nodes_in_ring);

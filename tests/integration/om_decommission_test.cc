@@ -107,8 +107,7 @@ TEST(OmDecommissionTest, AStoppedOmLeavesTheRingOnceEveryOmsFileSaysSo) {
   EXPECT_EQ(vol2->status(), om::OK);
 
   // The leader dropped it from its peer list: asking again is Ozone's refusal.
-  EXPECT_TRUE(ScmCluster::WaitUntil(
-      [&] { return !c.LogLines(l, "OM " + id + " left the ring").empty(); }, 30s));
+  EXPECT_TRUE(c.WaitForLogLine(l, "OM " + id + " left the ring", 30s));
   CliResult again = decommission(victim, id, "127.0.0.1", false);
   EXPECT_EQ(again.code, 255);
   EXPECT_NE(again.out.find("Failed to decommission OM " + id), std::string::npos) << again.out;

@@ -264,8 +264,7 @@ TEST(OmHaTest, WipedFollowerRejoinsThroughCheckpoint) {
     ASSERT_EQ(c.Submit(CreateVolumeRequest("after" + std::to_string(i))).value().status(), om::OK);
   }
   ASSERT_TRUE(c.StartOm(follower).ok());
-  EXPECT_TRUE(ScmCluster::WaitUntil(
-      [&] { return !c.LogLines(follower, "installed the checkpoint").empty(); }, 60s));
+  EXPECT_TRUE(c.WaitForLogLine(follower, "installed the checkpoint", 60s));
   EXPECT_TRUE(ScmCluster::WaitUntil(
       [&] {
         auto a = c.Scan(*leader, "volumeTable"), b = c.Scan(follower, "volumeTable");

@@ -47,7 +47,7 @@ TEST(OmPrepareTest, PreparedOmsRefuseWritesUntilCancelledOrUpgraded) {
                               "upgrade/downgrade is done.\n"))
       << p.out;
   for (int n = 1; n <= 3; ++n) {
-    EXPECT_FALSE(c.LogLines(n, "completed (om.db holds it)").empty()) << c.NodeId(n);
+    EXPECT_TRUE(c.WaitForLogLine(n, "completed (om.db holds it)")) << c.NodeId(n);
   }
 
   CliResult w = create("vol2");

@@ -333,14 +333,23 @@ Result<std::string> ScmCluster::Scan(int node, const std::string& column_family)
   return r.out;
 }
 
-std::vector<std::string> ScmCluster::LogLines(int node, const std::string& text) const {
+std::vector<std::string> FileLinesContaining(const std::string& path, const std::string& text) {
   std::vector<std::string> out;
-  std::ifstream in(LogFile(node));
+  std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
     if (line.find(text) != std::string::npos) out.push_back(line);
   }
   return out;
+}
+
+std::vector<std::string> ScmCluster::LogLines(int node, const std::string& text) const {
+  return FileLinesContaining(LogFile(node), text);
+}
+
+bool ScmCluster::WaitForLogLine(int node, const std::string& text,
+                                std::chrono::milliseconds timeout) const {
+  return WaitUntil([&] { return !LogLines(node, text).empty(); }, timeout);
 }
 
 std::string ScmCluster::LastLogLine(int node, const std::string& text) const {

@@ -24,6 +24,9 @@
 
 namespace ozone::integration {
 
+// Lines of the file at `path` containing `text` (none if it cannot be read).
+std::vector<std::string> FileLinesContaining(const std::string& path, const std::string& text);
+
 struct CliResult {
   int code = -1;  // exit code; -1 if it did not exit in time
   std::string out;
@@ -97,8 +100,12 @@ class ScmCluster {
   // runs).
   Result<std::string> Scan(int node, const std::string& column_family);
 
-  // Lines of the node's server log containing `text`.
+  // Lines of the node's server log containing `text`. A server flushes its log every second (at
+  // once from WARN up): to see a line it just logged, use WaitForLogLine.
   std::vector<std::string> LogLines(int node, const std::string& text) const;
+  // Waits until the node's log holds a line containing `text`.
+  bool WaitForLogLine(int node, const std::string& text,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(15)) const;
   // The last of them, or "" if none.
   std::string LastLogLine(int node, const std::string& text) const;
 

@@ -248,8 +248,10 @@ TEST(ScmFailoverTest, WipedFollowerRejoinsThroughCheckpointInstall) {
   ASSERT_TRUE(started.ok()) << started;
   Status rejoined = c.WaitForFollower(follower);
   ASSERT_TRUE(rejoined.ok()) << rejoined;
-  EXPECT_GT(c.LogLines(follower, "installed the checkpoint of").size(), installs_before);
-  EXPECT_FALSE(c.LogLines(follower, "installing the snapshot of").empty());
+  EXPECT_TRUE(ScmCluster::WaitUntil(
+      [&] { return c.LogLines(follower, "installed the checkpoint of").size() > installs_before; },
+      15s));
+  EXPECT_TRUE(c.WaitForLogLine(follower, "installing the snapshot of"));
 
   // Its scm.db holds what was written before the wipe and while it was away.
   Result<std::string> scan = c.Scan(follower, "containers");
@@ -298,7 +300,7 @@ TEST(ScmFailoverTest, LeaderOnlyServicesRunOnExactlyOneNodeAndTheBalancerSurvive
   ASSERT_TRUE(ScmCluster::WaitUntil([&] { return OnlyLeaderRunsServices(c, target, true, &state); },
                                     30s))
       << state;
-  EXPECT_FALSE(c.LogLines(*leader, "ContainerBalancer: stopping on this node").empty());
+  EXPECT_TRUE(c.WaitForLogLine(*leader, "ContainerBalancer: stopping on this node"));
 
   // kill -9 of the leader: the next leader resumes the balancer with the same configuration.
   c.KillScm(target);
@@ -314,7 +316,7 @@ TEST(ScmFailoverTest, LeaderOnlyServicesRunOnExactlyOneNodeAndTheBalancerSurvive
   std::map<std::string, std::string> after = JsonFields(resumed.out);
   after.erase("nextIterationIndex");
   EXPECT_EQ(after, config) << resumed.out;
-  EXPECT_FALSE(c.LogLines(*next, "ContainerBalancer: resuming at iteration").empty());
+  EXPECT_TRUE(c.WaitForLogLine(*next, "ContainerBalancer: resuming at iteration"));
 
   // The killed node comes back as a follower running none of them.
   ASSERT_TRUE(c.StartScm(target).ok());

@@ -53,6 +53,15 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyCont
       return ErrorResponse(request, INVALID_REQUEST, "Malformed SetServiceConfiguration");
     }
     const auto& r = request.setserviceconfigurationrequest();
+    if (!r.delete_() && r.has_expectedconfiguration()) {
+      OZ_ASSIGN_OR_RETURN(std::optional<std::string> saved,
+                          service_configs_->Read(*ctx.db, r.servicename()));
+      if (saved.value_or("") != r.expectedconfiguration()) {
+        return ErrorResponse(request, SERVICE_CONFIGURATION_CHANGED,
+                             "The configuration of " + r.servicename() +
+                                 " changed since it was read.");
+      }
+    }
     if (r.delete_()) {
       OZ_RETURN_IF_ERROR(service_configs_->ApplyDelete(ctx, r.servicename()));
     } else {

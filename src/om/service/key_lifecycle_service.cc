@@ -15,19 +15,11 @@ struct Range {
   const KeyLifecycleRule* rule;
 };
 
-bool SameRules(const KeyLifecycleConfiguration& a, const KeyLifecycleConfiguration& b) {
-  if (a.shouldrun() != b.shouldrun() || a.rules_size() != b.rules_size()) return false;
-  for (int i = 0; i < a.rules_size(); ++i) {
-    if (a.rules(i).SerializeAsString() != b.rules(i).SerializeAsString()) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 KeyLifecycleService::KeyLifecycleService(const OmOptions* options,
                                          const OmMetadataManager* metadata,
-                                         OmExecutionFlow* flow, ha::ServiceConfigStore* store,
+                                         OmExecutionFlow* flow, OmServiceConfigStore* store,
                                          const Clock* clock)
     : options_(options), metadata_(metadata), flow_(flow), store_(store), clock_(clock) {}
 
@@ -35,18 +27,24 @@ ozone::Status KeyLifecycleService::Configure(const KeyLifecycleConfiguration& co
   return store_->Save(kKeyLifecycleServiceName, configuration.SerializeAsString());
 }
 
-Result<KeyLifecycleConfiguration> KeyLifecycleService::configuration() const {
+Result<KeyLifecycleService::Saved> KeyLifecycleService::Read() const {
   OZ_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store_->Read(kKeyLifecycleServiceName));
-  KeyLifecycleConfiguration c;
-  if (bytes && !c.ParseFromString(*bytes)) {
+  Saved saved{bytes.value_or(""), {}};
+  if (!saved.configuration.ParseFromString(saved.bytes)) {
     return ozone::Status::Corruption("the saved KeyLifecycleService configuration does not parse");
   }
-  return c;
+  return saved;
+}
+
+Result<KeyLifecycleConfiguration> KeyLifecycleService::configuration() const {
+  OZ_ASSIGN_OR_RETURN(Saved saved, Read());
+  return std::move(saved.configuration);
 }
 
 Result<uint64_t> KeyLifecycleService::RunOnce() {
   if (!flow_->Accepts(DeleteKey)) return uint64_t{0};  // prepared: nothing to do until cancelled
-  OZ_ASSIGN_OR_RETURN(KeyLifecycleConfiguration config, configuration());
+  OZ_ASSIGN_OR_RETURN(Saved saved, Read());
+  const KeyLifecycleConfiguration& config = saved.configuration;
   if (!config.shouldrun() || config.rules_size() == 0) return uint64_t{0};
   std::vector<Range> ranges;
   for (const auto& rule : config.rules()) {
@@ -97,18 +95,18 @@ Result<uint64_t> KeyLifecycleService::RunOnce() {
     OZ_ASSIGN_OR_RETURN(OMResponse response, flow_->Write(std::move(request)));
     if (response.status() == OK) ++deleted;
   }
-  // Save the progress, unless a user changed the configuration meanwhile.
-  OZ_ASSIGN_OR_RETURN(KeyLifecycleConfiguration current, configuration());
-  if (!SameRules(current, config)) return deleted;
-  KeyLifecycleConfiguration next = current;
+  // Save the progress, unless a user changed the configuration meanwhile (then it is dropped).
+  KeyLifecycleConfiguration next = config;
   if (finished) {
     next.set_resumeafterkey("");
-    next.set_completedpasses(current.completedpasses() + 1);
+    next.set_completedpasses(config.completedpasses() + 1);
   } else {
     next.set_resumeafterkey(last);
   }
-  next.set_expiredkeys(current.expiredkeys() + deleted);
-  OZ_RETURN_IF_ERROR(store_->Save(kKeyLifecycleServiceName, next.SerializeAsString()));
+  next.set_expiredkeys(config.expiredkeys() + deleted);
+  ozone::Status progress =
+      store_->SaveIf(kKeyLifecycleServiceName, saved.bytes, next.SerializeAsString());
+  if (!progress.ok() && !progress.IsAborted()) return progress;
   return deleted;
 }
 

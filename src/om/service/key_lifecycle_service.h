@@ -19,7 +19,9 @@
 //
 // A run scans up to lifecycle_scan_limit keys in key order across the rules' ranges, starting
 // after resumeAfterKey, deletes the expired ones, and saves the new position (or, at the end of
-// a pass, "" and completedPasses+1), unless the configuration changed meanwhile.
+// a pass, "" and completedPasses+1) with a conditional save (OmServiceConfigStore::SaveIf): if a
+// user changed the configuration meanwhile (set, start, stop), the progress is dropped, never
+// written over the user's change.
 //
 // Thread-safety: RunOnce runs must not overlap; Configure/configuration from any thread.
 #pragma once
@@ -29,10 +31,10 @@
 #include "common/clock.h"
 #include "ha/ha_context.h"
 #include "ha/ha_service.h"
-#include "ha/stateful_service.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_execution_flow.h"
 #include "om/om_options.h"
+#include "om/service/om_service_config_store.h"
 
 namespace ozone::om {
 
@@ -41,7 +43,7 @@ inline constexpr char kKeyLifecycleServiceName[] = "KeyLifecycleService";
 class KeyLifecycleService {
  public:
   KeyLifecycleService(const OmOptions* options, const OmMetadataManager* metadata,
-                      OmExecutionFlow* flow, ha::ServiceConfigStore* store, const Clock* clock);
+                      OmExecutionFlow* flow, OmServiceConfigStore* store, const Clock* clock);
 
   // Replaces the configuration (replicated; leader only). Progress restarts unless kept.
   ozone::Status Configure(const KeyLifecycleConfiguration& configuration);
@@ -54,10 +56,16 @@ class KeyLifecycleService {
   std::shared_ptr<ha::BackgroundService> MakeBackgroundService(const ha::HaContext* context);
 
  private:
+  struct Saved {
+    std::string bytes;  // as saved ("" when none)
+    KeyLifecycleConfiguration configuration;
+  };
+  Result<Saved> Read() const;
+
   const OmOptions* options_;
   const OmMetadataManager* metadata_;
   OmExecutionFlow* flow_;
-  ha::ServiceConfigStore* store_;
+  OmServiceConfigStore* store_;
   const Clock* clock_;
 };
 

@@ -13,6 +13,19 @@
 namespace ozone::om {
 namespace {
 
+// Running, one rule: vol1/bucket1/tmp/ expires after an hour.
+KeyLifecycleConfiguration ExpireTmpAfterAnHour() {
+  KeyLifecycleConfiguration config;
+  config.set_shouldrun(true);
+  KeyLifecycleRule* rule = config.add_rules();
+  rule->set_id("tmp-1h");
+  rule->set_volumename("vol1");
+  rule->set_bucketname("bucket1");
+  rule->set_prefix("tmp/");
+  rule->set_expireaftermillis(3600 * 1000);
+  return config;
+}
+
 class OmServicesTest : public testing::OmRequestTest {
  protected:
   int replicas() const override { return 2; }
@@ -108,14 +121,7 @@ TEST_F(OmServicesTest, StatefulLifecycleServiceResumesOnTheNewLeader) {
                               &cluster_->state(0).service_configs());
   KeyLifecycleService leader(&options, &cluster_->state(0).metadata(), &cluster_->flow(0),
                              &store0, &clock_);
-  KeyLifecycleConfiguration config;
-  config.set_shouldrun(true);
-  KeyLifecycleRule* rule = config.add_rules();
-  rule->set_id("tmp-1h");
-  rule->set_volumename("vol1");
-  rule->set_bucketname("bucket1");
-  rule->set_prefix("tmp/");
-  rule->set_expireaftermillis(3600 * 1000);
+  KeyLifecycleConfiguration config = ExpireTmpAfterAnHour();
   ASSERT_TRUE(leader.Configure(config).ok());
   EXPECT_EQ(*leader.RunOnce(), 4u);
   EXPECT_EQ(leader.configuration()->resumeafterkey(), "/vol1/bucket1/tmp/3");
@@ -150,6 +156,74 @@ TEST_F(OmServicesTest, StatefulLifecycleServiceResumesOnTheNewLeader) {
   KeyLifecycleConfiguration read;
   ASSERT_TRUE(read.ParseFromString(got.getserviceconfigurationresponse().configuration()));
   EXPECT_FALSE(read.shouldrun());
+}
+
+// A user's change saved while a run is under way (after the service read its configuration,
+// before it saves its progress) is kept: the run's progress is dropped instead.
+class StoreWithAUserStop : public OmServiceConfigStore {
+ public:
+  using OmServiceConfigStore::OmServiceConfigStore;
+  ozone::Status SaveIf(const std::string& service, std::string expected,
+                       std::string configuration) override {
+    if (!stopped_) {
+      stopped_ = true;
+      KeyLifecycleConfiguration c;
+      EXPECT_TRUE(c.ParseFromString(expected));
+      c.set_shouldrun(false);
+      EXPECT_TRUE(Save(service, c.SerializeAsString()).ok());
+    }
+    return OmServiceConfigStore::SaveIf(service, std::move(expected), std::move(configuration));
+  }
+
+ private:
+  bool stopped_ = false;
+};
+
+TEST_F(OmServicesTest, AUserStopDuringALifecycleRunIsNotOverwrittenByItsProgress) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(testing::PutKey(*cluster_, "vol1", "bucket1", "tmp/" + std::to_string(i))->status(), OK);
+  }
+  clock_.Advance(std::chrono::hours(2));
+  StoreWithAUserStop store(&cluster_->flow(0), &cluster_->state(0).metadata(),
+                           &cluster_->state(0).service_configs());
+  KeyLifecycleService service(&options_, &cluster_->state(0).metadata(), &cluster_->flow(0),
+                              &store, &clock_);
+  KeyLifecycleConfiguration config = ExpireTmpAfterAnHour();
+  ASSERT_TRUE(service.Configure(config).ok());
+
+  EXPECT_EQ(*service.RunOnce(), 3u);  // the keys it deleted stay deleted
+  KeyLifecycleConfiguration after = *service.configuration();
+  EXPECT_FALSE(after.shouldrun());  // the user's stop, not the run's progress
+  EXPECT_EQ(after.completedpasses(), 0u);
+  EXPECT_EQ(*service.RunOnce(), 0u);
+}
+
+TEST_F(OmServicesTest, AConditionalSaveAppliesOnlyOverTheConfigurationItRead) {
+  auto set = [](const std::string& config, std::optional<std::string> expected) {
+    OMRequest r;
+    r.set_cmdtype(SetServiceConfiguration);
+    auto* s = r.mutable_setserviceconfigurationrequest();
+    s->set_servicename("S");
+    s->set_configuration(config);
+    if (expected) s->set_expectedconfiguration(*expected);
+    return r;
+  };
+  OMRequest get;
+  get.set_cmdtype(GetServiceConfiguration);
+  get.mutable_getserviceconfigurationrequest()->set_servicename("S");
+
+  Expect(OK, set("one", std::string()));  // none saved counts as empty
+  OMResponse refused = Expect(SERVICE_CONFIGURATION_CHANGED, set("two", std::string()));
+  EXPECT_EQ(refused.message(), "The configuration of S changed since it was read.");
+  EXPECT_EQ(Expect(OK, get).getserviceconfigurationresponse().configuration(), "one");
+  Expect(OK, set("two", std::string("one")));
+  Expect(SERVICE_CONFIGURATION_CHANGED, set("three", std::string("one")));
+  Expect(OK, set("three", std::nullopt));  // unconditional
+  ASSERT_TRUE(cluster_->CatchUp(1).ok());
+  auto follower = cluster_->state(1).service_configs().Read(*cluster_->state(1).metadata().db(),
+                                                            "S");
+  ASSERT_TRUE(follower.ok());
+  EXPECT_EQ(follower->value_or(""), "three");
 }
 
 TEST_F(OmServicesTest, ServicesRunOnlyOnTheReadyLeader) {

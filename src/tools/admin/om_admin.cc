@@ -32,6 +32,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <ostream>
 #include <set>
 #include <thread>
@@ -134,11 +135,17 @@ class OmAdminClient {
     return client_->Call(method, request, response);
   }
 
-  Result<om::OMResponse> Submit(om::OMRequest request) {
+  // The answer, whatever its status.
+  Result<om::OMResponse> Answer(om::OMRequest request) {
     request.set_clientid("ozone-admin");
     om::OMResponse response;
-    OZ_RETURN_IF_ERROR(client_->Call(
-        SubmitMethod(), request, &response));
+    OZ_RETURN_IF_ERROR(client_->Call(SubmitMethod(), request, &response));
+    return response;
+  }
+
+  // The answer if OK, else its status as an error.
+  Result<om::OMResponse> Submit(om::OMRequest request) {
+    OZ_ASSIGN_OR_RETURN(om::OMResponse response, Answer(std::move(request)));
     if (response.status() != om::OK) {
       return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
                                         response.message());
@@ -198,17 +205,21 @@ void PrintTable(const std::string& title, const std::vector<std::string>& header
   out << rule << "\n";
 }
 
-Result<om::KeyLifecycleConfiguration> ReadLifecycle(OmAdminClient& client) {
+struct SavedLifecycle {
+  std::string bytes;  // as saved ("" when none)
+  om::KeyLifecycleConfiguration configuration;
+};
+
+Result<SavedLifecycle> ReadLifecycle(OmAdminClient& client) {
   om::OMRequest req;
   req.set_cmdtype(om::GetServiceConfiguration);
   req.mutable_getserviceconfigurationrequest()->set_servicename(kLifecycleService);
   OZ_ASSIGN_OR_RETURN(om::OMResponse r, client.Submit(std::move(req)));
-  om::KeyLifecycleConfiguration c;
-  const auto& g = r.getserviceconfigurationresponse();
-  if (g.has_configuration() && !c.ParseFromString(g.configuration())) {
+  SavedLifecycle saved{r.getserviceconfigurationresponse().configuration(), {}};
+  if (!saved.configuration.ParseFromString(saved.bytes)) {
     return Status::Corruption("the saved KeyLifecycleService configuration does not parse");
   }
-  return c;
+  return saved;
 }
 
 Status WriteLifecycle(OmAdminClient& client, const om::KeyLifecycleConfiguration& c) {
@@ -218,6 +229,30 @@ Status WriteLifecycle(OmAdminClient& client, const om::KeyLifecycleConfiguration
   s->set_servicename(kLifecycleService);
   s->set_configuration(c.SerializeAsString());
   return client.Submit(std::move(req)).status();
+}
+
+// Read, change, save only if nobody saved meanwhile (the leader's service saves its progress
+// after every run): else read again.
+Status UpdateLifecycle(OmAdminClient& client,
+                       const std::function<void(om::KeyLifecycleConfiguration&)>& change) {
+  constexpr int kAttempts = 20;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    OZ_ASSIGN_OR_RETURN(SavedLifecycle saved, ReadLifecycle(client));
+    change(saved.configuration);
+    om::OMRequest req;
+    req.set_cmdtype(om::SetServiceConfiguration);
+    auto* s = req.mutable_setserviceconfigurationrequest();
+    s->set_servicename(kLifecycleService);
+    s->set_configuration(saved.configuration.SerializeAsString());
+    s->set_expectedconfiguration(saved.bytes);
+    OZ_ASSIGN_OR_RETURN(om::OMResponse r, client.Answer(std::move(req)));
+    if (r.status() == om::OK) return Status::OK();
+    if (r.status() != om::SERVICE_CONFIGURATION_CHANGED) {
+      return Status::FailedPrecondition(om::Status_Name(r.status()) + " " + r.message());
+    }
+  }
+  return Status::Aborted("SERVICE_CONFIGURATION_CHANGED the KeyLifecycleService configuration "
+                         "kept changing; try again");
 }
 
 void PrintLifecycle(const om::KeyLifecycleConfiguration& c, std::ostream& out) {
@@ -262,21 +297,21 @@ void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
       OZ_ASSIGN_OR_RETURN(auto age,
                           config::ParseDuration(a->expire_after, config::TimeUnit::kMilliseconds));
       OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a->om));
-      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
       std::string id = a->id.empty() ? a->volume + "/" + a->bucket + "/" + a->prefix : a->id;
-      om::KeyLifecycleRule* rule = nullptr;
-      for (auto& r : *c.mutable_rules()) {
-        if (r.id() == id) rule = &r;
-      }
-      if (rule == nullptr) rule = c.add_rules();
-      rule->set_id(id);
-      rule->set_volumename(a->volume);
-      rule->set_bucketname(a->bucket);
-      rule->set_prefix(a->prefix);
-      rule->set_expireaftermillis(static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
-      c.clear_resumeafterkey();
-      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, c));
+      OZ_RETURN_IF_ERROR(UpdateLifecycle(*client, [&](om::KeyLifecycleConfiguration& c) {
+        om::KeyLifecycleRule* rule = nullptr;
+        for (auto& r : *c.mutable_rules()) {
+          if (r.id() == id) rule = &r;
+        }
+        if (rule == nullptr) rule = c.add_rules();
+        rule->set_id(id);
+        rule->set_volumename(a->volume);
+        rule->set_bucketname(a->bucket);
+        rule->set_prefix(a->prefix);
+        rule->set_expireaftermillis(static_cast<uint64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
+        c.clear_resumeafterkey();
+      }));
       ctx.out() << "Lifecycle rule " << id << " set.\n";
       return Status::OK();
     });
@@ -289,9 +324,8 @@ void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
     AddOmOptions(app, a.get());
     OnInvoke(app, &slot, [a, start](CommandContext& ctx) -> Status {
       OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
-      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
-      c.set_shouldrun(start);
-      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, c));
+      OZ_RETURN_IF_ERROR(UpdateLifecycle(
+          *client, [start](om::KeyLifecycleConfiguration& c) { c.set_shouldrun(start); }));
       ctx.out() << "KeyLifecycleService " << (start ? "started" : "stopped") << ".\n";
       return Status::OK();
     });
@@ -313,8 +347,8 @@ void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
     AddOmOptions(status, a.get());
     OnInvoke(status, &slot, [a](CommandContext& ctx) -> Status {
       OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
-      OZ_ASSIGN_OR_RETURN(om::KeyLifecycleConfiguration c, ReadLifecycle(*client));
-      PrintLifecycle(c, ctx.out());
+      OZ_ASSIGN_OR_RETURN(SavedLifecycle saved, ReadLifecycle(*client));
+      PrintLifecycle(saved.configuration, ctx.out());
       return Status::OK();
     });
   }
