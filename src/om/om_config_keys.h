@@ -38,5 +38,13 @@ inline constexpr ConfigKey kBlockDeletingInterval{"ozone.block.deleting.service.
                                                   "KeyDeletingService period."};
 inline constexpr ConfigKey kLifecycleInterval{"ozone.om.lifecycle.service.interval", "60s",
                                               "KeyLifecycleService period."};
+// The project's own (Ozone's OM asks SCM for every open): blocks allocated ahead of key opens.
+inline constexpr ConfigKey kScmBlockPrefetchCount{
+    "ozone.om.scm.block.prefetch.count", "64",
+    "Blocks the leader keeps allocated ahead per replication, so that an open does not wait for "
+    "SCM; 0 turns it off."};
+inline constexpr ConfigKey kScmBlockPrefetchMaxAge{
+    "ozone.om.scm.block.prefetch.max.age", "10s",
+    "Blocks allocated ahead and not used within this are dropped."};
 
 }  // namespace ozone::om

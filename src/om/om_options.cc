@@ -55,6 +55,11 @@ Result<OmOptions> OmOptions::FromConfiguration(const config::Configuration& conf
   OZ_ASSIGN_OR_RETURN(auto lifecycle_interval,
                       conf.GetDuration(kLifecycleInterval, TimeUnit::kMilliseconds));
   o.lifecycle_interval = Millis(lifecycle_interval);
+  OZ_ASSIGN_OR_RETURN(int32_t prefetch, conf.GetInt(kScmBlockPrefetchCount));
+  o.scm_block_prefetch_count = prefetch < 0 ? 0 : static_cast<uint32_t>(prefetch);
+  OZ_ASSIGN_OR_RETURN(auto prefetch_age,
+                      conf.GetDuration(kScmBlockPrefetchMaxAge, TimeUnit::kMilliseconds));
+  o.scm_block_prefetch_max_age = Millis(prefetch_age);
   return o;
 }
 

@@ -58,6 +58,12 @@ struct OmOptions {
   // Keys one lifecycle run examines at most. Default: 10000.
   uint32_t lifecycle_scan_limit = 10'000;
 
+  // ozone.om.scm.block.prefetch.count (the project's): blocks the leader keeps allocated ahead
+  // per replication (PrefetchingScmBlockClient); 0: off. Default: 64.
+  uint32_t scm_block_prefetch_count = 64;
+  // ozone.om.scm.block.prefetch.max.age: blocks kept longer are dropped. Default: 10s.
+  std::chrono::milliseconds scm_block_prefetch_max_age{10'000};
+
   // Reads the keys above from `conf` (unset keys keep their defaults).
   static Result<OmOptions> FromConfiguration(const config::Configuration& conf);
 };

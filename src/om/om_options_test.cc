@@ -31,5 +31,19 @@ TEST(OmOptionsTest, AnInvalidRocksDbWriteSyncIsAnError) {
   EXPECT_FALSE(OmOptions::FromConfiguration(conf).ok());
 }
 
+TEST(OmOptionsTest, BlockPrefetchKeysAreRead) {
+  config::Configuration conf;
+  Result<OmOptions> d = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->scm_block_prefetch_count, 64u);
+  EXPECT_EQ(d->scm_block_prefetch_max_age, std::chrono::seconds(10));
+  conf.Set("ozone.om.scm.block.prefetch.count", "0");
+  conf.Set("ozone.om.scm.block.prefetch.max.age", "500ms");
+  Result<OmOptions> o = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->scm_block_prefetch_count, 0u);
+  EXPECT_EQ(o->scm_block_prefetch_max_age, std::chrono::milliseconds(500));
+}
+
 }  // namespace
 }  // namespace ozone::om

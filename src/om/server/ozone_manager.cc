@@ -22,6 +22,7 @@
 #include "om/ha/om_replicated_state.h"
 #include "om/om_execution_flow.h"
 #include "om/scm/batching_block_client.h"
+#include "om/scm/prefetching_block_client.h"
 #include "om/server/om_bootstrap_check.h"
 #include "om/server/om_configuration_service.h"
 #include "om/server/om_grpc_server.h"
@@ -84,6 +85,7 @@ struct OzoneManager::Parts {
   NodeReplicator replicator;
   std::unique_ptr<ScmClientAdapter> scm;
   std::unique_ptr<BatchingScmBlockClient> block_batcher;
+  std::unique_ptr<PrefetchingScmBlockClient> block_prefetcher;
   std::unique_ptr<OmExecutionFlow> flow;
   std::unique_ptr<OmServiceConfigStore> config_store;
   std::unique_ptr<KeyDeletingService> key_deleting;
@@ -175,10 +177,16 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
   p.scm = std::make_unique<ScmClientAdapter>(std::move(scm_client));
   // Key opens arriving together share one allocateBlock call.
   p.block_batcher = std::make_unique<BatchingScmBlockClient>(p.scm.get());
+  // ... and usually find their blocks allocated ahead.
+  BlockPrefetchOptions prefetch;
+  prefetch.reserve = p.state->options().scm_block_prefetch_count;
+  prefetch.max_age = p.state->options().scm_block_prefetch_max_age;
+  p.block_prefetcher = std::make_unique<PrefetchingScmBlockClient>(p.block_batcher.get(),
+                                                                   prefetch, &Clock::Real());
 
   p.flow = std::make_unique<OmExecutionFlow>(&p.state->options(), &p.replicator,
                                              &p.state->metadata(), &p.state->retry_cache(),
-                                             p.block_batcher.get(), &Clock::Real(),
+                                             p.block_prefetcher.get(), &Clock::Real(),
                                              &p.state->prepare());
 
   // Leader-only services (seed 002); OM has no safe mode.
@@ -359,9 +367,9 @@ void OzoneManager::Parts::StartStatsLog() {
       if (f.flushes == logged) continue;
       logged = f.flushes;
       spdlog::info("om {}: flush stats: flushes={} flushed_entries={} max_entries_in_flush={} "
-                   "avg_entries_per_flush={:.2f}",
+                   "avg_entries_per_flush={:.2f} blocks_allocated_ahead_used={}",
                    storage.self.node_id, f.flushes, f.flushed_entries, f.max_entries_in_flush,
-                   f.AverageEntriesPerFlush());
+                   f.AverageEntriesPerFlush(), block_prefetcher->served_from_reserve());
     }
   });
 }

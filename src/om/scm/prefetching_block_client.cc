@@ -1,0 +1,134 @@
+#include "om/scm/prefetching_block_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace ozone::om {
+
+namespace {
+bool Empty(const ExcludeList& e) {
+  return e.datanodes_size() == 0 && e.containerids_size() == 0 && e.pipelineids_size() == 0;
+}
+}  // namespace
+
+PrefetchingScmBlockClient::PrefetchingScmBlockClient(ScmBlockClient* next,
+                                                     BlockPrefetchOptions options,
+                                                     const Clock* clock)
+    : next_(next), options_(options), clock_(clock) {
+  if (options_.background && options_.reserve > 0) thread_ = std::thread([this] { Loop(); });
+}
+
+PrefetchingScmBlockClient::~PrefetchingScmBlockClient() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
+    uint64_t block_size, uint32_t count, const ReplicationConfig& replication,
+    const std::string& owner, const ExcludeList& exclude) {
+  if (options_.reserve == 0 || count == 0 || !Empty(exclude) || replication.type == hdds::EC) {
+    return next_->AllocateBlocks(block_size, count, replication, owner, exclude);
+  }
+  std::vector<AllocatedBlock> out;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    const Clock::SteadyTime now = clock_->SteadyNow();
+    auto [it, inserted] =
+        stocks_.try_emplace(Kind{block_size, replication.type, replication.factor, owner});
+    Stock& stock = it->second;
+    if (inserted) stock.replication = replication;
+    DropExpiredLocked(stock, now);
+    const size_t take = std::min<size_t>(count, stock.blocks.size());
+    out.reserve(count);
+    for (size_t i = 0; i < take; ++i) {
+      out.push_back(std::move(stock.blocks.front().block));
+      stock.blocks.pop_front();
+    }
+    served_ += take;
+    MarkDueLocked(stock, now);
+  }
+  cv_.notify_one();
+  if (out.size() < count) {
+    OZ_ASSIGN_OR_RETURN(
+        std::vector<AllocatedBlock> rest,
+        next_->AllocateBlocks(block_size, count - static_cast<uint32_t>(out.size()), replication,
+                              owner, exclude));
+    for (auto& b : rest) out.push_back(std::move(b));
+  }
+  return out;
+}
+
+void PrefetchingScmBlockClient::DropExpiredLocked(Stock& stock, Clock::SteadyTime now) {
+  while (!stock.blocks.empty() && now - stock.blocks.front().fetched > options_.max_age) {
+    stock.blocks.pop_front();
+  }
+}
+
+void PrefetchingScmBlockClient::MarkDueLocked(Stock& stock, Clock::SteadyTime now) {
+  if (stock.blocks.size() * 2 <= options_.reserve && now >= stock.not_before) stock.due = true;
+}
+
+void PrefetchingScmBlockClient::RunDueRefills() {
+  std::unique_lock<std::mutex> l(mu_);
+  RefillLocked(l);
+}
+
+void PrefetchingScmBlockClient::RefillLocked(std::unique_lock<std::mutex>& lock) {
+  for (auto& [kind, stock] : stocks_) {  // (entries are never erased: references stay valid)
+    if (!stock.due || stock.refilling) continue;
+    stock.due = false;
+    if (stock.blocks.size() >= options_.reserve) continue;
+    stock.refilling = true;
+    const uint32_t want = options_.reserve - static_cast<uint32_t>(stock.blocks.size());
+    const auto& [block_size, type, factor, owner] = kind;
+    const ReplicationConfig replication = stock.replication;
+    lock.unlock();
+    Result<std::vector<AllocatedBlock>> got =
+        next_->AllocateBlocks(block_size, want, replication, owner, ExcludeList());
+    lock.lock();
+    stock.refilling = false;
+    const Clock::SteadyTime now = clock_->SteadyNow();
+    if (!got.ok()) {
+      stock.not_before = now + options_.retry_after;
+      spdlog::warn("om: prefetching {} blocks from SCM failed (callers ask SCM themselves): {}",
+                   want, got.status().ToString());
+      continue;
+    }
+    for (auto& b : *got) stock.blocks.push_back(Reserved{std::move(b), now});
+  }
+}
+
+void PrefetchingScmBlockClient::Loop() {
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stopping_) {
+    cv_.wait(l, [this] {
+      if (stopping_) return true;
+      for (const auto& [kind, stock] : stocks_) {
+        if (stock.due && !stock.refilling) return true;
+      }
+      return false;
+    });
+    if (stopping_) break;
+    RefillLocked(l);
+  }
+}
+
+uint64_t PrefetchingScmBlockClient::served_from_reserve() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return served_;
+}
+
+size_t PrefetchingScmBlockClient::reserved() const {
+  std::lock_guard<std::mutex> l(mu_);
+  size_t n = 0;
+  for (const auto& [kind, stock] : stocks_) n += stock.blocks.size();
+  return n;
+}
+
+}  // namespace ozone::om
