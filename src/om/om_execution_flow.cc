@@ -40,7 +40,22 @@ void OmExecutionFlow::SubmitAsync(OMRequest request, SubmitCallback done) {
     return;
   }
   const Type type = request.cmdtype();
-  auto prepared = PrepareWrite(std::move(request));
+  SubmitOrAnswer(type, PrepareWrite(std::move(request)), std::move(done));
+}
+
+bool OmExecutionFlow::SubmitAsyncWithoutWaiting(OMRequest& request, SubmitCallback& done) {
+  const Type type = request.cmdtype();
+  if (IsReadCommand(type) || !PreExecuteCallsScm(type)) {
+    SubmitAsync(std::move(request), std::move(done));
+    return true;
+  }
+  Prepared prepared = PrepareWrite(request, /*may_block=*/false);  // a copy: kept if it waits
+  if (std::holds_alternative<WouldBlock>(prepared)) return false;
+  SubmitOrAnswer(type, std::move(prepared), std::move(done));
+  return true;
+}
+
+void OmExecutionFlow::SubmitOrAnswer(Type type, Prepared prepared, SubmitCallback done) {
   if (auto* answer = std::get_if<Result<OMResponse>>(&prepared)) {
     done(std::move(*answer));
     return;
@@ -88,7 +103,7 @@ Result<OMResponse> OmExecutionFlow::ParseApplied(Result<std::string> applied) {
   return response;
 }
 
-std::variant<Result<OMResponse>, std::string> OmExecutionFlow::PrepareWrite(OMRequest request) {
+OmExecutionFlow::Prepared OmExecutionFlow::PrepareWrite(OMRequest request, bool may_block) {
   if (IsServerCommand(request.cmdtype())) {
     return ErrorResponse(request, NOT_SUPPORTED_OPERATION,
                          Type_Name(request.cmdtype()) + " is served by the OM server");
@@ -123,8 +138,11 @@ std::variant<Result<OMResponse>, std::string> OmExecutionFlow::PrepareWrite(OMRe
     {
       Result<std::shared_lock<std::shared_mutex>> lock = metadata_->ReadLock();
       if (!lock.ok()) return Result<OMResponse>(lock.status());
-      OmPreExecuteContext ctx{options_, scm_, metadata_, now, &ids_};
-      if (std::optional<OMResponse> refused = write->PreExecute(ctx)) return std::move(*refused);
+      bool would_block = false;
+      OmPreExecuteContext ctx{options_, scm_, metadata_, now, &ids_, may_block, &would_block};
+      std::optional<OMResponse> refused = write->PreExecute(ctx);
+      if (would_block) return WouldBlock{};
+      if (refused) return std::move(*refused);
     }
     *entry.mutable_request() = std::move(write->mutable_request());
   }

@@ -22,7 +22,9 @@
 //
 // SubmitAsync is the same flow without a thread waiting for the apply: a read and a refused write
 // are answered on the caller's thread, a logged write from the replicator's callback. Only the
-// PreExecute of CreateKey and AllocateBlock blocks (PreExecuteCallsScm: an SCM round trip).
+// PreExecute of CreateKey and AllocateBlock may block (PreExecuteCallsScm: an SCM round trip);
+// SubmitAsyncWithoutWaiting serves them too when the SCM client has the blocks at hand (blocks
+// allocated ahead), and leaves them to a thread that may wait otherwise.
 //
 // Thread-safety: Submit and SubmitAsync may be called from any thread, concurrently.
 #pragma once
@@ -59,6 +61,10 @@ class OmExecutionFlow {
   Result<OMResponse> Submit(OMRequest request);
   // As Submit; `done` runs once, on this thread or the replicator's (it must not block).
   void SubmitAsync(OMRequest request, SubmitCallback done);
+  // As SubmitAsync, for a thread that must not wait: returns false, with `request` and `done`
+  // untouched, if the write's PreExecute would wait for SCM (then SubmitAsync it from a thread
+  // that may wait).
+  bool SubmitAsyncWithoutWaiting(OMRequest& request, SubmitCallback& done);
 
   // Whether a write of `type` would be logged now (false in prepare mode): the leader's
   // background services stay idle rather than do work whose write would be refused.
@@ -69,9 +75,14 @@ class OmExecutionFlow {
   Result<OMResponse> Write(OMRequest request);
 
  private:
+  // PreExecute would have waited for SCM (PrepareWrite with may_block false).
+  struct WouldBlock {};
+  using Prepared = std::variant<Result<OMResponse>, std::string, WouldBlock>;
   // A write up to the replicator: the answer already (retry cache, refusal) or the encoded
   // OMLogEntry to submit.
-  std::variant<Result<OMResponse>, std::string> PrepareWrite(OMRequest request);
+  Prepared PrepareWrite(OMRequest request, bool may_block = true);
+  // Answers or submits what PrepareWrite gave (not WouldBlock).
+  void SubmitOrAnswer(Type type, Prepared prepared, SubmitCallback done);
   // Submits a prepared write; `done` gets the applied response.
   void SubmitPrepared(Type type, std::string entry, SubmitCallback done);
   static Result<OMResponse> ParseApplied(Result<std::string> applied);

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "om/scm/prefetching_block_client.h"
 #include "om/testing/om_request_test_base.h"
 
 namespace ozone::om {
@@ -80,6 +81,52 @@ TEST(OmExecutionFlowTest, SubmitAsyncAnswersAWriteOnceTheReplicatorCallsBack) {
   replicator.Fail(ozone::Status::NotLeader("om1 is not the leader"));
   ASSERT_EQ(answers.size(), 5u);
   EXPECT_TRUE(answers[4].status().IsNotLeader()) << answers[4].status();
+}
+
+TEST(OmExecutionFlowTest, AnOpenIsServedWithoutWaitingOnlyWithItsBlocksAtHand) {
+  testutil::TempDir tmp;
+  ManualClock clock;
+  testing::OmTestCluster cluster(tmp.path(), 1, OmOptions(), &clock);
+  OmReplicatedState& state = cluster.state(0);
+  BlockPrefetchOptions prefetch;
+  prefetch.reserve = 4;
+  prefetch.background = false;
+  PrefetchingScmBlockClient scm(&cluster.scm(), prefetch, &clock);
+  OmExecutionFlow flow(&state.options(), &cluster.log(), &state.metadata(), &state.retry_cache(),
+                       &scm, &clock);
+  ASSERT_EQ(flow.Submit(testing::CreateVolume("vol1"))->status(), OK);
+  ASSERT_EQ(flow.Submit(testing::CreateBucket("vol1", "bucket1"))->status(), OK);
+  std::vector<Result<OMResponse>> answers;
+  OmExecutionFlow::SubmitCallback collect = [&answers](Result<OMResponse> r) {
+    answers.push_back(std::move(r));
+  };
+
+  // No block at hand: nothing happens, the request and the callback are left to the caller.
+  OMRequest open = testing::CreateKey("vol1", "bucket1", "k1");
+  const std::string before = open.SerializeAsString();
+  EXPECT_FALSE(flow.SubmitAsyncWithoutWaiting(open, collect));
+  EXPECT_EQ(open.SerializeAsString(), before);
+  ASSERT_TRUE(collect);
+  EXPECT_TRUE(answers.empty());
+  // Where it may wait, it asks SCM; its blocks allocated ahead then serve the next opens.
+  flow.SubmitAsync(open, collect);
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0]->status(), OK);
+  scm.RunDueRefills();
+  OMRequest next = testing::CreateKey("vol1", "bucket1", "k2");
+  EXPECT_TRUE(flow.SubmitAsyncWithoutWaiting(next, collect));
+  EXPECT_FALSE(collect);  // taken
+  ASSERT_EQ(answers.size(), 2u);
+  ASSERT_TRUE(answers[1].ok()) << answers[1].status();
+  EXPECT_EQ(answers[1]->status(), OK);
+  EXPECT_EQ(answers[1]->createkeyresponse().keyinfo().keylocationlist(0).keylocations_size(), 1);
+  EXPECT_EQ(scm.served_from_reserve(), 1u);
+  // Writes that do not call SCM never wait: always served.
+  OMRequest bucket = testing::CreateBucket("vol1", "bucket2");
+  collect = [&answers](Result<OMResponse> r) { answers.push_back(std::move(r)); };
+  EXPECT_TRUE(flow.SubmitAsyncWithoutWaiting(bucket, collect));
+  ASSERT_EQ(answers.size(), 3u);
+  EXPECT_EQ(answers[2]->status(), OK);
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ struct OmPreExecuteContext {
   uint64_t now_millis = 0;
   // Ids of open keys (clientID).
   UniqueIdGenerator* ids = nullptr;
+  // False on a thread that must not wait (a gRPC callback): blocks come only from what the SCM
+  // client has at hand; if that is not enough, *would_block is set and PreExecute's answer is to
+  // be ignored (the flow runs the request again on a thread that may wait).
+  bool may_block = true;
+  bool* would_block = nullptr;
 };
 
 struct OmApplyContext {

@@ -32,18 +32,14 @@ PrefetchingScmBlockClient::~PrefetchingScmBlockClient() {
 Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
     uint64_t block_size, uint32_t count, const ReplicationConfig& replication,
     const std::string& owner, const ExcludeList& exclude) {
-  if (options_.reserve == 0 || count == 0 || !Empty(exclude) || replication.type == hdds::EC) {
+  if (!Servable(count, replication, exclude)) {
     return next_->AllocateBlocks(block_size, count, replication, owner, exclude);
   }
   std::vector<AllocatedBlock> out;
   {
     std::lock_guard<std::mutex> l(mu_);
     const Clock::SteadyTime now = clock_->SteadyNow();
-    auto [it, inserted] =
-        stocks_.try_emplace(Kind{block_size, replication.type, replication.factor, owner});
-    Stock& stock = it->second;
-    if (inserted) stock.replication = replication;
-    DropExpiredLocked(stock, now);
+    Stock& stock = StockLocked(block_size, replication, owner, now);
     const size_t take = std::min<size_t>(count, stock.blocks.size());
     out.reserve(count);
     for (size_t i = 0; i < take; ++i) {
@@ -62,6 +58,46 @@ Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
     for (auto& b : rest) out.push_back(std::move(b));
   }
   return out;
+}
+
+std::optional<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocksIfAtHand(
+    uint64_t block_size, uint32_t count, const ReplicationConfig& replication,
+    const std::string& owner, const ExcludeList& exclude) {
+  if (!Servable(count, replication, exclude)) return std::nullopt;
+  std::optional<std::vector<AllocatedBlock>> out;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    const Clock::SteadyTime now = clock_->SteadyNow();
+    Stock& stock = StockLocked(block_size, replication, owner, now);
+    if (stock.blocks.size() >= count) {
+      out.emplace();
+      out->reserve(count);
+      for (uint32_t i = 0; i < count; ++i) {
+        out->push_back(std::move(stock.blocks.front().block));
+        stock.blocks.pop_front();
+      }
+      served_ += count;
+    }
+    MarkDueLocked(stock, now);
+  }
+  cv_.notify_one();
+  return out;
+}
+
+bool PrefetchingScmBlockClient::Servable(uint32_t count, const ReplicationConfig& replication,
+                                         const ExcludeList& exclude) const {
+  return options_.reserve > 0 && count > 0 && Empty(exclude) && replication.type != hdds::EC;
+}
+
+PrefetchingScmBlockClient::Stock& PrefetchingScmBlockClient::StockLocked(
+    uint64_t block_size, const ReplicationConfig& replication, const std::string& owner,
+    Clock::SteadyTime now) {
+  auto [it, inserted] =
+      stocks_.try_emplace(Kind{block_size, replication.type, replication.factor, owner});
+  Stock& stock = it->second;
+  if (inserted) stock.replication = replication;
+  DropExpiredLocked(stock, now);
+  return stock;
 }
 
 void PrefetchingScmBlockClient::DropExpiredLocked(Stock& stock, Clock::SteadyTime now) {

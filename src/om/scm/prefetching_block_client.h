@@ -58,6 +58,10 @@ class PrefetchingScmBlockClient : public ScmBlockClient {
                                                      const ReplicationConfig& replication,
                                                      const std::string& owner,
                                                      const ExcludeList& exclude) override;
+  // From the reserve only: all `count` blocks, or nullopt (a refill is then due).
+  std::optional<std::vector<AllocatedBlock>> AllocateBlocksIfAtHand(
+      uint64_t block_size, uint32_t count, const ReplicationConfig& replication,
+      const std::string& owner, const ExcludeList& exclude) override;
 
   // Runs the refills due now on the calling thread (with background=false).
   void RunDueRefills();
@@ -81,6 +85,12 @@ class PrefetchingScmBlockClient : public ScmBlockClient {
     Clock::SteadyTime not_before{};  // after a failed refill
   };
 
+  // Whether the reserve serves this call at all (prefetching on, no exclude list, not EC).
+  bool Servable(uint32_t count, const ReplicationConfig& replication,
+                const ExcludeList& exclude) const;
+  // The kind's stock, with its expired blocks dropped.
+  Stock& StockLocked(uint64_t block_size, const ReplicationConfig& replication,
+                     const std::string& owner, Clock::SteadyTime now);
   void DropExpiredLocked(Stock& stock, Clock::SteadyTime now);
   void MarkDueLocked(Stock& stock, Clock::SteadyTime now);
   // Refills every due kind; called and returns with `lock` held.

@@ -132,6 +132,25 @@ TEST_F(PrefetchingScmBlockClientTest, AFailedRefillIsNotRetriedBeforeTheWait) {
   EXPECT_EQ(client_.reserved(), 8u);
 }
 
+TEST_F(PrefetchingScmBlockClientTest, AtHandServesOnlyWhatTheReserveHoldsAndNeverWaits) {
+  EXPECT_FALSE(client_.AllocateBlocksIfAtHand(256 << 20, 1, ReplicationConfig(), "om",
+                                              ExcludeList()));
+  EXPECT_TRUE(scm_.asked.empty());  // it never asks SCM itself...
+  client_.RunDueRefills();          // ... but a refill is due
+  EXPECT_EQ(scm_.asked, std::vector<uint32_t>{8});
+  auto two = client_.AllocateBlocksIfAtHand(256 << 20, 2, ReplicationConfig(), "om",
+                                            ExcludeList());
+  ASSERT_TRUE(two);
+  EXPECT_EQ(two->size(), 2u);
+  EXPECT_FALSE(client_.AllocateBlocksIfAtHand(256 << 20, 7, ReplicationConfig(), "om",
+                                              ExcludeList()));
+  EXPECT_EQ(client_.reserved(), 6u);  // nothing taken by the refusal
+  ExcludeList exclude;
+  exclude.add_containerids(1);
+  EXPECT_FALSE(client_.AllocateBlocksIfAtHand(256 << 20, 1, ReplicationConfig(), "om", exclude));
+  EXPECT_EQ(scm_.asked.size(), 1u);
+}
+
 TEST(PrefetchingScmBlockClientOffTest, ReserveZeroPassesEveryCallThrough) {
   CountingScm scm;
   ManualClock clock;

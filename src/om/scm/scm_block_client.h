@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ class ScmBlockClient {
                                                              const ReplicationConfig& replication,
                                                              const std::string& owner,
                                                              const ExcludeList& exclude) = 0;
+  // The same, only if it can be answered without waiting (blocks at hand); nullopt otherwise,
+  // and nothing is taken. Default: never.
+  virtual std::optional<std::vector<AllocatedBlock>> AllocateBlocksIfAtHand(
+      uint64_t /*block_size*/, uint32_t /*count*/, const ReplicationConfig& /*replication*/,
+      const std::string& /*owner*/, const ExcludeList& /*exclude*/) {
+    return std::nullopt;
+  }
 };
 
 // The blocks of one deleted key (Ozone's BlockGroup): `key` is its deletedTable key.

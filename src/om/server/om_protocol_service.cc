@@ -168,8 +168,18 @@ void OmProtocolService::Handle(Call* call, bool on_pool) {
     return;
   }
   const Type type = call->request()->cmdtype();
-  if (!on_pool && (IsServerCommand(type) || PreExecuteCallsScm(type))) {
+  if (!on_pool && IsServerCommand(type)) {
     blocking_.Post([this, call] { Handle(call, /*on_pool=*/true); });
+    return;
+  }
+  if (!on_pool && PreExecuteCallsScm(type)) {
+    // Here when its blocks are at hand (allocated ahead), else on the pool: it waits for SCM.
+    OmExecutionFlow::SubmitCallback done = [this, call](Result<OMResponse> r) {
+      Answer(call, std::move(r));
+    };
+    if (!flow_->SubmitAsyncWithoutWaiting(*call->request(), done)) {
+      blocking_.Post([this, call] { Handle(call, /*on_pool=*/true); });
+    }
     return;
   }
   switch (type) {

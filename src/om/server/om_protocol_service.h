@@ -11,8 +11,9 @@
 // threads), and the same calls multiplexed over SubmitStream (rpc.proto; what OmClient uses) with
 // gRPC's callback API: reads, and writes up to their proposal, run on the thread that received
 // the call; a write is answered from the replicator's callback once applied, so no thread waits
-// for it. What blocks runs on a small pool instead: the PreExecute of writes that call SCM
-// (CreateKey, AllocateBlock) and the ring admin commands. Over a stream, a call this OM may not
+// for it. What blocks runs on a small pool instead: the ring admin commands, and the PreExecute
+// of writes that call SCM (CreateKey, AllocateBlock) unless the blocks they need were allocated
+// ahead (OmExecutionFlow::SubmitAsyncWithoutWaiting). Over a stream, a call this OM may not
 // serve (NotLeader) ends the stream with that reply once the calls before it are answered; any
 // other failure fails that call alone.
 //

@@ -57,8 +57,18 @@ std::variant<std::vector<KeyLocation>, OmFailure> AllocateKeyLocations(
     replication.factor = args.has_factor() ? args.factor() : hdds::THREE;
   }
   if (ctx.scm == nullptr) return OmFailure{INTERNAL_ERROR, "No SCM block client"};
-  Result<std::vector<AllocatedBlock>> blocks = ctx.scm->AllocateBlocks(
-      ctx.options->scm_block_size, count, replication, ctx.options->service_id, exclude);
+  Result<std::vector<AllocatedBlock>> blocks = std::vector<AllocatedBlock>();
+  if (ctx.may_block) {
+    blocks = ctx.scm->AllocateBlocks(ctx.options->scm_block_size, count, replication,
+                                     ctx.options->service_id, exclude);
+  } else if (auto at_hand = ctx.scm->AllocateBlocksIfAtHand(
+                 ctx.options->scm_block_size, count, replication, ctx.options->service_id,
+                 exclude)) {
+    blocks = std::move(*at_hand);
+  } else {
+    if (ctx.would_block != nullptr) *ctx.would_block = true;
+    return OmFailure{INTERNAL_ERROR, "Block allocation would wait for SCM"};
+  }
   if (!blocks.ok()) {
     const std::string& msg = blocks.status().message();
     if (msg.rfind("SAFE_MODE_EXCEPTION", 0) == 0) return OmFailure{SCM_IN_SAFE_MODE, msg};
