@@ -32,13 +32,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <ostream>
 #include <set>
 #include <thread>
 
 #include "common/config/ozone_keys.h"
-#include "common/config/units.h"
 #include "common/json/jackson_printer.h"
 #include "common/net/resolve.h"
 #include "common/strings.h"
@@ -46,131 +44,14 @@
 #include "om.pb.h"
 #include "rpc/failover_client.h"
 #include "tools/admin/admin_commands.h"
+#include "tools/admin/om_admin_client.h"
+#include "tools/admin/om_lifecycle_admin.h"
 
 namespace ozone::tools::admin {
 
 namespace {
 
 namespace keys = config::keys;
-
-constexpr char kLifecycleService[] = "KeyLifecycleService";
-
-struct OmArgs {
-  std::string service_id;
-};
-
-void AddOmOptions(CLI::App* app, OmArgs* args) {
-  app->add_option("--service-id,--om-service-id", args->service_id, "Ozone Manager Service ID");
-}
-
-// The OMs of the service the user means (Ozone's OmUtils / admin OM client rules).
-Result<std::vector<topology::OmNodeDetails>> OmNodesOf(const config::Configuration& conf,
-                                                       const std::string& service_id) {
-  std::vector<std::string> ids = topology::OmServiceIds(conf);
-  std::string svc = service_id;
-  if (svc.empty()) {
-    if (ids.size() > 1) {
-      return Status::InvalidArgument(
-          "There is no Ozone Manager service ID specified, but there are multiple service IDs "
-          "configured (" + std::string(keys::kOmServiceIds.name) + "=" + strings::Join(ids, ",") +
-          "): no Ozone Manager service ID specified; use -id <serviceId>");
-    }
-    if (ids.empty()) {
-      OZ_ASSIGN_OR_RETURN(auto all, topology::AllOmNodes(conf));
-      if (all.empty()) {
-        return Status::InvalidArgument("Could not find any configured addresses for OM.");
-      }
-      return all;
-    }
-    svc = ids[0];
-  } else if (std::find(ids.begin(), ids.end(), svc) == ids.end()) {
-    return Status::InvalidArgument(
-        "Service ID specified does not match with " + std::string(keys::kOmServiceIds.name) +
-        " defined in the configuration. Configured " + std::string(keys::kOmServiceIds.name) +
-        " are [" + strings::Join(ids, ",") + "]");
-  }
-  Result<std::vector<topology::OmNodeDetails>> nodes = topology::OmNodes(conf, svc);
-  if (!nodes.ok() || nodes->empty()) {
-    return Status::InvalidArgument("Could not find any configured addresses for OM. Please "
-                                   "configure the system with " +
-                                   std::string(keys::kOmNodesPrefix) + "." + svc);
-  }
-  return nodes;
-}
-
-// OzoneManagerService.Submit, found through the messages' file (no gRPC header here).
-const google::protobuf::MethodDescriptor* SubmitMethod() {
-  static const auto* m = om::OMRequest::descriptor()
-                             ->file()
-                             ->FindServiceByName("OzoneManagerService")
-                             ->FindMethodByName("Submit");
-  return m;
-}
-
-class OmAdminClient {
- public:
-  static Result<std::unique_ptr<OmAdminClient>> Create(CommandContext& ctx, const OmArgs& args) {
-    OZ_ASSIGN_OR_RETURN(const config::Configuration* conf, ctx.conf());
-    OZ_ASSIGN_OR_RETURN(auto nodes, OmNodesOf(*conf, args.service_id));
-    std::vector<rpc::RpcEndpoint> endpoints;
-    for (const auto& n : nodes) endpoints.push_back({n.node_id, n.rpc_address.ToString()});
-    rpc::FailoverOptions fo;
-    OZ_ASSIGN_OR_RETURN(fo.max_failovers, conf->GetInt(keys::kOmClientFailoverMaxAttempts));
-    fo.max_failovers = std::min(fo.max_failovers, 20);  // ozone.om.admin.protocol.max.retries
-    fo.retry_interval = std::chrono::milliseconds(1000);
-    std::ostream* err = &ctx.err();
-    fo.on_retry = [err](const std::string& line) { *err << line << "\n" << std::flush; };
-    auto c = std::unique_ptr<OmAdminClient>(new OmAdminClient());
-    c->client_ = std::make_unique<rpc::FailoverClient>(std::move(endpoints), fo);
-    c->nodes_ = std::move(nodes);
-    return c;
-  }
-
-  // The OMs of the service, in endpoint order (SubmitTo's index).
-  const std::vector<topology::OmNodeDetails>& nodes() const { return nodes_; }
-
-  // A unary call of another OM service to the leader.
-  Status Call(const google::protobuf::MethodDescriptor* method,
-              const google::protobuf::Message& request, google::protobuf::Message* response) {
-    return client_->Call(method, request, response);
-  }
-
-  // The answer, whatever its status.
-  Result<om::OMResponse> Answer(om::OMRequest request) {
-    request.set_clientid("ozone-admin");
-    om::OMResponse response;
-    OZ_RETURN_IF_ERROR(client_->Call(SubmitMethod(), request, &response));
-    return response;
-  }
-
-  // The answer if OK, else its status as an error.
-  Result<om::OMResponse> Submit(om::OMRequest request) {
-    OZ_ASSIGN_OR_RETURN(om::OMResponse response, Answer(std::move(request)));
-    if (response.status() != om::OK) {
-      return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
-                                        response.message());
-    }
-    return response;
-  }
-
-  // One OM, no failover (each OM answers PrepareStatus for itself).
-  Result<om::OMResponse> SubmitTo(size_t index, om::OMRequest request) {
-    request.set_clientid("ozone-admin");
-    om::OMResponse response;
-    rpc::CallOutcome outcome = client_->CallEndpoint(index, SubmitMethod(), request, &response);
-    OZ_RETURN_IF_ERROR(outcome.status);
-    if (response.status() != om::OK) {
-      return Status::FailedPrecondition(om::Status_Name(response.status()) + " " +
-                                        response.message());
-    }
-    return response;
-  }
-
- private:
-  OmAdminClient() = default;
-  std::unique_ptr<rpc::FailoverClient> client_;
-  std::vector<topology::OmNodeDetails> nodes_;
-};
 
 std::string Center(const std::string& s, size_t width) {
   if (s.size() >= width) return s;
@@ -205,154 +86,6 @@ void PrintTable(const std::string& title, const std::vector<std::string>& header
   out << rule << "\n";
 }
 
-struct SavedLifecycle {
-  std::string bytes;  // as saved ("" when none)
-  om::KeyLifecycleConfiguration configuration;
-};
-
-Result<SavedLifecycle> ReadLifecycle(OmAdminClient& client) {
-  om::OMRequest req;
-  req.set_cmdtype(om::GetServiceConfiguration);
-  req.mutable_getserviceconfigurationrequest()->set_servicename(kLifecycleService);
-  OZ_ASSIGN_OR_RETURN(om::OMResponse r, client.Submit(std::move(req)));
-  SavedLifecycle saved{r.getserviceconfigurationresponse().configuration(), {}};
-  if (!saved.configuration.ParseFromString(saved.bytes)) {
-    return Status::Corruption("the saved KeyLifecycleService configuration does not parse");
-  }
-  return saved;
-}
-
-Status WriteLifecycle(OmAdminClient& client, const om::KeyLifecycleConfiguration& c) {
-  om::OMRequest req;
-  req.set_cmdtype(om::SetServiceConfiguration);
-  auto* s = req.mutable_setserviceconfigurationrequest();
-  s->set_servicename(kLifecycleService);
-  s->set_configuration(c.SerializeAsString());
-  return client.Submit(std::move(req)).status();
-}
-
-// Read, change, save only if nobody saved meanwhile (the leader's service saves its progress
-// after every run): else read again.
-Status UpdateLifecycle(OmAdminClient& client,
-                       const std::function<void(om::KeyLifecycleConfiguration&)>& change) {
-  constexpr int kAttempts = 20;
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    OZ_ASSIGN_OR_RETURN(SavedLifecycle saved, ReadLifecycle(client));
-    change(saved.configuration);
-    om::OMRequest req;
-    req.set_cmdtype(om::SetServiceConfiguration);
-    auto* s = req.mutable_setserviceconfigurationrequest();
-    s->set_servicename(kLifecycleService);
-    s->set_configuration(saved.configuration.SerializeAsString());
-    s->set_expectedconfiguration(saved.bytes);
-    OZ_ASSIGN_OR_RETURN(om::OMResponse r, client.Answer(std::move(req)));
-    if (r.status() == om::OK) return Status::OK();
-    if (r.status() != om::SERVICE_CONFIGURATION_CHANGED) {
-      return Status::FailedPrecondition(om::Status_Name(r.status()) + " " + r.message());
-    }
-  }
-  return Status::Aborted("SERVICE_CONFIGURATION_CHANGED the KeyLifecycleService configuration "
-                         "kept changing; try again");
-}
-
-void PrintLifecycle(const om::KeyLifecycleConfiguration& c, std::ostream& out) {
-  json::Json rules = json::Json::array();
-  for (const auto& r : c.rules()) {
-    rules.push_back(json::Json{{"id", r.id()},
-                               {"volume", r.volumename()},
-                               {"bucket", r.bucketname()},
-                               {"prefix", r.prefix()},
-                               {"expireAfterMillis", r.expireaftermillis()}});
-  }
-  out << json::PrettyPrint(json::Json{{"service", kLifecycleService},
-                                      {"running", c.shouldrun()},
-                                      {"rules", rules},
-                                      {"resumeAfterKey", c.resumeafterkey()},
-                                      {"completedPasses", c.completedpasses()},
-                                      {"expiredKeys", c.expiredkeys()}})
-      << "\n";
-}
-
-void RegisterLifecycle(CLI::App* om, ActionSlot& slot) {
-  CLI::App* lc = om->add_subcommand(
-      "lifecycle", "Configure the KeyLifecycleService (expires keys by rule; runs on the leader)");
-  lc->require_subcommand(1);
-
-  {
-    struct Args {
-      OmArgs om;
-      std::string volume, bucket, prefix, expire_after, id;
-    };
-    auto a = std::make_shared<Args>();
-    CLI::App* set = lc->add_subcommand("set", "Add or replace a rule (by id)");
-    AddOmOptions(set, &a->om);
-    set->add_option("--volume", a->volume, "Volume of the keys")->required();
-    set->add_option("--bucket", a->bucket, "Bucket of the keys")->required();
-    set->add_option("--prefix", a->prefix, "Key name prefix (default: every key)");
-    set->add_option("--expire-after", a->expire_after,
-                    "Age after which keys are deleted (7d, 12h, 30s, ...)")
-        ->required();
-    set->add_option("--id", a->id, "Rule id (default: <volume>/<bucket>/<prefix>)");
-    OnInvoke(set, &slot, [a](CommandContext& ctx) -> Status {
-      OZ_ASSIGN_OR_RETURN(auto age,
-                          config::ParseDuration(a->expire_after, config::TimeUnit::kMilliseconds));
-      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, a->om));
-      std::string id = a->id.empty() ? a->volume + "/" + a->bucket + "/" + a->prefix : a->id;
-      OZ_RETURN_IF_ERROR(UpdateLifecycle(*client, [&](om::KeyLifecycleConfiguration& c) {
-        om::KeyLifecycleRule* rule = nullptr;
-        for (auto& r : *c.mutable_rules()) {
-          if (r.id() == id) rule = &r;
-        }
-        if (rule == nullptr) rule = c.add_rules();
-        rule->set_id(id);
-        rule->set_volumename(a->volume);
-        rule->set_bucketname(a->bucket);
-        rule->set_prefix(a->prefix);
-        rule->set_expireaftermillis(static_cast<uint64_t>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(age).count()));
-        c.clear_resumeafterkey();
-      }));
-      ctx.out() << "Lifecycle rule " << id << " set.\n";
-      return Status::OK();
-    });
-  }
-  for (bool start : {true, false}) {
-    auto a = std::make_shared<OmArgs>();
-    CLI::App* app = lc->add_subcommand(start ? "start" : "stop",
-                                       start ? "Start the KeyLifecycleService (persisted)"
-                                             : "Stop the KeyLifecycleService (persisted)");
-    AddOmOptions(app, a.get());
-    OnInvoke(app, &slot, [a, start](CommandContext& ctx) -> Status {
-      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
-      OZ_RETURN_IF_ERROR(UpdateLifecycle(
-          *client, [start](om::KeyLifecycleConfiguration& c) { c.set_shouldrun(start); }));
-      ctx.out() << "KeyLifecycleService " << (start ? "started" : "stopped") << ".\n";
-      return Status::OK();
-    });
-  }
-  {
-    auto a = std::make_shared<OmArgs>();
-    CLI::App* clear = lc->add_subcommand("clear", "Remove every rule and stop the service");
-    AddOmOptions(clear, a.get());
-    OnInvoke(clear, &slot, [a](CommandContext& ctx) -> Status {
-      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
-      OZ_RETURN_IF_ERROR(WriteLifecycle(*client, om::KeyLifecycleConfiguration()));
-      ctx.out() << "KeyLifecycleService configuration cleared.\n";
-      return Status::OK();
-    });
-  }
-  {
-    auto a = std::make_shared<OmArgs>();
-    CLI::App* status = lc->add_subcommand("status", "Print the configuration and progress");
-    AddOmOptions(status, a.get());
-    OnInvoke(status, &slot, [a](CommandContext& ctx) -> Status {
-      OZ_ASSIGN_OR_RETURN(auto client, OmAdminClient::Create(ctx, *a));
-      OZ_ASSIGN_OR_RETURN(SavedLifecycle saved, ReadLifecycle(*client));
-      PrintLifecycle(saved.configuration, ctx.out());
-      return Status::OK();
-    });
-  }
-}
 
 // OzoneManagerAdminService.<name> (Ozone's OMAdminProtocol), found through the messages' file.
 const google::protobuf::MethodDescriptor* AdminMethod(const char* name) {
@@ -697,7 +430,7 @@ void RegisterOmAdmin(CLI::App& admin, ActionSlot& slot) {
     });
   }
 
-  RegisterLifecycle(om, slot);
+  RegisterOmLifecycle(om, slot);
 }
 
 }  // namespace ozone::tools::admin
