@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rpc.pb.h"
+#include "tests/testutil/raw_grpc_call.h"
 #include "rpc/stream_batch.h"
 #include "rpc/testdata/echo_server.h"
 
@@ -205,25 +206,8 @@ namespace {
 // A message the server cannot decode ends the stream with an error, not an OK or a crash.
 TEST(StreamedCallsReactorTest, AnUndecodableMessageEndsTheStreamWithAnError) {
   EchoServer server("s0");
-  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + 10s);
-  const std::string garbage = "\x0a\xff\xff\xff\xff\x0f garbage";
-  grpc::Slice slice(garbage);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::CompletionQueue cq;
-  auto call = stub.PrepareUnaryCall(&ctx, kMethod, request, &cq);
-  call->StartCall();
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
+  const grpc::Status status =
+      testutil::RawUnaryCall(server.address(), kMethod, "\x0a\xff\xff\xff\xff\x0f garbage");
   EXPECT_FALSE(status.ok());
   EXPECT_NE(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
   // The server goes on serving.

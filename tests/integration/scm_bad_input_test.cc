@@ -2,7 +2,6 @@
 // running ring, requests sent to followers, and `ozone scm --bootstrap` against another cluster
 // or against nothing: each gets a clear error, no process crashes, nothing is written.
 #include <arpa/inet.h>
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -17,37 +16,13 @@
 #include "rpc/failover_client.h"
 #include "scm.pb.h"
 #include "tests/integration/scm_cluster.h"
+#include "tests/testutil/raw_grpc_call.h"
 
 namespace ozone::integration {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-// One unary call of `method` ("/package.Service/Method") with `payload` as the raw request bytes.
-grpc::Status RawCall(const std::string& address, const std::string& method,
-                     const std::string& payload) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + 10s);
-  grpc::Slice slice(payload);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::CompletionQueue cq;
-  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
-      stub.PrepareUnaryCall(&ctx, method, request, &cq);
-  call->StartCall();
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
-  return status;
-}
 
 // Writes `bytes` on a plain TCP connection to 127.0.0.1:`port` (not HTTP/2 at all) and closes it.
 void WriteGarbage(int port, const std::string& bytes) {
@@ -107,24 +82,24 @@ TEST(ScmBadInputTest, GarbageAndUnknownRequestsGetErrorsAndNoScmCrashes) {
     };
     for (const Target& t : targets) {
       SCOPED_TRACE(t.method);
-      grpc::Status garbage = RawCall(Address(t.port), t.method, kGarbage);
+      grpc::Status garbage = testutil::RawUnaryCall(Address(t.port), t.method, kGarbage);
       EXPECT_FALSE(garbage.ok());
       EXPECT_NE(garbage.error_code(), grpc::StatusCode::UNAVAILABLE) << garbage.error_message();
       // A well-formed message missing its required fields is as undecodable. (An empty
       // message of the others is a valid request: an empty TransferLeadership picks a random
       // target, as `-r` does.)
       if (t.has_required_fields) {
-        grpc::Status empty = RawCall(Address(t.port), t.method, "");
+        grpc::Status empty = testutil::RawUnaryCall(Address(t.port), t.method, "");
         EXPECT_FALSE(empty.ok()) << "an empty request was accepted";
         EXPECT_NE(empty.error_code(), grpc::StatusCode::UNAVAILABLE) << empty.error_message();
       }
     }
     // Unknown methods and services.
     grpc::Status unknown =
-        RawCall(Address(c.BlockPort(node)), "/ozone.scm.ScmBlockLocationProtocol/NoSuchMethod", "");
+        testutil::RawUnaryCall(Address(c.BlockPort(node)), "/ozone.scm.ScmBlockLocationProtocol/NoSuchMethod", "");
     EXPECT_EQ(unknown.error_code(), grpc::StatusCode::UNIMPLEMENTED) << unknown.error_message();
     grpc::Status no_service =
-        RawCall(Address(c.ClientPort(node)), "/ozone.scm.NoSuchService/AllocateScmBlock", kGarbage);
+        testutil::RawUnaryCall(Address(c.ClientPort(node)), "/ozone.scm.NoSuchService/AllocateScmBlock", kGarbage);
     EXPECT_EQ(no_service.error_code(), grpc::StatusCode::UNIMPLEMENTED);
     // Not even HTTP/2, on every port (the Raft and checkpoint ports too).
     for (int port : {c.RatisPort(node), c.RatisPort(node) + 1, c.BlockPort(node), c.ClientPort(node),
