@@ -36,6 +36,7 @@ Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
     return next_->AllocateBlocks(block_size, count, replication, owner, exclude);
   }
   std::vector<AllocatedBlock> out;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> l(mu_);
     const Clock::SteadyTime now = clock_->SteadyNow();
@@ -47,9 +48,9 @@ Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
       stock.blocks.pop_front();
     }
     served_ += take;
-    MarkDueLocked(stock, now);
+    wake = MarkDueLocked(stock, now);
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();  // (only then: a wake-up per open would cost a context switch)
   if (out.size() < count) {
     OZ_ASSIGN_OR_RETURN(
         std::vector<AllocatedBlock> rest,
@@ -65,6 +66,7 @@ std::optional<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBl
     const std::string& owner, const ExcludeList& exclude) {
   if (!Servable(count, replication, exclude)) return std::nullopt;
   std::optional<std::vector<AllocatedBlock>> out;
+  bool wake = false;
   {
     std::lock_guard<std::mutex> l(mu_);
     const Clock::SteadyTime now = clock_->SteadyNow();
@@ -78,9 +80,9 @@ std::optional<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBl
       }
       served_ += count;
     }
-    MarkDueLocked(stock, now);
+    wake = MarkDueLocked(stock, now);
   }
-  cv_.notify_one();
+  if (wake) cv_.notify_one();  // (only then: a wake-up per open would cost a context switch)
   return out;
 }
 
@@ -106,8 +108,11 @@ void PrefetchingScmBlockClient::DropExpiredLocked(Stock& stock, Clock::SteadyTim
   }
 }
 
-void PrefetchingScmBlockClient::MarkDueLocked(Stock& stock, Clock::SteadyTime now) {
-  if (stock.blocks.size() * 2 <= options_.reserve && now >= stock.not_before) stock.due = true;
+bool PrefetchingScmBlockClient::MarkDueLocked(Stock& stock, Clock::SteadyTime now) {
+  if (stock.due || stock.refilling) return false;
+  if (stock.blocks.size() * 2 > options_.reserve || now < stock.not_before) return false;
+  stock.due = true;
+  return true;
 }
 
 void PrefetchingScmBlockClient::RunDueRefills() {

@@ -92,7 +92,8 @@ class PrefetchingScmBlockClient : public ScmBlockClient {
   Stock& StockLocked(uint64_t block_size, const ReplicationConfig& replication,
                      const std::string& owner, Clock::SteadyTime now);
   void DropExpiredLocked(Stock& stock, Clock::SteadyTime now);
-  void MarkDueLocked(Stock& stock, Clock::SteadyTime now);
+  // Makes a refill of `stock` due if it is low; true if it just became due (wake the thread).
+  bool MarkDueLocked(Stock& stock, Clock::SteadyTime now);
   // Refills every due kind; called and returns with `lock` held.
   void RefillLocked(std::unique_lock<std::mutex>& lock);
   void Loop();
