@@ -30,18 +30,20 @@ Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyCon
   std::string client_id;
   uint64_t call_id = 0;
   if (identified) {
-    if (auto cached = retry_cache_->Lookup(request.clientid(), request.callid())) {
-      return cached->SerializeAsString();  // applied before: the same answer, no change
+    if (auto cached = retry_cache_->LookupSerialized(request.clientid(), request.callid())) {
+      return std::move(*cached);  // applied before: the same answer, no change
     }
     client_id = request.clientid();
     call_id = request.callid();
   }
   OZ_ASSIGN_OR_RETURN(OMResponse response, ApplyRequest(entry, ctx));
+  // Serialized once: the answer and the retry cache's record are the same bytes.
+  std::string answer = response.SerializeAsString();
   if (identified) {
     retry_cache_->Record(*ctx.batch, client_id, call_id, entry.leadertimemillis(),
-                         ctx.ti.index.value(), response);
+                         ctx.ti.index.value(), answer);
   }
-  return response.SerializeAsString();
+  return answer;
 }
 
 Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyContext& ctx) {

@@ -1,31 +1,80 @@
 #include "om/ha/retry_cache.h"
 
+#include <algorithm>
+
 #include "om/metadata/om_db_definition.h"
 #include "om/metadata/om_db_keys.h"
 
 namespace ozone::om {
 
+namespace {
+
+// The row of a record: RetryCacheEntry with its response field (5) written from the bytes
+// already serialized, without parsing or copying a message (the wire form of an embedded message
+// is its serialized bytes, length-prefixed).
+std::string EncodeRow(const std::string& client_id, uint64_t call_id, uint64_t leader_time,
+                      uint64_t index, uint64_t cache_time, const std::string& response) {
+  RetryCacheEntry header;
+  header.set_clientid(client_id);
+  header.set_callid(call_id);
+  header.set_leadertimemillis(leader_time);
+  header.set_transactionindex(index);
+  header.set_cacheleadertimemillis(cache_time);
+  std::string row = header.SerializePartialAsString();  // the response follows
+  row.reserve(row.size() + 11 + response.size());
+  row.push_back(static_cast<char>((5 << 3) | 2));  // field 5, length-delimited
+  for (uint64_t n = response.size(); ; n >>= 7) {
+    if (n < 0x80) {
+      row.push_back(static_cast<char>(n));
+      break;
+    }
+    row.push_back(static_cast<char>((n & 0x7f) | 0x80));
+  }
+  row.append(response);
+  return row;
+}
+
+}  // namespace
+
 RetryCache::RetryCache(std::chrono::milliseconds expiry, uint64_t max_entries)
     : expiry_millis_(static_cast<uint64_t>(expiry.count())),
-      max_entries_(max_entries == 0 ? 1 : max_entries) {}
+      max_entries_(max_entries == 0 ? 1 : max_entries),
+      chunk_(std::clamp<uint64_t>(max_entries_ / 16, 1, kEvictChunk)) {}
 
 ozone::Status RetryCache::Reload(storage::DBStore& db) {
   std::lock_guard<std::mutex> l(mu_);
   entries_.clear();
   order_.clear();
+  next_seq_ = 0;
+  latest_time_ = 0;
+  dead_prefix_ = 0;
   table_ = nullptr;
   OZ_ASSIGN_OR_RETURN(storage::RawTable * table, db.Table(kRetryCacheTable.name));
+  struct Row {
+    RetryCacheEntry entry;
+    bool legacy = false;
+  };
+  std::vector<Row> rows;
   auto it = table->NewIterator();
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    RetryCacheEntry e;
-    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    Row row;
+    if (!row.entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return ozone::Status::Corruption("retryCacheTable: a row does not parse");
     }
-    std::string key(it->key());
-    order_.emplace(e.leadertimemillis(), e.transactionindex(), key);
-    entries_.emplace(std::move(key), std::move(e));
+    row.legacy = !IsRetryCacheRowKey(it->key());
+    rows.push_back(std::move(row));
   }
   OZ_RETURN_IF_ERROR(it->status());
+  // Recorded in index order; rows of the earlier form sort elsewhere.
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return a.entry.transactionindex() < b.entry.transactionindex();
+  });
+  for (Row& row : rows) {
+    RetryCacheEntry& e = row.entry;
+    Held held{e.leadertimemillis(), e.transactionindex(), 0, e.response().SerializeAsString()};
+    AddLocked(RetryCacheDbKey(e.clientid(), e.callid()), std::move(held), row.legacy);
+    latest_time_ = std::max(latest_time_, e.cacheleadertimemillis());
+  }
   table_ = table;
   return ozone::Status::OK();
 }
@@ -35,47 +84,98 @@ void RetryCache::Unbind() {
   table_ = nullptr;
   entries_.clear();
   order_.clear();
+  next_seq_ = 0;
+  latest_time_ = 0;
+  dead_prefix_ = 0;
+}
+
+bool RetryCache::AnswersLocked(const Held& h) const {
+  return h.leader_time + expiry_millis_ >= latest_time_ && next_seq_ - h.seq <= max_entries_;
+}
+
+const RetryCache::Held* RetryCache::FindLocked(const std::string& client_id,
+                                               uint64_t call_id) const {
+  auto it = entries_.find(RetryCacheDbKey(client_id, call_id));
+  if (it == entries_.end() || !AnswersLocked(it->second)) return nullptr;
+  return &it->second;
 }
 
 std::optional<OMResponse> RetryCache::Lookup(const std::string& client_id,
                                              uint64_t call_id) const {
   std::lock_guard<std::mutex> l(mu_);
-  auto it = entries_.find(RetryCacheDbKey(client_id, call_id));
-  if (it == entries_.end()) return std::nullopt;
-  return it->second.response();
+  const Held* h = FindLocked(client_id, call_id);
+  if (h == nullptr) return std::nullopt;
+  OMResponse response;
+  if (!response.ParseFromString(h->response)) return std::nullopt;  // Record takes only parsed ones
+  return response;
 }
 
-void RetryCache::EvictLocked(storage::WriteBatch& batch, uint64_t now_millis) {
-  while (!order_.empty()) {
-    const auto& [time, index, key] = *order_.begin();
-    bool expired = time + expiry_millis_ < now_millis;
-    bool over = order_.size() >= max_entries_;
-    if (!expired && !over) break;
-    if (table_ != nullptr) batch.Delete(*table_, key);
-    entries_.erase(key);
-    order_.erase(order_.begin());
-  }
+std::optional<std::string> RetryCache::LookupSerialized(const std::string& client_id,
+                                                        uint64_t call_id) const {
+  std::lock_guard<std::mutex> l(mu_);
+  const Held* h = FindLocked(client_id, call_id);
+  if (h == nullptr) return std::nullopt;
+  return h->response;
+}
+
+void RetryCache::AddLocked(std::string key, Held held, bool legacy) {
+  held.seq = next_seq_++;
+  latest_time_ = std::max(latest_time_, held.leader_time);
+  order_.push_back(Recorded{held.seq, held.index, legacy, key});
+  // A key recorded again (its earlier record stopped answering): the new record replaces it; the
+  // old one's place in order_ is skipped when it comes up (its seq no longer matches).
+  entries_.insert_or_assign(std::move(key), std::move(held));
 }
 
 void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id,
                         uint64_t call_id, uint64_t leader_time_millis, uint64_t index,
-                        const OMResponse& response) {
+                        const std::string& response) {
   std::lock_guard<std::mutex> l(mu_);
-  EvictLocked(batch, leader_time_millis);
-  std::string key = RetryCacheDbKey(client_id, call_id);
-  if (auto old = entries_.find(key); old != entries_.end()) {
-    order_.erase(Order(old->second.leadertimemillis(), old->second.transactionindex(), key));
-    entries_.erase(old);
+  AddLocked(RetryCacheDbKey(client_id, call_id), Held{leader_time_millis, index, 0, response},
+            /*legacy=*/false);
+  if (table_ != nullptr) {
+    batch.Put(*table_, RetryCacheRowKey(index),
+              EncodeRow(client_id, call_id, leader_time_millis, index, latest_time_, response));
   }
-  RetryCacheEntry e;
-  e.set_clientid(client_id);
-  e.set_callid(call_id);
-  e.set_leadertimemillis(leader_time_millis);
-  e.set_transactionindex(index);
-  *e.mutable_response() = response;
-  if (table_ != nullptr) batch.Put(*table_, key, e.SerializeAsString());
-  order_.emplace(leader_time_millis, index, key);
-  entries_.emplace(std::move(key), std::move(e));
+  EvictLocked(&batch);
+}
+
+bool RetryCache::LiveLocked(const Recorded& r) const {
+  auto it = entries_.find(r.key);
+  return it != entries_.end() && it->second.seq == r.seq;
+}
+
+void RetryCache::EvictLocked(storage::WriteBatch* batch) {
+  // The leading records that no longer answer (a record replaced by a newer one counts too). One
+  // that stops answering never answers again (the bounds only move forward), so the count only
+  // grows until the chunk goes. The newest record stays, whatever its bounds: its row carries the
+  // cache's leader time.
+  while (dead_prefix_ + 1 < order_.size()) {
+    const Recorded& r = order_[dead_prefix_];
+    if (LiveLocked(r) && AnswersLocked(entries_.find(r.key)->second)) break;
+    ++dead_prefix_;
+  }
+  if (dead_prefix_ < chunk_) return;
+  for (; dead_prefix_ > 0; --dead_prefix_) {
+    Recorded r = std::move(order_.front());
+    order_.pop_front();
+    // A row of the earlier form is keyed as the map is, and is outside the range below.
+    if (r.legacy && table_ != nullptr) batch->Delete(*table_, r.key);
+    auto it = entries_.find(r.key);
+    if (it != entries_.end() && it->second.seq == r.seq) entries_.erase(it);
+  }
+  // Every row below the oldest record still in order_ (replaced ones included: their rows stay
+  // until they come up) goes in one range: a reload rebuilds the same order.
+  if (table_ != nullptr) {
+    uint64_t keep_from = UINT64_MAX;
+    for (const Recorded& r : order_) {
+      if (!r.legacy) {
+        keep_from = r.index;
+        break;
+      }
+    }
+    batch->DeleteRange(*table_, RetryCacheRowKey(0), RetryCacheRowKey(keep_from));
+  }
 }
 
 size_t RetryCache::size() const {

@@ -3,21 +3,31 @@
 // instead of applying twice (Ozone relies on Ratis' retry cache; here it is replicated state).
 //
 // It is deterministic state of every replica: Record runs in Apply, and expiry goes by the
-// leader time stamped in each log entry (OMLogEntry.leaderTimeMillis), never by a local clock: an
-// entry evicts the records older than its leader time minus the expiry, and the oldest beyond
-// max_entries. Records are also rows of retryCacheTable (written in the entry's batch), so the
-// cache survives restarts and snapshot installs, not only failovers.
+// leader time stamped in each log entry (OMLogEntry.leaderTimeMillis), never by a local clock. A
+// record answers while both hold:
+//   - its leader time + expiry >= the leader time of the last recorded write;
+//   - fewer than max_entries writes were recorded after it.
+// Records are also rows of retryCacheTable (written in the entry's batch), so the cache survives
+// restarts and snapshot installs, not only failovers.
+//
+// Cost per write (it is on every replica's apply path): the response is serialized once (the
+// same bytes are Apply's answer and the row's response), kept serialized in memory, and its row
+// is keyed by the log index ("#" + 16 hex digits), so rows are appended at the end of the table.
+// Records that no longer answer are dropped in chunks (kEvictChunk, or fewer when the bounds are
+// smaller), with one range deletion of the rows below the oldest kept index, rather than one
+// deletion per write. Rows of the earlier format ("<clientId>#<callId>") are read by Reload and
+// deleted one by one when they go.
 //
 // Thread-safety: Lookup from any thread; Record, Reload and Unbind from the apply side.
 #pragma once
 
 #include <chrono>
-#include <map>
+#include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 
 #include "common/result.h"
 #include "om.pb.h"
@@ -28,32 +38,62 @@ namespace ozone::om {
 
 class RetryCache {
  public:
+  // Records that stopped answering are dropped once this many have accumulated.
+  static constexpr uint64_t kEvictChunk = 1024;
+
   RetryCache(std::chrono::milliseconds expiry, uint64_t max_entries);
 
   // Loads the records of `db` (retryCacheTable).
   ozone::Status Reload(storage::DBStore& db);
   void Unbind();
 
-  // The response recorded for (client_id, call_id), if any.
+  // The response recorded for (client_id, call_id), if it still answers.
   std::optional<OMResponse> Lookup(const std::string& client_id, uint64_t call_id) const;
+  // The same, serialized as it was recorded.
+  std::optional<std::string> LookupSerialized(const std::string& client_id,
+                                              uint64_t call_id) const;
 
-  // Apply side: evicts what the entry at `index` with `leader_time_millis` expires, then
-  // records `response` (rows into `batch`).
+  // Apply side: records `response` (a serialized OMResponse) of the write at `index` stamped
+  // `leader_time_millis` (its row into `batch`), then drops what stopped answering if a chunk of
+  // it has accumulated (rows deleted in `batch`).
   void Record(storage::WriteBatch& batch, const std::string& client_id, uint64_t call_id,
-              uint64_t leader_time_millis, uint64_t index, const OMResponse& response);
+              uint64_t leader_time_millis, uint64_t index, const std::string& response);
 
+  // Records held in memory (answering or not yet dropped).
   size_t size() const;
 
  private:
-  using Order = std::tuple<uint64_t, uint64_t, std::string>;  // (leader time, index, row key)
-  void EvictLocked(storage::WriteBatch& batch, uint64_t now_millis);  // REQUIRES: mu_
+  struct Held {
+    uint64_t leader_time = 0;
+    uint64_t index = 0;
+    uint64_t seq = 0;      // how many records came before it
+    std::string response;  // serialized OMResponse
+  };
+  // The records in the order they were recorded (seq order): their map keys.
+  struct Recorded {
+    uint64_t seq;
+    uint64_t index;
+    bool legacy;      // its row is of the earlier form, keyed `key`
+    std::string key;  // "<clientId>#<callId>"
+  };
+
+  bool AnswersLocked(const Held& h) const;                   // REQUIRES: mu_
+  bool LiveLocked(const Recorded& r) const;                  // REQUIRES: mu_: not replaced
+  void AddLocked(std::string key, Held held, bool legacy);   // REQUIRES: mu_
+  void EvictLocked(storage::WriteBatch* batch);              // REQUIRES: mu_
+  const Held* FindLocked(const std::string& client_id, uint64_t call_id) const;
 
   const uint64_t expiry_millis_;
   const uint64_t max_entries_;
+  const uint64_t chunk_;
   mutable std::mutex mu_;
-  storage::RawTable* table_ = nullptr;               // guarded by mu_
-  std::map<std::string, RetryCacheEntry> entries_;   // guarded by mu_: by row key
-  std::set<Order> order_;                            // guarded by mu_: oldest first
+  storage::RawTable* table_ = nullptr;              // guarded by mu_
+  std::unordered_map<std::string, Held> entries_;   // guarded by mu_: by "<clientId>#<callId>"
+  std::deque<Recorded> order_;                      // guarded by mu_: oldest first
+  uint64_t next_seq_ = 0;                           // guarded by mu_
+  uint64_t latest_time_ = 0;                        // guarded by mu_: see cacheLeaderTime
+  size_t dead_prefix_ = 0;                          // guarded by mu_: leading order_ entries
+                                                    // known to answer no more
 };
 
 }  // namespace ozone::om

@@ -38,6 +38,22 @@ std::string RetryCacheDbKey(std::string_view client_id, uint64_t call_id) {
   return out;
 }
 
+std::string RetryCacheRowKey(uint64_t index) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(17, '#');
+  for (int i = 16; i >= 1; --i, index >>= 4) out[i] = kHex[index & 0xf];
+  return out;
+}
+
+bool IsRetryCacheRowKey(std::string_view row) {
+  // A row of the earlier form has a '#' after its (non-empty) client id, which is no hex digit.
+  if (row.size() != 17 || row.front() != '#') return false;
+  for (char c : row.substr(1)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 std::string PrefixEnd(std::string_view prefix) { return storage::PrefixSuccessor(prefix); }
 
 }  // namespace ozone::om
