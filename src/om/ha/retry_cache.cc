@@ -121,10 +121,13 @@ std::optional<std::string> RetryCache::LookupSerialized(const std::string& clien
 void RetryCache::AddLocked(std::string key, Held held, bool legacy) {
   held.seq = next_seq_++;
   latest_time_ = std::max(latest_time_, held.leader_time);
-  order_.push_back(Recorded{held.seq, held.index, legacy, key});
-  // A key recorded again (its earlier record stopped answering): the new record replaces it; the
-  // old one's place in order_ is skipped when it comes up (its seq no longer matches).
-  entries_.insert_or_assign(std::move(key), std::move(held));
+  uint64_t seq = held.seq;
+  uint64_t index = held.index;
+  // A key recorded again (its earlier record stopped answering): the new record replaces it in
+  // the same node; the old one's place in order_ is skipped when it comes up (its seq no longer
+  // matches). A node goes only with its newest record, the last of order_ to point at it.
+  auto [it, inserted] = entries_.insert_or_assign(std::move(key), std::move(held));
+  order_.push_back(Recorded{seq, index, legacy, it});
 }
 
 void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id,
@@ -140,10 +143,7 @@ void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id
   EvictLocked(&batch);
 }
 
-bool RetryCache::LiveLocked(const Recorded& r) const {
-  auto it = entries_.find(r.key);
-  return it != entries_.end() && it->second.seq == r.seq;
-}
+bool RetryCache::LiveLocked(const Recorded& r) const { return r.it->second.seq == r.seq; }
 
 void RetryCache::EvictLocked(storage::WriteBatch* batch) {
   // The leading records that no longer answer (a record replaced by a newer one counts too). One
@@ -152,17 +152,16 @@ void RetryCache::EvictLocked(storage::WriteBatch* batch) {
   // cache's leader time.
   while (dead_prefix_ + 1 < order_.size()) {
     const Recorded& r = order_[dead_prefix_];
-    if (LiveLocked(r) && AnswersLocked(entries_.find(r.key)->second)) break;
+    if (LiveLocked(r) && AnswersLocked(r.it->second)) break;
     ++dead_prefix_;
   }
   if (dead_prefix_ < chunk_) return;
   for (; dead_prefix_ > 0; --dead_prefix_) {
-    Recorded r = std::move(order_.front());
+    Recorded r = order_.front();
     order_.pop_front();
     // A row of the earlier form is keyed as the map is, and is outside the range below.
-    if (r.legacy && table_ != nullptr) batch->Delete(*table_, r.key);
-    auto it = entries_.find(r.key);
-    if (it != entries_.end() && it->second.seq == r.seq) entries_.erase(it);
+    if (r.legacy && table_ != nullptr) batch->Delete(*table_, r.it->first);
+    if (LiveLocked(r)) entries_.erase(r.it);
   }
   // Every row below the oldest record still in order_ (replaced ones included: their rows stay
   // until they come up) goes in one range: a reload rebuilds the same order.

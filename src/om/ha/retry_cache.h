@@ -69,12 +69,13 @@ class RetryCache {
     uint64_t seq = 0;      // how many records came before it
     std::string response;  // serialized OMResponse
   };
-  // The records in the order they were recorded (seq order): their map keys.
+  using Map = std::unordered_map<std::string, Held>;  // by "<clientId>#<callId>"
+  // The records in the order they were recorded (seq order).
   struct Recorded {
     uint64_t seq;
     uint64_t index;
-    bool legacy;      // its row is of the earlier form, keyed `key`
-    std::string key;  // "<clientId>#<callId>"
+    bool legacy;   // its row is of the earlier form, keyed as the map is
+    Map::iterator it;
   };
 
   bool AnswersLocked(const Held& h) const;                   // REQUIRES: mu_
@@ -88,7 +89,7 @@ class RetryCache {
   const uint64_t chunk_;
   mutable std::mutex mu_;
   storage::RawTable* table_ = nullptr;              // guarded by mu_
-  std::unordered_map<std::string, Held> entries_;   // guarded by mu_: by "<clientId>#<callId>"
+  Map entries_;                                     // guarded by mu_
   std::deque<Recorded> order_;                      // guarded by mu_: oldest first
   uint64_t next_seq_ = 0;                           // guarded by mu_
   uint64_t latest_time_ = 0;                        // guarded by mu_: see cacheLeaderTime
