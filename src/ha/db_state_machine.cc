@@ -68,6 +68,10 @@ struct DbStateMachine::Impl {
   // Wakes the flush thread (entries pending), Apply (room under the back-pressure limit) and
   // synchronous flushes (the background commit finished).
   std::condition_variable cv;
+  // Wakes the flush thread while it gathers entries (options.flush_gather) once enough are there.
+  std::condition_variable gather_cv;
+  bool gathering = false;                 // guarded by mu
+  uint64_t GatherTarget() const { return std::max<uint64_t>(1, options.max_pending_entries / 4); }
   std::thread flusher;
   Clock::SteadyTime last_flush;           // guarded by mu
   Status failed;                          // guarded by mu: non-OK once the replica cannot go on
@@ -133,6 +137,15 @@ void DbStateMachine::Impl::FlushLoop() {
   while (true) {
     cv.wait(l, [&] { return stopping || (pending > 0 && !flushing && failed.ok()); });
     if (stopping) return;
+    if (options.flush_gather.count() > 0 && pending < GatherTarget()) {
+      gathering = true;
+      gather_cv.wait_for(l, options.flush_gather, [&] {
+        return stopping || pending >= GatherTarget() || !failed.ok();
+      });
+      gathering = false;
+      if (stopping) return;
+      if (pending == 0 || flushing || !failed.ok()) continue;
+    }
     // Swap: Apply goes on into the empty batch while this one is committed.
     storage::WriteBatch ready = std::move(batch);
     batch = storage::WriteBatch();
@@ -275,6 +288,7 @@ DbStateMachine::~DbStateMachine() {
     impl_->stopping = true;
   }
   impl_->cv.notify_all();
+  impl_->gather_cv.notify_all();
   impl_->flusher.join();
 }
 
@@ -311,6 +325,7 @@ Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
   }
   impl.applied = ti;
   ++impl.pending;
+  if (impl.gathering && impl.pending >= impl.GatherTarget()) impl.gather_cv.notify_one();
   if (impl.options.double_buffer) {
     if (flush) OZ_RETURN_IF_ERROR(impl.FlushLocked(l));
     impl.cv.notify_all();
@@ -464,6 +479,11 @@ TransactionInfo DbStateMachine::applied() const {
 TransactionInfo DbStateMachine::flushed() const {
   std::lock_guard<std::mutex> l(impl_->mu);
   return impl_->flushed;
+}
+
+bool DbStateMachine::gathering() const {
+  std::lock_guard<std::mutex> l(impl_->mu);
+  return impl_->gathering;
 }
 
 FlushStats DbStateMachine::flush_stats() const {

@@ -21,7 +21,8 @@
 // caches). Apply waits (back-pressure, Ozone's ozone.om.unflushed.transaction.max.count) while
 // max_pending_entries entries are unflushed. The other triggers (snapshot, leadership change,
 // checkpoint, flush_after, Flush) still commit synchronously, after the round in progress. A
-// failed background commit stops the replica (on_fatal). flush_stats() reports the batches.
+// failed background commit stops the replica (on_fatal). flush_stats() reports the batches. With
+// options.flush_gather the flush thread lets entries gather before a commit (see there).
 //
 // Durability: commits sync the RocksDB WAL only with options.sync
 // (hadoop.hdds.db.rocksdb.writeoption.sync, false by default as in Ozone). A machine crash may
@@ -90,6 +91,11 @@ struct DbStateMachineOptions {
   // machine crash may take the last flushes, which the Raft log replays: TakeSnapshot syncs before
   // it reports an index the log may be purged up to. Default: false (Ozone's default).
   bool sync = false;
+  // With double_buffer: once entries are pending, the flush thread waits up to this long for more
+  // (a quarter of max_pending_entries ends the wait at once) so that one commit carries more of
+  // them. Clients are answered at apply, so this delays nothing they wait for; the table caches
+  // hold the entries that much longer. Default: 0 (commit at once).
+  std::chrono::microseconds flush_gather{0};
   // Called when the replica cannot go on and no Raft call can report it: the flush on a
   // leadership change failed, or the old database could not be restored after a failed snapshot
   // install. Default: log and abort the process (as RaftServerOptions::on_fatal).
@@ -140,6 +146,8 @@ class DbStateMachine : public raft::StateMachine {
   TransactionInfo applied() const;
   TransactionInfo flushed() const;
   FlushStats flush_stats() const;
+  // The flush thread is waiting for more entries before a commit (options.flush_gather).
+  bool gathering() const;
   // The open database (replaced by InstallSnapshot: do not keep the pointer across one).
   storage::DBStore* db();
   // DbStateMachineOptions::snapshot_dir (with its default applied): where a

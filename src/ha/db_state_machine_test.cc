@@ -441,6 +441,40 @@ TEST_F(DbStateMachineTest, DoubleBufferFlushesInTheBackground) {
   EXPECT_EQ(h.flushes(), stats.flushes);
 }
 
+// Waits (bounded) until `done` holds.
+template <typename F>
+bool Eventually(F done) {
+  for (int i = 0; i < 10'000 && !done(); ++i) std::this_thread::sleep_for(1ms);
+  return done();
+}
+
+TEST_F(DbStateMachineTest, DoubleBufferGathersEntriesBeforeACommit) {
+  KvApplyHandler h;
+  DbStateMachineOptions o = Options("db");
+  o.double_buffer = true;
+  o.max_pending_entries = 12;               // a quarter, 3 entries, ends the gathering at once
+  o.flush_gather = std::chrono::minutes(1);  // never reached here
+  auto sm = Open(o, &h);
+  ASSERT_TRUE(sm->Apply(Normal(1, 1, "put a 1")).ok());
+  ASSERT_TRUE(Eventually([&] { return sm->gathering(); }));
+  EXPECT_EQ(sm->flush_stats().flushes, 0u);
+  EXPECT_EQ(h.data().at("a"), "1");  // applied (what a client is answered on), not committed
+  ASSERT_TRUE(sm->Apply(Normal(1, 2, "put b 2")).ok());
+  ASSERT_TRUE(sm->Apply(Normal(1, 3, "put c 3")).ok());
+  ASSERT_TRUE(Eventually([&] { return sm->flushed() == Ti(1, 3); }));
+  EXPECT_EQ(sm->flush_stats().flushes, 1u);
+  EXPECT_EQ(sm->flush_stats().max_entries_in_flush, 3u);
+
+  // A synchronous flush does not wait for the gathering; the thread then finds nothing to do.
+  ASSERT_TRUE(sm->Apply(Normal(1, 4, "put d 4")).ok());
+  ASSERT_TRUE(Eventually([&] { return sm->gathering(); }));
+  ASSERT_TRUE(sm->Flush().ok());
+  EXPECT_EQ(Stored(*sm), Ti(1, 4));
+  // Closing while it gathers returns at once (the wait is a minute).
+  sm.reset();
+  EXPECT_TRUE(fatal_.empty());
+}
+
 TEST_F(DbStateMachineTest, DoubleBufferBackPressureAndSnapshots) {
   KvApplyHandler lh, fh;
   DbStateMachineOptions lo = Options("leader");

@@ -46,5 +46,12 @@ inline constexpr ConfigKey kScmBlockPrefetchCount{
 inline constexpr ConfigKey kScmBlockPrefetchMaxAge{
     "ozone.om.scm.block.prefetch.max.age", "10s",
     "Blocks allocated ahead and not used within this are dropped."};
+// The project's own: how long the double buffer gathers applied entries before a commit.
+inline constexpr ConfigKey kDoubleBufferGatherInterval{
+    "ozone.om.double.buffer.gather.interval", "1ms",
+    "Once entries are pending, the double buffer's flush thread waits up to this long for more "
+    "(a quarter of ozone.om.unflushed.transaction.max.count ends the wait) so that one RocksDB "
+    "batch carries more of them; 0 commits at once. Clients are answered at apply, not at the "
+    "commit."};
 
 }  // namespace ozone::om

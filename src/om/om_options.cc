@@ -60,6 +60,9 @@ Result<OmOptions> OmOptions::FromConfiguration(const config::Configuration& conf
   OZ_ASSIGN_OR_RETURN(auto prefetch_age,
                       conf.GetDuration(kScmBlockPrefetchMaxAge, TimeUnit::kMilliseconds));
   o.scm_block_prefetch_max_age = Millis(prefetch_age);
+  OZ_ASSIGN_OR_RETURN(auto gather,
+                      conf.GetDuration(kDoubleBufferGatherInterval, TimeUnit::kMilliseconds));
+  o.double_buffer_gather_interval = std::chrono::duration_cast<std::chrono::microseconds>(gather);
   return o;
 }
 

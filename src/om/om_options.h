@@ -63,6 +63,9 @@ struct OmOptions {
   uint32_t scm_block_prefetch_count = 64;
   // ozone.om.scm.block.prefetch.max.age: blocks kept longer are dropped. Default: 10s.
   std::chrono::milliseconds scm_block_prefetch_max_age{10'000};
+  // ozone.om.double.buffer.gather.interval (the project's): how long the double buffer's flush
+  // thread gathers entries before a commit. Default: 1ms.
+  std::chrono::microseconds double_buffer_gather_interval{1'000};
 
   // Reads the keys above from `conf` (unset keys keep their defaults).
   static Result<OmOptions> FromConfiguration(const config::Configuration& conf);

@@ -45,5 +45,18 @@ TEST(OmOptionsTest, BlockPrefetchKeysAreRead) {
   EXPECT_EQ(o->scm_block_prefetch_max_age, std::chrono::milliseconds(500));
 }
 
+TEST(OmOptionsTest, DoubleBufferGatherIntervalIsRead) {
+  config::Configuration conf;
+  Result<OmOptions> d = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->double_buffer_gather_interval, std::chrono::milliseconds(1));
+  conf.Set("ozone.om.double.buffer.gather.interval", "250us");
+  Result<OmOptions> o = OmOptions::FromConfiguration(conf);
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->double_buffer_gather_interval, std::chrono::microseconds(250));
+  conf.Set("ozone.om.double.buffer.gather.interval", "0");
+  EXPECT_EQ(OmOptions::FromConfiguration(conf)->double_buffer_gather_interval.count(), 0);
+}
+
 }  // namespace
 }  // namespace ozone::om

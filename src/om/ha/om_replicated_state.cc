@@ -11,6 +11,7 @@ ha::DbStateMachineOptions OmStateMachineOptions(const OmOptions& options, std::s
   o.transaction_info_table = std::string(kTransactionInfoTable.name);
   o.double_buffer = true;
   o.max_pending_entries = options.unflushed_transaction_max_count;
+  o.flush_gather = options.double_buffer_gather_interval;
   o.sync = options.rocksdb_write_sync;
   return o;
 }
