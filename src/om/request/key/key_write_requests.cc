@@ -76,7 +76,9 @@ Result<std::unique_ptr<OmClientResponse>> KeyCreateRequest::ValidateAndUpdateCac
   }
   KeyLocationList* locations = key.add_keylocationlist();
   locations->set_version(0);
-  for (const auto& loc : args.keylocations()) *locations->add_keylocations() = loc;
+  // The allocated blocks move out of the request (nothing reads them after this).
+  locations->mutable_keylocations()->Swap(
+      request_.mutable_createkeyrequest()->mutable_keyargs()->mutable_keylocations());
   key.set_creationtime(args.modificationtime());
   key.set_modificationtime(args.modificationtime());
   key.set_latestversion(0);
