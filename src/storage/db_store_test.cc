@@ -48,6 +48,24 @@ TEST_F(DBStoreTest, CreatesDeclaredColumnFamilies) {
   EXPECT_TRUE((*DBStore::Open(db_path_, TestDefinition()))->Table("nope").status().IsNotFound());
 }
 
+TEST_F(DBStoreTest, TableFilesCarryBloomFilters) {
+  auto store = *DBStore::Open(db_path_, TestDefinition());
+  auto ids = *Table<Uint64Codec, StringCodec>::Open(*store, kIds);
+  WriteBatch batch;
+  for (uint64_t i = 0; i < 100; ++i) ids.PutInBatch(batch, i, "value");
+  ASSERT_TRUE(store->Commit(batch).ok());
+  ASSERT_TRUE(store->Flush().ok());
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(db_path_)) {
+    if (entry.path().extension() != ".sst") continue;
+    ++files;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(bytes.find("rocksdb.BuiltinBloomFilter"), std::string::npos) << entry.path();
+  }
+  EXPECT_GE(files, 1);
+}
+
 TEST_F(DBStoreTest, BatchWritesAcrossTablesSurviveReopen) {
   {
     auto store = *DBStore::Open(db_path_, TestDefinition());
