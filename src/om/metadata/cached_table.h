@@ -67,19 +67,6 @@ class CachedTable {
     return ValuePtr(std::make_shared<const V>(std::move(v).value()));
   }
 
-  // As Get, as a value the caller may change: moved out of the decoded row when it came from the
-  // database (no copy), copied when from the cache.
-  Result<std::optional<V>> GetOwned(std::string_view key) const {
-    auto found = cache_.Get(key);
-    if (found.found == TableCache<V>::Found::kExists) return std::optional<V>(*found.value);
-    if (found.found == TableCache<V>::Found::kNotExist) return std::optional<V>();
-    OZ_ASSIGN_OR_RETURN(std::optional<std::string> bytes, raw_->Get(key));
-    if (!bytes) return std::optional<V>();
-    auto v = storage::ProtoCodec<V>::Decode(*bytes);
-    if (!v.ok()) return v.status().WithContext("table " + std::string(spec_.name));
-    return std::optional<V>(std::move(v).value());
-  }
-
   // Visits the live rows with keys in [lower, upper) in key order, cache and database merged
   // (the cache wins), until `fn` returns false.
   ozone::Status Scan(const std::string& lower, const std::string& upper, const ScanFn& fn) const {

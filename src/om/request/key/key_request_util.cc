@@ -99,4 +99,28 @@ bool HasBlocks(const KeyInfo& key) {
   return false;
 }
 
+KeyInfo CopyWithoutBlocks(const KeyInfo& key) {
+  // Every field of KeyInfo but keyLocationList, set only where the source has it (KeyRequestsTest
+  // checks that none is left out).
+  KeyInfo out;
+  if (key.has_volumename()) out.set_volumename(key.volumename());
+  if (key.has_bucketname()) out.set_bucketname(key.bucketname());
+  if (key.has_keyname()) out.set_keyname(key.keyname());
+  if (key.has_datasize()) out.set_datasize(key.datasize());
+  if (key.has_type()) out.set_type(key.type());
+  if (key.has_factor()) out.set_factor(key.factor());
+  if (key.has_creationtime()) out.set_creationtime(key.creationtime());
+  if (key.has_modificationtime()) out.set_modificationtime(key.modificationtime());
+  if (key.has_latestversion()) out.set_latestversion(key.latestversion());
+  *out.mutable_metadata() = key.metadata();
+  *out.mutable_acls() = key.acls();
+  if (key.has_objectid()) out.set_objectid(key.objectid());
+  if (key.has_updateid()) out.set_updateid(key.updateid());
+  if (key.has_parentid()) out.set_parentid(key.parentid());
+  if (key.has_ecreplicationconfig()) *out.mutable_ecreplicationconfig() = key.ecreplicationconfig();
+  if (key.has_isfile()) out.set_isfile(key.isfile());
+  if (key.has_ownername()) out.set_ownername(key.ownername());
+  return out;
+}
+
 }  // namespace ozone::om

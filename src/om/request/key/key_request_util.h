@@ -41,5 +41,8 @@ std::variant<std::vector<KeyLocation>, OmFailure> AllocateKeyLocations(
 int64_t QuotaBytes(const KeyInfo& key);
 // Whether a key holds blocks (a key without any goes nowhere when deleted).
 bool HasBlocks(const KeyInfo& key);
+// A copy of `key` without its block lists (keyLocationList), for a commit that replaces them: the
+// blocks, with their pipelines and datanodes, are most of a key's bytes.
+KeyInfo CopyWithoutBlocks(const KeyInfo& key);
 
 }  // namespace ozone::om

@@ -1,6 +1,10 @@
 #include "om/request/key/key_write_requests.h"
 
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
 #include "om/metadata/om_db_keys.h"
+#include "om/request/key/key_request_util.h"
 #include "om/testing/om_request_test_base.h"
 
 namespace ozone::om {
@@ -19,6 +23,69 @@ class KeyRequestsTest : public OmRequestTest {
     return Expect(OK, testing::InfoBucket("vol1", "bucket1")).infobucketresponse().bucketinfo();
   }
 };
+
+// Sets every field of `m` (recursively, one element per repeated field) to a non-default value.
+void FillEveryField(google::protobuf::Message* m, int depth = 0) {
+  const auto* d = m->GetDescriptor();
+  const auto* r = m->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    using F = google::protobuf::FieldDescriptor;
+    if (f->cpp_type() == F::CPPTYPE_MESSAGE) {
+      if (depth > 3) continue;
+      FillEveryField(f->is_repeated() ? r->AddMessage(m, f) : r->MutableMessage(m, f), depth + 1);
+      continue;
+    }
+    bool rep = f->is_repeated();
+    switch (f->cpp_type()) {
+      case F::CPPTYPE_STRING:
+        rep ? r->AddString(m, f, "s" + f->name()) : r->SetString(m, f, "s" + f->name());
+        break;
+      case F::CPPTYPE_BOOL:
+        rep ? r->AddBool(m, f, true) : r->SetBool(m, f, true);
+        break;
+      case F::CPPTYPE_ENUM: {
+        const auto* v = f->enum_type()->value(f->enum_type()->value_count() - 1);
+        rep ? r->AddEnum(m, f, v) : r->SetEnum(m, f, v);
+        break;
+      }
+      case F::CPPTYPE_INT32:
+        rep ? r->AddInt32(m, f, 7) : r->SetInt32(m, f, 7);
+        break;
+      case F::CPPTYPE_INT64:
+        rep ? r->AddInt64(m, f, 7) : r->SetInt64(m, f, 7);
+        break;
+      case F::CPPTYPE_UINT32:
+        rep ? r->AddUInt32(m, f, 7) : r->SetUInt32(m, f, 7);
+        break;
+      case F::CPPTYPE_UINT64:
+        rep ? r->AddUInt64(m, f, 7) : r->SetUInt64(m, f, 7);
+        break;
+      case F::CPPTYPE_DOUBLE:
+        rep ? r->AddDouble(m, f, 7) : r->SetDouble(m, f, 7);
+        break;
+      case F::CPPTYPE_FLOAT:
+        rep ? r->AddFloat(m, f, 7) : r->SetFloat(m, f, 7);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+TEST(CopyWithoutBlocksTest, CopiesEveryFieldButTheBlockLists) {
+  KeyInfo full;
+  FillEveryField(&full);
+  ASSERT_GT(full.keylocationlist_size(), 0);
+  KeyInfo expected = full;
+  expected.clear_keylocationlist();
+  EXPECT_EQ(CopyWithoutBlocks(full).SerializeAsString(), expected.SerializeAsString())
+      << "a KeyInfo field is missing from CopyWithoutBlocks";
+  KeyInfo sparse;  // optional fields left unset stay unset
+  sparse.set_volumename("v");
+  EXPECT_EQ(CopyWithoutBlocks(sparse).SerializePartialAsString(),
+            sparse.SerializePartialAsString());
+}
 
 TEST_F(KeyRequestsTest, OpenCommitLookup) {
   OMResponse opened = Expect(OK, testing::CreateKey("vol1", "bucket1", "dir/k1", 3 << 20));

@@ -179,9 +179,9 @@ Result<std::unique_ptr<OmClientResponse>> KeyCommitRequest::ValidateAndUpdateCac
   BucketInfo bucket = *std::get<std::shared_ptr<const BucketInfo>>(found);
   std::string open_key =
       OpenKeyDbKey(args.volumename(), args.bucketname(), args.keyname(), r.clientid());
-  // The open key becomes the key (its blocks are replaced by the committed ones): taken, not
-  // copied, when it comes from om.db.
-  OZ_ASSIGN_OR_RETURN(std::optional<KeyInfo> open, ctx.metadata->open_keys().GetOwned(open_key));
+  // The open key becomes the key; its blocks are replaced by the committed ones, so they are not
+  // copied.
+  OZ_ASSIGN_OR_RETURN(auto open, ctx.metadata->open_keys().Get(open_key));
   if (!open) {
     return Fail(KEY_NOT_FOUND, "Failed to commit key, as " + open_key +
                                    " entry is not found in the OpenKey table");
@@ -189,9 +189,8 @@ Result<std::unique_ptr<OmClientResponse>> KeyCommitRequest::ValidateAndUpdateCac
   std::string key_name = OzoneDbKey(args.volumename(), args.bucketname(), args.keyname());
   OZ_ASSIGN_OR_RETURN(auto existing, ctx.metadata->keys().Get(key_name));
 
-  KeyInfo key = std::move(*open);
+  KeyInfo key = CopyWithoutBlocks(*open);
   key.set_datasize(args.datasize());
-  key.clear_keylocationlist();
   KeyLocationList* locations = key.add_keylocationlist();
   locations->set_version(0);
   // The committed blocks move out of the request (nothing reads them after this).
