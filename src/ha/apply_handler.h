@@ -44,6 +44,10 @@ class ApplyHandler {
   // The database is about to be closed (a snapshot install replaces it): stop using it (OM's
   // readers). Reload follows once a database is open again. Default: nothing.
   virtual void OnDatabaseClosing() {}
+  // Called, under the same mutex as Apply, right before the entries applied since the last commit
+  // are committed (with the TransactionInfo): a handler that coalesces a row many entries rewrite
+  // (OM: a bucket's usage) writes its last value into `batch` now. Default: nothing.
+  virtual void BeforeCommit(storage::WriteBatch& batch) { (void)batch; }
   // Called after each batch commit (Ozone's onFlush hooks, e.g. the deleted-block log's
   // "deleting" set). Default: nothing.
   virtual void OnFlushed() {}

@@ -147,6 +147,7 @@ void DbStateMachine::Impl::FlushLoop() {
       if (pending == 0 || flushing || !failed.ok()) continue;
     }
     // Swap: Apply goes on into the empty batch while this one is committed.
+    handler->BeforeCommit(batch);
     storage::WriteBatch ready = std::move(batch);
     batch = storage::WriteBatch();
     TransactionInfo last = applied;
@@ -184,6 +185,7 @@ Status DbStateMachine::Impl::FlushLocked(std::unique_lock<std::mutex>& l) {
   cv.wait(l, [&] { return !flushing; });
   OZ_RETURN_IF_ERROR(failed);
   if (pending == 0 && batch.Empty()) return Status::OK();
+  handler->BeforeCommit(batch);
   batch.Put(*ti_table, kTransactionInfoKey, EncodeTransactionInfo(applied));
   Status s = db->Commit(batch, storage::CommitOptions{.sync = options.sync});
   if (!s.ok()) {

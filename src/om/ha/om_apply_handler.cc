@@ -86,18 +86,25 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyCont
                       write->ValidateAndUpdateCache(actx));
   if (response->ok()) {
     response->UpdateCache(*metadata_, actx.index);
-    response->AddToBatch(*metadata_, *ctx.batch);
+    response->AddToBatch(*metadata_, *ctx.batch, &pending_buckets_);
   }
   return std::move(response->mutable_response());
 }
 
+void OmApplyHandler::BeforeCommit(storage::WriteBatch& batch) {
+  WriteBucketRows(*metadata_, batch, pending_buckets_);
+  pending_buckets_.clear();
+}
+
 ozone::Status OmApplyHandler::Reload(storage::DBStore& db) {
+  pending_buckets_.clear();  // what they belonged to is gone with the old database
   OZ_RETURN_IF_ERROR(metadata_->Reload(db));
   OZ_RETURN_IF_ERROR(prepare_->Reload(db));
   return retry_cache_->Reload(db);
 }
 
 void OmApplyHandler::OnDatabaseClosing() {
+  pending_buckets_.clear();
   metadata_->Unbind();
   retry_cache_->Unbind();
 }

@@ -22,6 +22,7 @@
 #include "om/ha/retry_cache.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_options.h"
+#include "om/response/om_client_response.h"
 
 namespace ozone::om {
 
@@ -38,6 +39,8 @@ class OmApplyHandler : public ha::ApplyHandler {
   ozone::Status Reload(storage::DBStore& db) override;
   void OnDatabaseClosing() override;
   void OnFlushedThrough(const ha::TransactionInfo& flushed) override;
+  // Writes the bucket rows of the entries applied since the last commit, each once.
+  void BeforeCommit(storage::WriteBatch& batch) override;
 
  private:
   // Moves the request out of `entry`.
@@ -48,6 +51,10 @@ class OmApplyHandler : public ha::ApplyHandler {
   RetryCache* retry_cache_;
   ha::ServiceConfigState* service_configs_;
   OmPrepareState* prepare_;
+  // Bucket rows written by entries applied since the last commit, last value per bucket: a key
+  // commit rewrites its bucket's usage, and the batch needs only the last one (one memtable
+  // insert per batch instead of one per commit). Accessed under the DbStateMachine's mutex.
+  CoalescedRows pending_buckets_;
 };
 
 }  // namespace ozone::om

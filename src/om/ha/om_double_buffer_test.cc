@@ -48,6 +48,47 @@ TEST(OmDoubleBufferTest, ReadsSeeAppliedEntriesBeforeTheyAreFlushed) {
   EXPECT_EQ(reader.Read(testing::InfoVolume("vol1"))->status(), OK);  // now from the full cache
 }
 
+TEST(OmDoubleBufferTest, ABucketRewrittenByManyCommitsIsWrittenOncePerBatch) {
+  testutil::TempDir tmp;
+  auto db = *storage::DBStore::Open(tmp.Sub("om.db"), OmDbDefinition());
+  OmReplicatedState state{OmOptions()};
+  ASSERT_TRUE(state.handler().Reload(*db).ok());
+  uint64_t index = 0;
+  auto apply = [&](storage::WriteBatch& batch, const OMRequest& request) {
+    ha::ApplyContext ctx{ha::TransactionInfo{Term(1), LogIndex(++index)}, db.get(), &batch};
+    OMResponse r;
+    ASSERT_TRUE(r.ParseFromString(*state.handler().Apply(Entry(request), ctx)));
+    ASSERT_EQ(r.status(), OK) << r.message();
+  };
+  storage::WriteBatch setup;
+  apply(setup, testing::CreateVolume("vol1"));
+  apply(setup, testing::CreateBucket("vol1", "bucket1"));
+  state.handler().BeforeCommit(setup);
+  ASSERT_TRUE(db->Commit(setup).ok());
+
+  storage::WriteBatch batch;
+  constexpr uint64_t kKeys = 5;
+  for (uint64_t i = 0; i < kKeys; ++i) {
+    OMRequest open = testing::CreateKey("vol1", "bucket1", "k" + std::to_string(i));
+    open.mutable_createkeyrequest()->set_clientid(100 + i);
+    apply(batch, open);
+    apply(batch, testing::CommitKey("vol1", "bucket1", "k" + std::to_string(i), 100 + i,
+                                    KeyInfo(), /*size=*/0));
+  }
+  size_t before = batch.Count();
+  state.handler().BeforeCommit(batch);
+  EXPECT_EQ(batch.Count(), before + 1) << "one bucket row for the five commits";
+  ASSERT_TRUE(db->Commit(batch).ok());
+  state.handler().BeforeCommit(batch);  // nothing left over
+  EXPECT_EQ(batch.Count(), before + 1);
+
+  auto buckets = *storage::Table<storage::StringCodec, storage::ProtoCodec<BucketInfo>>::Open(
+      *db, kBucketTable);
+  std::optional<BucketInfo> stored = *buckets.Get(BucketDbKey("vol1", "bucket1"));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->usednamespace(), kKeys);  // the last value
+}
+
 TEST(OmDoubleBufferTest, PartialCacheIsEvictedAfterTheFlush) {
   testutil::TempDir tmp;
   ManualClock clock;

@@ -11,6 +11,7 @@
 // Thread-safety: not thread-safe; built and consumed on the apply side.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@
 namespace ozone::om {
 
 enum class OmTable : uint8_t { kVolume, kBucket, kKey, kOpenKey, kDeleted };
+
+// Rows of one table whose last value only is written, once per commit: key -> value (null:
+// delete). Ordered, so the batch is the same on every replica.
+using CoalescedRows = std::map<std::string, std::shared_ptr<const google::protobuf::Message>>;
 
 class OmClientResponse {
  public:
@@ -43,7 +48,10 @@ class OmClientResponse {
   // The changes into the table caches, as made by the entry at `epoch`.
   void UpdateCache(OmMetadataManager& metadata, uint64_t epoch) const;
   // The changes as rows of `batch`.
-  void AddToBatch(const OmMetadataManager& metadata, storage::WriteBatch& batch) const;
+  // Bucket rows go to `buckets` instead when given (the apply handler writes each bucket's last
+  // value once per commit: every key commit rewrites its bucket's usage).
+  void AddToBatch(const OmMetadataManager& metadata, storage::WriteBatch& batch,
+                  CoalescedRows* buckets = nullptr) const;
 
  private:
   struct Change {
@@ -54,5 +62,9 @@ class OmClientResponse {
   OMResponse response_;
   std::vector<Change> changes_;
 };
+
+// Writes the bucket rows AddToBatch coalesced into `buckets`.
+void WriteBucketRows(const OmMetadataManager& metadata, storage::WriteBatch& batch,
+                     const CoalescedRows& buckets);
 
 }  // namespace ozone::om
