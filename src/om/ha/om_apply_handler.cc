@@ -86,7 +86,7 @@ Result<OMResponse> OmApplyHandler::ApplyRequest(OMLogEntry& entry, ha::ApplyCont
                       write->ValidateAndUpdateCache(actx));
   if (response->ok()) {
     response->UpdateCache(*metadata_, actx.index);
-    response->AddToBatch(*metadata_, *ctx.batch, &pending_buckets_);
+    response->AddToBatch(*metadata_, *ctx.batch, pending_buckets_);
   }
   return std::move(response->mutable_response());
 }

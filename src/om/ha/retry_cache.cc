@@ -106,7 +106,7 @@ std::optional<OMResponse> RetryCache::Lookup(const std::string& client_id,
   const Held* h = FindLocked(client_id, call_id);
   if (h == nullptr) return std::nullopt;
   OMResponse response;
-  if (!response.ParseFromString(h->response)) return std::nullopt;  // Record takes only parsed ones
+  if (!response.ParseFromString(h->response)) return std::nullopt;  // Apply serialized it
   return response;
 }
 

@@ -73,17 +73,11 @@ void OmClientResponse::UpdateCache(OmMetadataManager& m, uint64_t epoch) const {
 }
 
 void OmClientResponse::AddToBatch(const OmMetadataManager& m, storage::WriteBatch& batch,
-                                  CoalescedRows* buckets) const {
+                                  CoalescedRows& buckets) const {
   for (const Change& c : changes_) {
     switch (c.table) {
       case OmTable::kVolume: Write(m.volumes(), batch, c.key, c.value); break;
-      case OmTable::kBucket:
-        if (buckets != nullptr) {
-          (*buckets)[c.key] = c.value;
-        } else {
-          Write(m.buckets(), batch, c.key, c.value);
-        }
-        break;
+      case OmTable::kBucket: buckets[c.key] = c.value; break;
       case OmTable::kKey: Write(m.keys(), batch, c.key, c.value); break;
       case OmTable::kOpenKey: Write(m.open_keys(), batch, c.key, c.value); break;
       case OmTable::kDeleted: Write(m.deleted(), batch, c.key, c.value); break;

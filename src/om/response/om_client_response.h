@@ -48,10 +48,10 @@ class OmClientResponse {
   // The changes into the table caches, as made by the entry at `epoch`.
   void UpdateCache(OmMetadataManager& metadata, uint64_t epoch) const;
   // The changes as rows of `batch`.
-  // Bucket rows go to `buckets` instead when given (the apply handler writes each bucket's last
-  // value once per commit: every key commit rewrites its bucket's usage).
+  // Bucket rows go to `buckets` instead, for WriteBucketRows to write each bucket's last value
+  // once per commit (every key commit rewrites its bucket's usage).
   void AddToBatch(const OmMetadataManager& metadata, storage::WriteBatch& batch,
-                  CoalescedRows* buckets = nullptr) const;
+                  CoalescedRows& buckets) const;
 
  private:
   struct Change {
