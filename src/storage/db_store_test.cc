@@ -1,6 +1,8 @@
 #include "storage/db_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -64,6 +66,22 @@ TEST_F(DBStoreTest, TableFilesCarryBloomFilters) {
     EXPECT_NE(bytes.find("rocksdb.BuiltinBloomFilter"), std::string::npos) << entry.path();
   }
   EXPECT_GE(files, 1);
+}
+
+TEST_F(DBStoreTest, MemtablesCarryBloomFilters) {
+  auto store = *DBStore::Open(db_path_, TestDefinition());
+  auto ids = *Table<Uint64Codec, StringCodec>::Open(*store, kIds);
+  WriteBatch batch;
+  for (uint64_t i = 0; i < 100; ++i) ids.PutInBatch(batch, 2 * i, "value");
+  ASSERT_TRUE(store->Commit(batch).ok());  // in the memtable only: nothing is flushed
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::get_perf_context()->Reset();
+  for (uint64_t i = 0; i < 100; ++i) EXPECT_FALSE((*ids.Get(2 * i + 1)).has_value());
+  const uint64_t skipped = rocksdb::get_perf_context()->bloom_memtable_miss_count;
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  // Absent keys the filter rules out skip the skip list (a few may be false positives).
+  EXPECT_GE(skipped, 90u);
+  EXPECT_EQ(*ids.Get(2), std::optional<std::string>("value"));
 }
 
 TEST_F(DBStoreTest, BatchWritesAcrossTablesSurviveReopen) {
