@@ -123,4 +123,30 @@ KeyInfo CopyWithoutBlocks(const KeyInfo& key) {
   return out;
 }
 
+KeyLocation LocationWithoutPipeline(const KeyLocation& location) {
+  // Every field of KeyLocation but pipeline, set only where the source has it (KeyRequestsTest
+  // checks that none is left out).
+  KeyLocation out;
+  if (location.has_blockid()) *out.mutable_blockid() = location.blockid();
+  if (location.has_offset()) out.set_offset(location.offset());
+  if (location.has_length()) out.set_length(location.length());
+  if (location.has_createversion()) out.set_createversion(location.createversion());
+  if (location.has_partnumber()) out.set_partnumber(location.partnumber());
+  return out;
+}
+
+KeyInfo OpenKeyRow(const KeyInfo& key) {
+  KeyInfo out = CopyWithoutBlocks(key);
+  for (const KeyLocationList& list : key.keylocationlist()) {
+    KeyLocationList* copy = out.add_keylocationlist();
+    if (list.has_version()) copy->set_version(list.version());
+    if (list.has_ismultipartkey()) copy->set_ismultipartkey(list.ismultipartkey());
+    copy->mutable_keylocations()->Reserve(list.keylocations_size());
+    for (const KeyLocation& location : list.keylocations()) {
+      *copy->add_keylocations() = LocationWithoutPipeline(location);
+    }
+  }
+  return out;
+}
+
 }  // namespace ozone::om

@@ -44,5 +44,12 @@ bool HasBlocks(const KeyInfo& key);
 // A copy of `key` without its block lists (keyLocationList), for a commit that replaces them: the
 // blocks, with their pipelines and datanodes, are most of a key's bytes.
 KeyInfo CopyWithoutBlocks(const KeyInfo& key);
+// A copy of `location` without its pipeline. Open keys are stored so (as Ozone's key tables store
+// key locations without pipelines): the pipeline, with its datanodes and their ports, is most of a
+// location's bytes, and only the answers to the open and to AllocateBlock need it.
+KeyLocation LocationWithoutPipeline(const KeyLocation& location);
+// `key`'s copy for the open-key table: CopyWithoutBlocks, and its block lists with every location
+// LocationWithoutPipeline.
+KeyInfo OpenKeyRow(const KeyInfo& key);
 
 }  // namespace ozone::om

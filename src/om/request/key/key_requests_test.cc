@@ -22,6 +22,17 @@ class KeyRequestsTest : public OmRequestTest {
   BucketInfo Bucket() {
     return Expect(OK, testing::InfoBucket("vol1", "bucket1")).infobucketresponse().bucketinfo();
   }
+  // An AllocateBlock for open key `key` of vol1/bucket1, opened with session `client_id`.
+  static OMRequest AllocateBlockOf(const std::string& key, uint64_t client_id) {
+    OMRequest alloc;
+    alloc.set_cmdtype(AllocateBlock);
+    auto* r = alloc.mutable_allocateblockrequest();
+    r->set_clientid(client_id);
+    r->mutable_keyargs()->set_volumename("vol1");
+    r->mutable_keyargs()->set_bucketname("bucket1");
+    r->mutable_keyargs()->set_keyname(key);
+    return alloc;
+  }
 };
 
 // Sets every field of `m` (recursively, one element per repeated field) to a non-default value.
@@ -87,6 +98,60 @@ TEST(CopyWithoutBlocksTest, CopiesEveryFieldButTheBlockLists) {
             sparse.SerializePartialAsString());
 }
 
+TEST(LocationWithoutPipelineTest, CopiesEveryFieldButThePipeline) {
+  KeyLocation full;
+  FillEveryField(&full);
+  ASSERT_TRUE(full.has_pipeline());
+  KeyLocation expected = full;
+  expected.clear_pipeline();
+  EXPECT_EQ(LocationWithoutPipeline(full).SerializeAsString(), expected.SerializeAsString())
+      << "a KeyLocation field is missing from LocationWithoutPipeline";
+  KeyLocation sparse;  // optional fields left unset stay unset
+  sparse.set_offset(1);
+  EXPECT_EQ(LocationWithoutPipeline(sparse).SerializePartialAsString(),
+            sparse.SerializePartialAsString());
+}
+
+TEST(OpenKeyRowTest, KeepsEveryFieldAndBlockButNoPipeline) {
+  KeyInfo full;
+  FillEveryField(&full);
+  ASSERT_TRUE(full.keylocationlist(0).keylocations(0).has_pipeline());
+  KeyInfo expected = full;
+  for (auto& list : *expected.mutable_keylocationlist()) {
+    for (auto& location : *list.mutable_keylocations()) location.clear_pipeline();
+  }
+  EXPECT_EQ(OpenKeyRow(full).SerializeAsString(), expected.SerializeAsString());
+}
+
+// Open keys are stored without pipelines (as Ozone's key tables are); the answers to the open and
+// to AllocateBlock carry them, since the client writes through them.
+TEST_F(KeyRequestsTest, OpenKeysAreStoredWithoutPipelinesWhileTheAnswersCarryThem) {
+  OMResponse opened = Expect(OK, testing::CreateKey("vol1", "bucket1", "k", 2 << 20));
+  const KeyInfo& answered = opened.createkeyresponse().keyinfo();
+  ASSERT_EQ(answered.keylocationlist(0).keylocations_size(), 2);
+  for (const auto& location : answered.keylocationlist(0).keylocations()) {
+    EXPECT_TRUE(location.has_pipeline());
+    EXPECT_EQ(location.pipeline().id().id(), "pipeline-1");
+  }
+  OMResponse allocated = Expect(OK, AllocateBlockOf("k", opened.createkeyresponse().id()));
+  EXPECT_EQ(allocated.allocateblockresponse().keylocation().pipeline().id().id(), "pipeline-1");
+
+  auto row = cluster_->state(0).metadata().open_keys().Get(
+      OpenKeyDbKey("vol1", "bucket1", "k", opened.createkeyresponse().id()));
+  ASSERT_TRUE(row.ok());
+  ASSERT_NE(*row, nullptr);
+  ASSERT_EQ((*row)->keylocationlist(0).keylocations_size(), 3);
+  for (const auto& location : (*row)->keylocationlist(0).keylocations()) {
+    EXPECT_FALSE(location.has_pipeline());
+    EXPECT_TRUE(location.has_blockid());
+  }
+  // The commit takes the client's locations, as before.
+  Expect(OK, testing::CommitKey("vol1", "bucket1", "k", opened.createkeyresponse().id(), answered,
+                                2 << 20));
+  OMResponse found = Expect(OK, testing::LookupKey("vol1", "bucket1", "k"));
+  EXPECT_EQ(found.lookupkeyresponse().keyinfo().keylocationlist(0).keylocations_size(), 2);
+}
+
 TEST_F(KeyRequestsTest, OpenCommitLookup) {
   OMResponse opened = Expect(OK, testing::CreateKey("vol1", "bucket1", "dir/k1", 3 << 20));
   const auto& created = opened.createkeyresponse();
@@ -117,18 +182,10 @@ TEST_F(KeyRequestsTest, MissingVolumeOrBucketAndBadName) {
 
 TEST_F(KeyRequestsTest, AllocateBlock) {
   OMResponse opened = Expect(OK, testing::CreateKey("vol1", "bucket1", "k"));
-  OMRequest alloc;
-  alloc.set_cmdtype(AllocateBlock);
-  auto* r = alloc.mutable_allocateblockrequest();
-  r->set_clientid(opened.createkeyresponse().id());
-  r->mutable_keyargs()->set_volumename("vol1");
-  r->mutable_keyargs()->set_bucketname("bucket1");
-  r->mutable_keyargs()->set_keyname("k");
-  OMResponse allocated = Expect(OK, alloc);
+  OMResponse allocated = Expect(OK, AllocateBlockOf("k", opened.createkeyresponse().id()));
   EXPECT_EQ(allocated.allocateblockresponse().keylocation().blockid().containerblockid().localid(),
             2);
-  r->set_clientid(12345);
-  Expect(KEY_NOT_FOUND, alloc);
+  Expect(KEY_NOT_FOUND, AllocateBlockOf("k", 12345));
 }
 
 TEST_F(KeyRequestsTest, SafeModeScm) {

@@ -89,14 +89,16 @@ Result<std::unique_ptr<OmClientResponse>> KeyCreateRequest::ValidateAndUpdateCac
   key.set_isfile(true);
   if (args.has_ownername()) key.set_ownername(args.ownername());
 
+  // The open key is kept without pipelines; the answer takes the key with them.
+  KeyInfo open = OpenKeyRow(key);
   auto response = Ok();
   auto* out = response->mutable_response().mutable_createkeyresponse();
-  *out->mutable_keyinfo() = key;
+  *out->mutable_keyinfo() = std::move(key);
   out->set_id(r.clientid());
   out->set_openversion(0);
   response->PutOpenKey(
       OpenKeyDbKey(args.volumename(), args.bucketname(), args.keyname(), r.clientid()),
-      std::move(key));
+      std::move(open));
   return response;
 }
 
@@ -149,7 +151,7 @@ Result<std::unique_ptr<OmClientResponse>> KeyAllocateBlockRequest::ValidateAndUp
   if (auto bad = CheckBucketBytes(bucket, bytes)) return Fail(QUOTA_EXCEEDED, *bad);
   if (key.keylocationlist_size() == 0) key.add_keylocationlist()->set_version(0);
   KeyLocationList* latest = key.mutable_keylocationlist(key.keylocationlist_size() - 1);
-  *latest->add_keylocations() = r.keylocation();
+  *latest->add_keylocations() = LocationWithoutPipeline(r.keylocation());
   key.set_modificationtime(args.modificationtime());
   key.set_updateid(ctx.index);
   auto response = Ok();
