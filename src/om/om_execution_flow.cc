@@ -9,7 +9,8 @@ namespace ozone::om {
 
 OmExecutionFlow::OmExecutionFlow(const OmOptions* options, ha::Replicator* replicator,
                                  const OmMetadataManager* metadata, const RetryCache* retry_cache,
-                                 ScmBlockClient* scm, const Clock* clock, OmPrepareState* prepare)
+                                 ScmBlockClient* scm, const Clock* clock, OmPrepareState* prepare,
+                                 ProposedEntries* proposed)
     : options_(options),
       replicator_(replicator),
       metadata_(metadata),
@@ -17,6 +18,7 @@ OmExecutionFlow::OmExecutionFlow(const OmOptions* options, ha::Replicator* repli
       scm_(scm),
       clock_(clock),
       prepare_(prepare),
+      proposed_(proposed),
       reader_(metadata) {}
 
 Result<OMResponse> OmExecutionFlow::Submit(OMRequest request) {
@@ -151,7 +153,9 @@ OmExecutionFlow::Prepared OmExecutionFlow::PrepareWrite(OMRequest request, bool 
     return ErrorResponse(entry.request(), INVALID_REQUEST,
                          "Malformed request: missing " + entry.InitializationErrorString());
   }
-  return entry.SerializeAsString();
+  std::string bytes = entry.SerializeAsString();
+  if (proposed_ != nullptr) proposed_->Keep(bytes, std::move(entry));
+  return bytes;
 }
 
 }  // namespace ozone::om

@@ -38,6 +38,7 @@
 #include "ha/replicator.h"
 #include "om.pb.h"
 #include "om/ha/om_prepare_state.h"
+#include "om/ha/proposed_entries.h"
 #include "om/ha/retry_cache.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_options.h"
@@ -50,11 +51,12 @@ namespace ozone::om {
 class OmExecutionFlow {
  public:
   // Every pointer must outlive the flow. `scm` may be null (key writes then fail with
-  // INTERNAL_ERROR).
+  // INTERNAL_ERROR). `proposed` (may be null) keeps each entry this flow proposes, for this OM's
+  // apply handler.
   OmExecutionFlow(const OmOptions* options, ha::Replicator* replicator,
                   const OmMetadataManager* metadata, const RetryCache* retry_cache,
                   ScmBlockClient* scm, const Clock* clock = &Clock::Real(),
-                  OmPrepareState* prepare = nullptr);
+                  OmPrepareState* prepare = nullptr, ProposedEntries* proposed = nullptr);
 
   using SubmitCallback = std::function<void(Result<OMResponse>)>;
 
@@ -94,6 +96,7 @@ class OmExecutionFlow {
   ScmBlockClient* scm_;
   const Clock* clock_;
   OmPrepareState* prepare_;  // null: no prepare gate
+  ProposedEntries* proposed_;  // null: entries are not kept
   OmMetadataReader reader_;
   UniqueIdGenerator ids_;
 };

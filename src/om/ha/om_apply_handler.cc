@@ -7,16 +7,21 @@ namespace ozone::om {
 
 OmApplyHandler::OmApplyHandler(const OmOptions* options, OmMetadataManager* metadata,
                                RetryCache* retry_cache, ha::ServiceConfigState* service_configs,
-                               OmPrepareState* prepare)
+                               OmPrepareState* prepare, ProposedEntries* proposed)
     : options_(options),
       metadata_(metadata),
       retry_cache_(retry_cache),
       service_configs_(service_configs),
-      prepare_(prepare) {}
+      prepare_(prepare),
+      proposed_(proposed) {}
 
 Result<std::string> OmApplyHandler::Apply(std::string_view payload, ha::ApplyContext& ctx) {
   OMLogEntry entry;
-  if (!entry.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+  std::optional<OMLogEntry> proposed;
+  if (proposed_ != nullptr) proposed = proposed_->Take(payload);
+  if (proposed) {
+    entry = std::move(*proposed);
+  } else if (!entry.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return ozone::Status::Corruption("an OM log entry does not parse");
   }
   if (entry.version() > kOmLogEntryVersion) {

@@ -1,9 +1,10 @@
 // OmApplyHandler: OM's ha::ApplyHandler (Ozone's OzoneManagerStateMachine.applyTransaction +
-// OMClientRequest.validateAndUpdateCache): decodes each log entry (OMLogEntry), refuses a version
-// it does not know (a fatal error: never skip an entry), answers a retried write from the retry
-// cache, otherwise runs the request's ValidateAndUpdateCache, puts its row changes into the table
-// caches (epoch = index) and the double buffer's batch, records the response in the retry cache,
-// and returns the encoded OMResponse for the proposer. Deterministic: it uses only the entry
+// OMClientRequest.validateAndUpdateCache): decodes each log entry (OMLogEntry; one this OM
+// proposed is taken from ProposedEntries instead), refuses a version it does not know (a fatal
+// error: never skip an entry), answers a retried write from the retry cache, otherwise runs the
+// request's ValidateAndUpdateCache, puts its row changes into the table caches (epoch = index)
+// and the double buffer's batch, records the response in the retry cache, and returns the
+// encoded OMResponse for the proposer. Deterministic: it uses only the entry
 // (its index and leader time), the replicated state and the options.
 //
 // SetServiceConfiguration entries go to ha::ServiceConfigState (statefulServiceConfigTable, with
@@ -19,6 +20,7 @@
 #include "ha/apply_handler.h"
 #include "ha/stateful_service.h"
 #include "om/ha/om_prepare_state.h"
+#include "om/ha/proposed_entries.h"
 #include "om/ha/retry_cache.h"
 #include "om/metadata/om_metadata_manager.h"
 #include "om/om_options.h"
@@ -31,9 +33,11 @@ inline constexpr uint32_t kOmLogEntryVersion = 1;
 
 class OmApplyHandler : public ha::ApplyHandler {
  public:
-  // All must outlive the handler.
+  // All must outlive the handler. `proposed` (may be null): the entries this OM proposed, taken
+  // instead of parsing their bytes.
   OmApplyHandler(const OmOptions* options, OmMetadataManager* metadata, RetryCache* retry_cache,
-                 ha::ServiceConfigState* service_configs, OmPrepareState* prepare);
+                 ha::ServiceConfigState* service_configs, OmPrepareState* prepare,
+                 ProposedEntries* proposed = nullptr);
 
   Result<std::string> Apply(std::string_view payload, ha::ApplyContext& ctx) override;
   ozone::Status Reload(storage::DBStore& db) override;
@@ -51,6 +55,7 @@ class OmApplyHandler : public ha::ApplyHandler {
   RetryCache* retry_cache_;
   ha::ServiceConfigState* service_configs_;
   OmPrepareState* prepare_;
+  ProposedEntries* proposed_;
   // Bucket rows written by entries applied since the last commit, last value per bucket: a key
   // commit rewrites its bucket's usage, and the batch needs only the last one (one memtable
   // insert per batch instead of one per commit). Accessed under the DbStateMachine's mutex.

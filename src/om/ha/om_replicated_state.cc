@@ -20,7 +20,7 @@ OmReplicatedState::OmReplicatedState(OmOptions options)
     : options_(std::move(options)),
       retry_cache_(options_.retry_cache_expiry, options_.retry_cache_max_entries),
       service_configs_(std::string(kStatefulServiceConfigTable.name)),
-      handler_(&options_, &metadata_, &retry_cache_, &service_configs_, &prepare_) {}
+      handler_(&options_, &metadata_, &retry_cache_, &service_configs_, &prepare_, &proposed_) {}
 
 Result<std::unique_ptr<ha::DbStateMachine>> OmReplicatedState::OpenStateMachine(
     ha::DbStateMachineOptions sm_options, std::unique_ptr<ha::CheckpointFetcher> fetcher,

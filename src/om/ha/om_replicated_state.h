@@ -45,6 +45,7 @@ class OmReplicatedState {
   RetryCache& retry_cache() { return retry_cache_; }
   ha::ServiceConfigState& service_configs() { return service_configs_; }
   OmPrepareState& prepare() { return prepare_; }
+  ProposedEntries& proposed() { return proposed_; }
   OmApplyHandler& handler() { return handler_; }
 
  private:
@@ -53,6 +54,7 @@ class OmReplicatedState {
   RetryCache retry_cache_;
   ha::ServiceConfigState service_configs_;
   OmPrepareState prepare_;
+  ProposedEntries proposed_;  // what this OM's OmExecutionFlow proposed, for handler_
   OmApplyHandler handler_;
 };
 

@@ -187,7 +187,7 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
   p.flow = std::make_unique<OmExecutionFlow>(&p.state->options(), &p.replicator,
                                              &p.state->metadata(), &p.state->retry_cache(),
                                              p.block_prefetcher.get(), &Clock::Real(),
-                                             &p.state->prepare());
+                                             &p.state->prepare(), &p.state->proposed());
 
   // Leader-only services (seed 002); OM has no safe mode.
   p.context.SetSafeMode(ha::SafeModeStatus::kOutOfSafeMode);

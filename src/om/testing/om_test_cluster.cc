@@ -45,7 +45,8 @@ OmTestCluster::OmTestCluster(const std::string& dir, int replicas, OmOptions opt
   for (auto& r : replicas_) {
     r->flow = std::make_unique<OmExecutionFlow>(&r->state->options(), log_.get(),
                                                 &r->state->metadata(), &r->state->retry_cache(),
-                                                &scm_, clock_, &r->state->prepare());
+                                                &scm_, clock_, &r->state->prepare(),
+                                                &r->state->proposed());
   }
 }
 
@@ -76,7 +77,7 @@ ozone::Status OmTestCluster::Restart(int i, bool flush_first, bool cancel_prepar
   OZ_RETURN_IF_ERROR(Open(r, cancel_prepare));
   r.flow = std::make_unique<OmExecutionFlow>(&r.state->options(), log_.get(),
                                              &r.state->metadata(), &r.state->retry_cache(), &scm_,
-                                             clock_, &r.state->prepare());
+                                             clock_, &r.state->prepare(), &r.state->proposed());
   if (i == leader_) {
     // The log's leader pointer must follow the reopened state machine.
     OZ_RETURN_IF_ERROR(log_->Failover(r.sm.get()));
