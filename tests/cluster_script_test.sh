@@ -9,13 +9,13 @@ build="${2:?build directory}"
 export CLUSTER_DIR
 CLUSTER_DIR="$(mktemp -d /tmp/cluster-test.XXXXXX)"
 # A block of 100 ports of its own in [10000, 20000): below the kernel's ephemeral range (where
-# outgoing connections take their ports) and claimed with an flock in the directory the
-# integration harness (tests/integration/scm_cluster.cc) uses, so parallel tests never share one.
-mkdir -p /tmp/ozone-scm-cluster-ports
+# outgoing connections take their ports) and claimed with an flock in the directory that
+# tests/testutil/ports.h (PortBlock) uses, so that parallel tests never share one.
+mkdir -p /tmp/ozone-test-ports
 BASE_PORT=
 for _ in $(seq 400); do
   base=$(( 10000 + (RANDOM % 100) * 100 ))
-  exec 9>"/tmp/ozone-scm-cluster-ports/$base"
+  exec 9>"/tmp/ozone-test-ports/$base"
   if flock -n 9; then BASE_PORT=$base; break; fi
   exec 9>&-
 done

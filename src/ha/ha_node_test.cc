@@ -4,11 +4,7 @@
 #include "ha/ha_node.h"
 #include "ha/learner_promoter.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -20,6 +16,7 @@
 
 #include "ha/server/checkpoint_transfer_server.h"
 #include "ha/testing/kv_apply_handler.h"
+#include "tests/testutil/ports.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::ha {
@@ -42,21 +39,6 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
   return true;
 }
 
-// A port that was free a moment ago (the Raft configuration needs addresses before the nodes
-// start).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 struct Node {
   raft::PeerId id;
   std::string address;  // Raft
@@ -74,10 +56,13 @@ struct Node {
 class HaNodeTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    Result<testutil::PortBlock> ports = testutil::PortBlock::Claim();
+    ASSERT_TRUE(ports.ok()) << ports.status();
+    ports_.emplace(std::move(ports).value());
     for (int i = 1; i <= 3; ++i) {
       auto n = std::make_unique<Node>();
       n->id = "scm" + std::to_string(i);
-      n->address = "127.0.0.1:" + std::to_string(FreePort());
+      n->address = "127.0.0.1:" + std::to_string(ports_->Next());
       n->dir = tmp_.Sub(n->id);
       initial_.peers.push_back(raft::PeerInfo{n->id, n->address, raft::PeerRole::kVoter});
       nodes_[n->id] = std::move(n);
@@ -216,6 +201,7 @@ class HaNodeTest : public ::testing::Test {
     }
   }
 
+  std::optional<testutil::PortBlock> ports_;  // the nodes' Raft ports
   testutil::TempDir tmp_;
   raft::Configuration initial_;
   std::map<raft::PeerId, std::unique_ptr<Node>> nodes_;
@@ -321,7 +307,7 @@ TEST_F(HaNodeTest, ALearnerLeftByAnInterruptedAddIsPromotedOnceCaughtUp) {
   Put(leader, 0, 30);
   auto fresh = std::make_unique<Node>();
   fresh->id = "scm4";
-  fresh->address = "127.0.0.1:" + std::to_string(FreePort());
+  fresh->address = "127.0.0.1:" + std::to_string(ports_->Next());
   fresh->dir = tmp_.Sub(fresh->id);
   Node& n4 = *fresh;
   nodes_[n4.id] = std::move(fresh);

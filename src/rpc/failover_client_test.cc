@@ -4,9 +4,6 @@
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -14,6 +11,7 @@
 #include <thread>
 
 #include "rpc/testdata/echo_server.h"
+#include "tests/testutil/ports.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::rpc {
@@ -159,19 +157,6 @@ TEST_F(FailoverClientTest, ReachesAnEndpointThatComesUpLater) {
   EXPECT_LT(took, 2s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
 }
 
-// A port free now (found without gRPC, so that this process runs no gRPC server).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // Not a test: the server of ReachesAReplicaOfAnotherProcessThatComesUpLater, run in a child
 // process (this binary, filtered to it) on $OZONE_ECHO_PORT until killed.
 TEST(FailoverClientHelper, DISABLED_ServeEcho) {
@@ -189,7 +174,10 @@ TEST(FailoverClientHelper, DISABLED_ServeEcho) {
 // within the retry interval and reconnect back-off (up to 1 s), not when gRPC's backup poller
 // happens to run (every 5 s by default; it took 15 s).
 TEST(FailoverClientProcessTest, ReachesAReplicaOfAnotherProcessThatComesUpLater) {
-  const int port = FreePort();
+  // Found without gRPC, so that this process runs no gRPC server.
+  Result<testutil::PortBlock> ports = testutil::PortBlock::Claim();
+  ASSERT_TRUE(ports.ok()) << ports.status();
+  const int port = ports->Next();
   FailoverOptions o;
   o.retry_interval = 50ms;
   o.max_failovers = 60;  // about 3 s of attempts per call

@@ -1,15 +1,9 @@
 #include "tests/integration/scm_cluster.h"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <thread>
 
@@ -21,54 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-bool PortFree(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Port ranges of clusters: blocks of 100 ports in [10000, 20000), below the kernel's ephemeral
-// range (32768-60999: a client socket of any process may take a port there between the check
-// below and the server's bind) and away from the ranges other suites pick (20000-50000). A
-// block is claimed with an flock on /tmp/ozone-scm-cluster-ports/<base>, held for the
-// cluster's life, so that clusters of tests running in parallel never share one.
-constexpr int kFirstPortBlock = 10000;
-constexpr int kPortBlocks = 100;
-constexpr int kPortBlockSize = 100;
-
-// A base whose block is claimed by this process (the lock's fd in *lock_fd) and whose ports
-// base + 10..base + 10 * max_nodes + 4 are free now; 0 if none was found.
-int PickBasePort(int max_nodes, int* lock_fd) {
-  const std::string dir = "/tmp/ozone-scm-cluster-ports";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  std::mt19937 rng(std::random_device{}());
-  for (int attempt = 0; attempt < 4 * kPortBlocks; ++attempt) {
-    int base = kFirstPortBlock + static_cast<int>(rng() % kPortBlocks) * kPortBlockSize;
-    int fd = ::open((dir + "/" + std::to_string(base)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);
-      continue;
-    }
-    bool ok = true;
-    for (int n = 1; n <= max_nodes && ok; ++n) {
-      for (int o = 0; o < 5 && ok; ++o) ok = PortFree(base + n * 10 + o);
-    }
-    if (ok) {
-      *lock_fd = fd;
-      return base;
-    }
-    ::close(fd);
-  }
-  return 0;
-}
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
@@ -89,7 +35,19 @@ std::string Property(const std::string& version, const std::string& key) {
 }  // namespace
 
 ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options)) {
-  base_port_ = PickBasePort(5, &port_lock_fd_);
+  // Ports base + 10 * node + offset of up to 5 nodes (offsets 0-4), in a block of their own.
+  Result<testutil::PortBlock> block = testutil::PortBlock::Claim([](int base) {
+    for (int n = 1; n <= 5; ++n) {
+      for (int o = 0; o < 5; ++o) {
+        if (!testutil::PortFree(base + n * 10 + o)) return false;
+      }
+    }
+    return true;
+  });
+  if (block.ok()) {
+    base_port_ = block->base();
+    ports_.emplace(std::move(block).value());
+  }
   for (int i = 1; i <= options_.nodes; ++i) node_ids_.push_back(NodeId(i));
   for (int i = 1; i <= options_.nodes; ++i) WriteConfig(i, options_.nodes);
 }
@@ -97,7 +55,6 @@ ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options))
 ScmCluster::~ScmCluster() {
   StopDatanodes();
   servers_.clear();  // SIGKILL whatever still runs
-  if (port_lock_fd_ >= 0) ::close(port_lock_fd_);
 }
 
 std::string ScmCluster::ConfDir(int node) const { return tmp_.Sub(NodeId(node) + "/conf"); }

@@ -20,6 +20,7 @@
 #include "client/scm_client.h"
 #include "common/result.h"
 #include "tests/datanode_sim/simulated_datanode.h"
+#include "tests/testutil/ports.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::integration {
@@ -141,7 +142,7 @@ class ScmCluster {
   ScmClusterOptions options_;
   testutil::TempDir tmp_;
   int base_port_ = 0;
-  int port_lock_fd_ = -1;  // flock on the port range, held for the cluster's life
+  std::optional<testutil::PortBlock> ports_;  // held for the cluster's life
   std::vector<std::string> node_ids_;
   std::map<int, std::unique_ptr<testutil::Subprocess>> servers_;
   std::map<int, std::streamoff> log_start_;  // size of the node's log when StartScm ran

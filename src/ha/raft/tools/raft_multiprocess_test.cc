@@ -3,18 +3,16 @@
 // snapshot, a torn log tail, and a corrupt record in the middle of a log.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
+#include <optional>
 #include <thread>
 
 #include "common/json/jackson_printer.h"
+#include "tests/testutil/ports.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::raft {
@@ -25,33 +23,26 @@ using namespace std::chrono_literals;
 using testutil::Subprocess;
 using testutil::TempDir;
 
-bool PortFree(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// Three Raft ports (and their control ports, +100) that are free now.
-std::vector<int> PickPorts() {
-  std::mt19937 rng(std::random_device{}());
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    int base = 20000 + static_cast<int>(rng() % 30000);
-    bool ok = true;
-    for (int i = 0; i < 3 && ok; ++i) ok = PortFree(base + i) && PortFree(base + 100 + i);
-    if (ok) return {base, base + 1, base + 2};
-  }
-  return {};
-}
+// Control over HTTP on the Raft port + this (inside the cluster's port block).
+constexpr int kHttpOffset = 50;
 
 class RaftProcessCluster {
  public:
   explicit RaftProcessCluster(std::vector<std::string> extra_flags = {})
-      : ports_(PickPorts()), extra_(std::move(extra_flags)) {
+      : extra_(std::move(extra_flags)) {
+    Result<testutil::PortBlock> block = testutil::PortBlock::Claim([](int base) {
+      for (int i = 0; i < 3; ++i) {
+        if (!testutil::PortFree(base + i) || !testutil::PortFree(base + kHttpOffset + i)) {
+          return false;
+        }
+      }
+      return true;
+    });
+    EXPECT_TRUE(block.ok()) << block.status();
+    if (block.ok()) {
+      for (int i = 0; i < 3; ++i) ports_.push_back(block->base() + i);
+      block_.emplace(std::move(block).value());
+    }
     for (int i = 0; i < 3; ++i) {
       if (!peers_.empty()) peers_ += ",";
       peers_ += Id(i) + "=127.0.0.1:" + std::to_string(ports_[i]);
@@ -67,7 +58,8 @@ class RaftProcessCluster {
                                      "--peers=" + peers_,
                                      "--dir=" + Dir(i),
                                      "--election-ticks=10",
-                                     "--heartbeat-ticks=2"};
+                                     "--heartbeat-ticks=2",
+                                     "--http-offset=" + std::to_string(kHttpOffset)};
     if (bootstrap) argv.push_back("--bootstrap");
     for (const auto& f : extra_) argv.push_back(f);
     auto p = Subprocess::Start(argv);
@@ -86,7 +78,7 @@ class RaftProcessCluster {
   bool Running(int i) const { return procs_.count(i) > 0; }
 
   std::optional<json::Json> Status(int i) {
-    httplib::Client c("127.0.0.1", ports_[i] + 100);
+    httplib::Client c("127.0.0.1", ports_[i] + kHttpOffset);
     c.set_connection_timeout(1s);
     c.set_read_timeout(2s);
     auto r = c.Get("/status");
@@ -94,7 +86,7 @@ class RaftProcessCluster {
     return json::Json::parse(r->body);
   }
   httplib::Result Post(int i, const std::string& path, const std::string& body = "") {
-    httplib::Client c("127.0.0.1", ports_[i] + 100);
+    httplib::Client c("127.0.0.1", ports_[i] + kHttpOffset);
     c.set_connection_timeout(1s);
     c.set_read_timeout(30s);
     return c.Post(path, body, "text/plain");
@@ -177,6 +169,7 @@ class RaftProcessCluster {
 
  private:
   TempDir tmp_;
+  std::optional<testutil::PortBlock> block_;  // held while the nodes run
   std::vector<int> ports_;
   std::vector<std::string> extra_;
   std::string peers_;
