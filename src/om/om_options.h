@@ -59,7 +59,8 @@ struct OmOptions {
   uint32_t lifecycle_scan_limit = 10'000;
 
   // ozone.om.scm.block.prefetch.count (the project's): blocks the leader keeps allocated ahead
-  // per replication (PrefetchingScmBlockClient); 0: off. Default: 64.
+  // per replication at first and when idle (PrefetchingScmBlockClient: up to 16 x this under
+  // bursts); 0: off. Default: 64.
   uint32_t scm_block_prefetch_count = 64;
   // ozone.om.scm.block.prefetch.max.age: blocks kept longer are dropped. Default: 10s.
   std::chrono::milliseconds scm_block_prefetch_max_age{10'000};

@@ -48,6 +48,7 @@ Result<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBlocks(
       stock.blocks.pop_front();
     }
     served_ += take;
+    if (take < count) GrowLocked(stock);
     wake = MarkDueLocked(stock, now);
   }
   if (wake) cv_.notify_one();  // (only then: a wake-up per open would cost a context switch)
@@ -79,6 +80,8 @@ std::optional<std::vector<AllocatedBlock>> PrefetchingScmBlockClient::AllocateBl
         stock.blocks.pop_front();
       }
       served_ += count;
+    } else {
+      GrowLocked(stock);
     }
     wake = MarkDueLocked(stock, now);
   }
@@ -97,20 +100,34 @@ PrefetchingScmBlockClient::Stock& PrefetchingScmBlockClient::StockLocked(
   auto [it, inserted] =
       stocks_.try_emplace(Kind{block_size, replication.type, replication.factor, owner});
   Stock& stock = it->second;
-  if (inserted) stock.replication = replication;
+  if (inserted) {
+    stock.replication = replication;
+    stock.target = options_.reserve;
+  }
   DropExpiredLocked(stock, now);
   return stock;
 }
 
 void PrefetchingScmBlockClient::DropExpiredLocked(Stock& stock, Clock::SteadyTime now) {
+  bool dropped = false;
   while (!stock.blocks.empty() && now - stock.blocks.front().fetched > options_.max_age) {
     stock.blocks.pop_front();
+    dropped = true;
   }
+  if (dropped) {  // more than the demand: blocks outlived their age
+    stock.target = std::max(stock.target / 2, options_.reserve);
+    stock.kept = false;
+  }
+}
+
+void PrefetchingScmBlockClient::GrowLocked(Stock& stock) const {
+  if (!stock.kept) return;  // new, or idle until now: not a sign of a larger demand
+  stock.target = std::min(stock.target * 2, options_.reserve * kMaxGrowth);
 }
 
 bool PrefetchingScmBlockClient::MarkDueLocked(Stock& stock, Clock::SteadyTime now) {
   if (stock.due || stock.refilling) return false;
-  if (stock.blocks.size() * 2 > options_.reserve || now < stock.not_before) return false;
+  if (stock.blocks.size() * 2 > stock.target || now < stock.not_before) return false;
   stock.due = true;
   return true;
 }
@@ -124,9 +141,9 @@ void PrefetchingScmBlockClient::RefillLocked(std::unique_lock<std::mutex>& lock)
   for (auto& [kind, stock] : stocks_) {  // (entries are never erased: references stay valid)
     if (!stock.due || stock.refilling) continue;
     stock.due = false;
-    if (stock.blocks.size() >= options_.reserve) continue;
+    if (stock.blocks.size() >= stock.target) continue;
     stock.refilling = true;
-    const uint32_t want = options_.reserve - static_cast<uint32_t>(stock.blocks.size());
+    const uint32_t want = stock.target - static_cast<uint32_t>(stock.blocks.size());
     const auto& [block_size, type, factor, owner] = kind;
     const ReplicationConfig replication = stock.replication;
     lock.unlock();
@@ -142,6 +159,7 @@ void PrefetchingScmBlockClient::RefillLocked(std::unique_lock<std::mutex>& lock)
       continue;
     }
     for (auto& b : *got) stock.blocks.push_back(Reserved{std::move(b), now});
+    stock.kept = true;
   }
 }
 
@@ -163,6 +181,13 @@ void PrefetchingScmBlockClient::Loop() {
 uint64_t PrefetchingScmBlockClient::served_from_reserve() const {
   std::lock_guard<std::mutex> l(mu_);
   return served_;
+}
+
+uint32_t PrefetchingScmBlockClient::target() const {
+  std::lock_guard<std::mutex> l(mu_);
+  uint32_t most = 0;
+  for (const auto& [kind, stock] : stocks_) most = std::max(most, stock.target);
+  return most;
 }
 
 size_t PrefetchingScmBlockClient::reserved() const {

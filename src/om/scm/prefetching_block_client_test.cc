@@ -151,6 +151,43 @@ TEST_F(PrefetchingScmBlockClientTest, AtHandServesOnlyWhatTheReserveHoldsAndNeve
   EXPECT_EQ(scm_.asked.size(), 1u);
 }
 
+// A burst larger than the reserve doubles the target at each shortfall, up to 16 x the reserve;
+// blocks left to expire halve it back. A new or idle kind's first shortfall does not count.
+TEST_F(PrefetchingScmBlockClientTest, TheTargetGrowsWithBurstsAndShrinksWhenBlocksExpire) {
+  ASSERT_TRUE(Allocate(1).ok());  // a new kind: no growth
+  client_.RunDueRefills();
+  EXPECT_EQ(client_.target(), 8u);
+  EXPECT_EQ(scm_.asked, (std::vector<uint32_t>{1, 8}));
+
+  std::set<int64_t> seen;
+  uint32_t want = 8;
+  for (uint32_t expect : {16u, 32u, 64u, 128u, 128u}) {
+    for (int64_t id : Ids(Allocate(want + 2))) EXPECT_TRUE(seen.insert(id).second) << id;
+    EXPECT_EQ(scm_.asked.back(), 2u);  // the shortfall, from SCM
+    EXPECT_EQ(client_.target(), expect);
+    client_.RunDueRefills();
+    EXPECT_EQ(scm_.asked.back(), expect);  // topped up to the new target
+    EXPECT_EQ(client_.reserved(), expect);
+    want = expect;
+  }
+  EXPECT_EQ(client_.served_from_reserve(), 8u + 16 + 32 + 64 + 128);
+
+  // Idle: they expire, the target halves, and the shortfall that follows is not a burst.
+  clock_.Advance(11s);
+  ASSERT_TRUE(Allocate(1).ok());
+  EXPECT_EQ(client_.target(), 64u);
+  EXPECT_EQ(client_.reserved(), 0u);
+  client_.RunDueRefills();
+  EXPECT_EQ(scm_.asked.back(), 64u);
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(11s);
+    ASSERT_TRUE(Allocate(1).ok());
+    client_.RunDueRefills();
+  }
+  EXPECT_EQ(client_.target(), 8u) << "never below the configured reserve";
+  EXPECT_EQ(scm_.asked.back(), 8u);
+}
+
 TEST(PrefetchingScmBlockClientOffTest, ReserveZeroPassesEveryCallThrough) {
   CountingScm scm;
   ManualClock clock;

@@ -367,9 +367,11 @@ void OzoneManager::Parts::StartStatsLog() {
       if (f.flushes == logged) continue;
       logged = f.flushes;
       spdlog::info("om {}: flush stats: flushes={} flushed_entries={} max_entries_in_flush={} "
-                   "avg_entries_per_flush={:.2f} blocks_allocated_ahead_used={}",
+                   "avg_entries_per_flush={:.2f} blocks_allocated_ahead_used={} "
+                   "blocks_allocated_ahead_target={}",
                    storage.self.node_id, f.flushes, f.flushed_entries, f.max_entries_in_flush,
-                   f.AverageEntriesPerFlush(), block_prefetcher->served_from_reserve());
+                   f.AverageEntriesPerFlush(), block_prefetcher->served_from_reserve(),
+                   block_prefetcher->target());
     }
   });
 }
