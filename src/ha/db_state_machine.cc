@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/io/file_util.h"
+#include "common/thread_name.h"
 
 namespace ozone::ha {
 
@@ -279,7 +280,12 @@ Result<std::unique_ptr<DbStateMachine>> DbStateMachine::Open(
     OZ_RETURN_IF_ERROR(impl.LoadLocked());
   }
   spdlog::info("opened {} at {}", impl.options.db_path, impl.applied.ToString());
-  if (impl.options.double_buffer) impl.flusher = std::thread([&impl] { impl.FlushLoop(); });
+  if (impl.options.double_buffer) {
+    impl.flusher = std::thread([&impl] {
+      NameThisThread("double-buffer");
+      impl.FlushLoop();
+    });
+  }
   return sm;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/config/ozone_keys.h"
+#include "common/thread_name.h"
 #include "ha/raft/transport/transport_factory.h"
 
 namespace ozone::ha {
@@ -234,7 +235,10 @@ Result<std::unique_ptr<HaNode>> HaNode::Start(HaNodeOptions options, DbStateMach
   }
   impl.server = std::move(server).value();
   impl.started.store(impl.server.get());
-  impl.timeout_thread = std::thread([raw] { raw->ExpireSubmits(); });
+  impl.timeout_thread = std::thread([raw] {
+    NameThisThread("ha-timeouts");
+    raw->ExpireSubmits();
+  });
   spdlog::info("ha {}: started in group {} on {} ({} transport)", o.self_id, o.group_id,
                o.ratis_listen_address, raft::TransportKindName(kind));
   return node;

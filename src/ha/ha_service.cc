@@ -1,5 +1,7 @@
 #include "ha/ha_service.h"
 
+#include "common/thread_name.h"
+
 namespace ozone::ha {
 
 // ------------------------------------------------------------------------------------------------
@@ -61,7 +63,10 @@ void BackgroundService::Start() {
     stopping_ = false;
   }
   NotifyStatusChanged();
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread(options_.name);
+    Loop();
+  });
 }
 
 void BackgroundService::Stop() {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/thread_name.h"
 #include "storage/codec.h"
 
 namespace ozone::ha {
@@ -92,7 +93,12 @@ std::optional<uint64_t> SequenceIdGenerator::TakeLocked(const std::string& type,
       b.ahead_first > b.ahead_last && b.last - id <= options_.reserve_ahead_left && !stopping_) {
     b.reserving_ahead = true;
     ahead_queue_.emplace_back(type, epoch_);
-    if (!ahead_thread_.joinable()) ahead_thread_ = std::thread([this] { ReserveAheadLoop(); });
+    if (!ahead_thread_.joinable()) {
+      ahead_thread_ = std::thread([this] {
+        NameThisThread("seqid-ahead");
+        ReserveAheadLoop();
+      });
+    }
     cv_.notify_one();
   }
   return id;

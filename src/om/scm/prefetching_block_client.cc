@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/thread_name.h"
+
 namespace ozone::om {
 
 namespace {
@@ -17,7 +19,12 @@ PrefetchingScmBlockClient::PrefetchingScmBlockClient(ScmBlockClient* next,
                                                      BlockPrefetchOptions options,
                                                      const Clock* clock)
     : next_(next), options_(options), clock_(clock) {
-  if (options_.background && options_.reserve > 0) thread_ = std::thread([this] { Loop(); });
+  if (options_.background && options_.reserve > 0) {
+    thread_ = std::thread([this] {
+      NameThisThread("om-prefetch");
+      Loop();
+    });
+  }
 }
 
 PrefetchingScmBlockClient::~PrefetchingScmBlockClient() {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.h"
+
 namespace ozone::om {
 
 void OmPeerListUpdater::NotifyStatusChanged() {
@@ -20,7 +22,10 @@ void OmPeerListUpdater::Start() {
     stopping_ = false;
     wake_ = true;  // a first pass: the ring may have changed before this started
   }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("om-peer-list");
+    Loop();
+  });
 }
 
 void OmPeerListUpdater::Stop() {

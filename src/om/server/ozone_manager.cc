@@ -10,6 +10,7 @@
 
 #include "client/scm_client.h"
 #include "common/config/config_reloader.h"
+#include "common/thread_name.h"
 #include "common/version_file.h"
 #include "ha/checkpoint_fetcher.h"
 #include "ha/db_state_machine.h"
@@ -360,6 +361,7 @@ ozone::Status OzoneManager::Start() {
 
 void OzoneManager::Parts::StartStatsLog() {
   stats_thread = std::thread([this] {
+    NameThisThread("om-stats");
     uint64_t logged = 0;
     std::unique_lock<std::mutex> l(stats_mu);
     while (!stats_cv.wait_for(l, std::chrono::seconds(1), [this] { return stats_stop; })) {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/thread_name.h"
+
 namespace ozone::scm {
 
 DatanodeServerGate::DatanodeServerGate(DatanodeServerGateOptions options)
@@ -13,7 +15,10 @@ void DatanodeServerGate::Start() {
   std::lock_guard<std::mutex> l(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("scm-dn-gate");
+    Loop();
+  });
 }
 
 void DatanodeServerGate::Stop() {

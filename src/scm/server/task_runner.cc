@@ -1,5 +1,7 @@
 #include "scm/server/task_runner.h"
 
+#include "common/thread_name.h"
+
 namespace ozone::scm {
 
 TaskRunner::~TaskRunner() { Stop(); }
@@ -14,7 +16,10 @@ void TaskRunner::Start() {
   if (thread_.joinable() || stopping_) return;
   auto now = std::chrono::steady_clock::now();
   for (auto& p : periodic_) p.next = now + p.interval;
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    NameThisThread("scm-tasks");
+    Loop();
+  });
 }
 
 void TaskRunner::Post(std::function<void()> task) {

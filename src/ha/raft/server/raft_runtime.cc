@@ -1,6 +1,6 @@
 #include "ha/raft/server/raft_runtime.h"
 
-#include <pthread.h>
+#include "common/thread_name.h"
 
 namespace ozone::raft {
 
@@ -15,7 +15,7 @@ size_t PoolSize(size_t requested) {
 RaftRuntime::RaftRuntime(Transport* transport, RaftRuntimeOptions options)
     : transport_(transport), options_(options), pool_(PoolSize(options.threads), "raft") {
   ticker_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "raft-ticker");
+    NameThisThread("raft-ticker");
     RunTicker();
   });
 }

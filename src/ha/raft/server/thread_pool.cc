@@ -1,6 +1,6 @@
 #include "ha/raft/server/thread_pool.h"
 
-#include <pthread.h>
+#include "common/thread_name.h"
 
 namespace ozone::raft {
 
@@ -8,8 +8,7 @@ ThreadPool::ThreadPool(size_t threads, std::string name) {
   if (threads == 0) threads = 1;
   for (size_t i = 0; i < threads; ++i) {
     threads_.emplace_back([this, name, i] {
-      std::string thread_name = (name + "-" + std::to_string(i)).substr(0, 15);
-      pthread_setname_np(pthread_self(), thread_name.c_str());
+      NameThisThread(name + "-" + std::to_string(i));
       Run();
     });
   }

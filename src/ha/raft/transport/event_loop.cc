@@ -1,12 +1,13 @@
 #include "ha/raft/transport/event_loop.h"
 
-#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <utility>
+
+#include "common/thread_name.h"
 
 namespace ozone::raft {
 
@@ -177,7 +178,7 @@ int EventLoop::RunTasksAndTimers() {
 
 void EventLoop::Run() {
   thread_id_.store(std::this_thread::get_id());
-  pthread_setname_np(pthread_self(), thread_name_.substr(0, 15).c_str());
+  NameThisThread(thread_name_);
   epoll_event events[kMaxEventsPerRound];
   while (!stop_.load(std::memory_order_relaxed)) {
     const int timeout_ms = RunTasksAndTimers();

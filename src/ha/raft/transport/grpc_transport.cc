@@ -2,7 +2,6 @@
 
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/thread_name.h"
 #include "ha/raft/transport/cq_event.h"
 #include "ha/raft/transport/group_registry.h"
 #include "ha/raft/transport/inbound_service.h"
@@ -169,7 +169,7 @@ class GrpcTransport::Impl {
 
   // Runs completion-queue events until the queue is shut down and drained.
   void PollCompletionQueue() {
-    pthread_setname_np(pthread_self(), "raft-cq");
+    NameThisThread("raft-cq");
     void* tag = nullptr;
     bool ok = false;
     while (cq_->Next(&tag, &ok)) CqEvent::FromTag(tag)->Complete(ok);

@@ -1,6 +1,5 @@
 #include "ha/raft/transport/local_transport_hub.h"
 
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <cassert>
@@ -8,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/thread_name.h"
 #include "ha/raft/transport/group_registry.h"
 #include "ha/raft/transport/transport_counters.h"
 
@@ -88,7 +88,7 @@ class LocalTransportHub::Endpoint final : public Transport {
   };
 
   void Run() {
-    pthread_setname_np(pthread_self(), "raft-local");
+    NameThisThread("raft-local");
     std::deque<Event> events;
     while (true) {
       {

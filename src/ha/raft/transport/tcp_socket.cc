@@ -4,13 +4,14 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+
+#include "common/thread_name.h"
 
 namespace ozone::raft {
 
@@ -190,7 +191,7 @@ void Resolver::Stop() {
 }
 
 void Resolver::Run() {
-  pthread_setname_np(pthread_self(), "raft-resolve");
+  NameThisThread("raft-resolve");
   for (;;) {
     Request request;
     {
