@@ -1,5 +1,7 @@
 #include "om/request/key/key_request_util.h"
 
+#include <utility>
+
 #include "om/metadata/om_db_keys.h"
 #include "om/request/replication_config_util.h"
 
@@ -75,13 +77,13 @@ std::variant<std::vector<KeyLocation>, OmFailure> AllocateKeyLocations(
     return OmFailure{INTERNAL_ERROR, "Block allocation failed: " + blocks.status().ToString()};
   }
   std::vector<KeyLocation> out;
-  for (const AllocatedBlock& b : *blocks) {
+  for (AllocatedBlock& b : *blocks) {  // (moved from: they are this call's)
     KeyLocation loc;
-    *loc.mutable_blockid()->mutable_containerblockid() = b.block_id;
+    *loc.mutable_blockid()->mutable_containerblockid() = std::move(b.block_id);
     loc.set_offset(0);
     loc.set_length(ctx.options->scm_block_size);
     loc.set_createversion(0);
-    *loc.mutable_pipeline() = b.pipeline;
+    *loc.mutable_pipeline() = std::move(b.pipeline);
     out.push_back(std::move(loc));
   }
   if (out.empty()) return OmFailure{KEY_ALLOCATION_ERROR, "SCM allocated no block"};
