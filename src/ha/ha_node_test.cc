@@ -128,8 +128,9 @@ class HaNodeTest : public ::testing::Test {
     o.log.max_segment_size = 8 << 10;  // small segments: purges remove files
     o.log.preallocate_size = 0;
     o.known_peers = initial_.peers;
-    o.server.raft.election_ticks = 10;  // 100-200 ms
-    o.server.raft.heartbeat_ticks = 2;
+    // 300-600 ms: short for a test, and longer than most fsync stalls of a loaded disk.
+    o.server.raft.election_ticks = 30;
+    o.server.raft.heartbeat_ticks = 3;
     o.server.raft.check_quorum = check_quorum_;
     o.server.request_timeout = 10s;
     o.server.snapshot_threshold = 20;
@@ -192,11 +193,34 @@ class HaNodeTest : public ::testing::Test {
       return true;
     });
   }
-  // Puts k<i> = v<i><padding> for i in [from, to).
-  void Put(Node& leader, int from, int to, size_t padding = 0) {
+  // Whether `s` refuses a request because leadership moved while it was under way.
+  static bool LeadershipMoved(const Status& s) {
+    return s.IsNotLeader() || (s.IsAborted() && s.message().rfind("LeadershipLost", 0) == 0);
+  }
+  static const Status& StatusOf(const Status& s) { return s; }
+  template <typename T>
+  static Status StatusOf(const Result<T>& r) {
+    return r.status();
+  }
+  // Runs `op` on the leader of the moment, and again on the next leader while leadership moves
+  // under it. A test that is not about elections must not depend on its first leader staying:
+  // an fsync stalled past the election timeout (a loaded CI disk) delays the followers' answers,
+  // and check-quorum makes the leader step down.
+  template <typename Op>
+  auto OnLeader(Op op) {
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (true) {
+      auto r = op(WaitForLeader());
+      if (!LeadershipMoved(StatusOf(r)) || std::chrono::steady_clock::now() > deadline) return r;
+    }
+  }
+  // Puts k<i> = v<i><padding> for i in [from, to) through the leader of the moment (a put
+  // repeated after a lost leadership writes the same value again).
+  void Put(int from, int to, size_t padding = 0) {
     for (int i = from; i < to; ++i) {
-      Result<std::string> r = leader.node->Submit("put k" + std::to_string(i) + " v" +
-                                                  std::to_string(i) + std::string(padding, 'x'));
+      std::string put =
+          "put k" + std::to_string(i) + " v" + std::to_string(i) + std::string(padding, 'x');
+      Result<std::string> r = OnLeader([&](Node& leader) { return leader.node->Submit(put); });
       ASSERT_TRUE(r.ok()) << r.status();
     }
   }
@@ -255,7 +279,7 @@ TEST_F(HaNodeTest, AWipedFollowerCatchesUpThroughACheckpoint) {
 
   // Enough entries for snapshots (every 20) and purges (5 behind), over several segments (8 KiB):
   // index 1 is gone.
-  Put(leader, 0, 60, /*padding=*/1000);
+  Put(0, 60, /*padding=*/1000);
   ASSERT_TRUE(WaitUntil([&] { return leader.sm->flushed().index >= LogIndex(40); }));
 
   StartNode(victim);
@@ -263,7 +287,7 @@ TEST_F(HaNodeTest, AWipedFollowerCatchesUpThroughACheckpoint) {
   EXPECT_GE(victim.handler->reloads(), 2u);  // open, then the installed checkpoint
   EXPECT_GE(victim.sm->applied().index, LogIndex(60));
   // It keeps following.
-  Put(leader, 60, 65);
+  Put(60, 65);
   ASSERT_TRUE(WaitConverged(leader));
   EXPECT_EQ(victim.handler->Get("k64"), "v64");
 }
@@ -303,8 +327,8 @@ TEST_F(HaNodeTest, RemovesAFollowerButNotTheLeader) {
 // An AddPeer cut short leaves a learner; the leader's LearnerPromoter finishes the job once the
 // node has caught up (here through a checkpoint: the log was purged meanwhile).
 TEST_F(HaNodeTest, ALearnerLeftByAnInterruptedAddIsPromotedOnceCaughtUp) {
-  Node& leader = WaitForLeader();
-  Put(leader, 0, 30);
+  WaitForLeader();
+  Put(0, 30);
   auto fresh = std::make_unique<Node>();
   fresh->id = "scm4";
   fresh->address = "127.0.0.1:" + std::to_string(ports_->Next());
@@ -312,34 +336,45 @@ TEST_F(HaNodeTest, ALearnerLeftByAnInterruptedAddIsPromotedOnceCaughtUp) {
   Node& n4 = *fresh;
   nodes_[n4.id] = std::move(fresh);
   // Not running yet: the add times out after making it a learner.
-  Status cut = leader.node->AddPeer(raft::PeerInfo{n4.id, n4.address, raft::PeerRole::kVoter},
-                                    50ms);
+  Status cut = OnLeader([&](Node& leader) {
+    return leader.node->AddPeer(raft::PeerInfo{n4.id, n4.address, raft::PeerRole::kVoter}, 50ms);
+  });
   EXPECT_FALSE(cut.ok());
-  const raft::PeerInfo* p = leader.node->Status().configuration.Find(n4.id);
+  raft::RaftStatus status = WaitForLeader().node->Status();
+  const raft::PeerInfo* p = status.configuration.Find(n4.id);
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->role, raft::PeerRole::kLearner);
-  Result<std::vector<raft::PeerId>> none = leader.node->PromoteCaughtUpLearners();
+  Result<std::vector<raft::PeerId>> none =
+      OnLeader([](Node& leader) { return leader.node->PromoteCaughtUpLearners(); });
   ASSERT_TRUE(none.ok()) << none.status();
   EXPECT_TRUE(none->empty()) << "not caught up: left for later";
 
   StartNode(n4);
   // A learner meant to stay one (a listener) is left alone, caught up or not.
   EXPECT_TRUE(WaitUntil([&] {
-    Result<std::vector<raft::PeerId>> kept = leader.node->PromoteCaughtUpLearners(
-        [&](const raft::PeerId& id) { return id == n4.id; });
+    Node* leader = StableLeader();
+    if (leader == nullptr) return false;
+    Result<std::vector<raft::PeerId>> kept =
+        leader->node->PromoteCaughtUpLearners([&](const raft::PeerId& id) { return id == n4.id; });
     return kept.ok() && kept->empty() &&
-           n4.handler->data() == leader.handler->data();  // caught up meanwhile
+           n4.handler->data() == leader->handler->data();  // caught up meanwhile
   }));
-  EXPECT_FALSE(leader.node->Status().configuration.IsVoter(n4.id));
-  std::shared_ptr<BackgroundService> promoter = MakeLearnerPromoter(
-      [&leader] { return leader.node.get(); }, leader.context.get(), nullptr, 20ms);
-  promoter->Start();
+  EXPECT_FALSE(WaitForLeader().node->Status().configuration.IsVoter(n4.id));
+  // Every node runs the promoter, as servers do; the leader's instance is the one that works.
+  std::vector<std::shared_ptr<BackgroundService>> promoters;
+  for (auto& [id, n] : nodes_) {
+    Node* raw = n.get();
+    promoters.push_back(
+        MakeLearnerPromoter([raw] { return raw->node.get(); }, raw->context.get(), nullptr, 20ms));
+    promoters.back()->Start();
+  }
   EXPECT_TRUE(WaitUntil([&] {
-    return leader.node->Status().configuration.IsVoter(n4.id);
+    Node* leader = StableLeader();
+    return leader != nullptr && leader->node->Status().configuration.IsVoter(n4.id);
   }));
-  promoter->Stop();
-  Put(leader, 30, 35);
-  EXPECT_TRUE(WaitConverged(leader));
+  for (auto& promoter : promoters) promoter->Stop();
+  Put(30, 35);
+  EXPECT_TRUE(WaitConverged(WaitForLeader()));
 }
 
 TEST_F(HaNodeTest, StopMarksTheNodeNotLeader) {
