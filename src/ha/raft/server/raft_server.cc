@@ -230,6 +230,10 @@ void RaftServer::HandleReady(Ready rd) {
     // thread syncs while this strand goes on, and what it submits meanwhile shares the next sync.
     const bool isolated =
         rd.entries.empty() || rd.entries.front().index <= core_->commit_index() + 1;
+    // A sync on this thread blocks it: what the transport holds for the end of the message
+    // handler this round runs in (the leader's appends just sent) leaves first, so the followers
+    // write in parallel with the leader instead of after it.
+    if (isolated) runtime_->transport()->FlushHeldSends();
     t_persisting = this;
     Status s = writer_->Persist(
         std::move(rd.hard_state), std::move(rd.entries),

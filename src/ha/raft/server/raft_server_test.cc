@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-
+#include <map>
 #include <thread>
 
 #include "ha/raft/testing/kv_state_machine.h"
@@ -411,9 +411,10 @@ class HoldTrackingTransport final : public Transport {
 thread_local bool HoldTrackingTransport::in_handler = false;
 thread_local bool HoldTrackingTransport::held = false;
 
-TEST(RaftServerTest, WhatARoundSentIsFlushedBeforeItsEntriesAreApplied) {
-  // A follower acknowledges an append and applies what the leader committed in the same round;
-  // the acknowledgement must leave first (else each commit waits for the previous apply).
+// Three servers over HoldTrackingTransport; each counts the applies and the log appends that
+// happened on a thread still holding what its round sent.
+class HeldSendsCluster {
+ public:
   struct CheckingSm : KvStateMachine {
     std::atomic<int> applied_with_held_sends{0};
     Result<std::string> Apply(const Entry& e) override {
@@ -421,43 +422,78 @@ TEST(RaftServerTest, WhatARoundSentIsFlushedBeforeItsEntriesAreApplied) {
       return KvStateMachine::Apply(e);
     }
   };
-  LocalTransportHub hub;
-  Configuration config;
-  for (int i = 1; i <= 3; ++i) config.peers.push_back(ServerCluster::Peer(i));
+  struct CheckingLog : MemoryLogStore {
+    std::atomic<int> appended_with_held_sends{0};
+    Status Append(const std::vector<Entry>& entries) override {
+      if (HoldTrackingTransport::held) ++appended_with_held_sends;
+      return MemoryLogStore::Append(entries);
+    }
+  };
   struct Process {
     std::unique_ptr<Transport> transport;
     std::unique_ptr<RaftRuntime> runtime;
-    MemoryLogStore log;
+    CheckingLog log;
     CheckingSm sm;
     std::unique_ptr<RaftServer> server;
   };
-  std::map<PeerId, Process> procs;
-  for (const PeerInfo& peer : config.peers) {
-    Process& p = procs[peer.id];
-    p.transport = std::make_unique<HoldTrackingTransport>(*hub.CreateEndpoint(peer.id));
-    p.runtime = std::make_unique<RaftRuntime>(p.transport.get());
-    ASSERT_TRUE(RaftServer::Bootstrap(&p.log, config).ok());
-    auto s = RaftServer::Start(p.runtime.get(), kGroup, peer.id, &p.log, &p.sm,
-                               ServerCluster::DefaultOptions());
-    ASSERT_TRUE(s.ok()) << s.status();
-    p.server = std::move(*s);
-  }
-  PeerId leader;
-  ASSERT_TRUE(WaitUntil([&] {
-    for (auto& [id, p] : procs) {
-      if (p.server->IsLeaderReady()) leader = id;
+
+  void Start() {
+    Configuration config;
+    for (int i = 1; i <= 3; ++i) config.peers.push_back(ServerCluster::Peer(i));
+    for (const PeerInfo& peer : config.peers) {
+      Process& p = procs[peer.id];
+      p.transport = std::make_unique<HoldTrackingTransport>(*hub.CreateEndpoint(peer.id));
+      p.runtime = std::make_unique<RaftRuntime>(p.transport.get());
+      ASSERT_TRUE(RaftServer::Bootstrap(&p.log, config).ok());
+      auto s = RaftServer::Start(p.runtime.get(), kGroup, peer.id, &p.log, &p.sm,
+                                 ServerCluster::DefaultOptions());
+      ASSERT_TRUE(s.ok()) << s.status();
+      p.server = std::move(*s);
     }
-    return !leader.empty();
-  }));
-  for (int k = 0; k < 50; ++k) {
-    ASSERT_TRUE(procs[leader].server->Propose("put k " + std::to_string(k)).get().ok());
   }
-  const LogIndex applied = procs[leader].sm.applied();
-  for (auto& [id, p] : procs) {
-    ASSERT_TRUE(p.sm.WaitApplied(applied, 5s)) << id;
-    EXPECT_EQ(p.sm.applied_with_held_sends.load(), 0) << id;
+  // Waits for a ready leader, then proposes `n` entries one at a time and waits until every
+  // server applied them.
+  void ProposeOneAtATime(int n) {
+    PeerId leader;
+    ASSERT_TRUE(WaitUntil([&] {
+      for (auto& [id, p] : procs) {
+        if (p.server->IsLeaderReady()) leader = id;
+      }
+      return !leader.empty();
+    }));
+    for (int k = 0; k < n; ++k) {
+      ASSERT_TRUE(procs[leader].server->Propose("put k " + std::to_string(k)).get().ok());
+    }
+    const LogIndex applied = procs[leader].sm.applied();
+    for (auto& [id, p] : procs) ASSERT_TRUE(p.sm.WaitApplied(applied, 5s)) << id;
   }
-  for (auto& [id, p] : procs) p.server->Stop();
+  ~HeldSendsCluster() {
+    for (auto& [id, p] : procs) {
+      if (p.server) p.server->Stop();
+    }
+  }
+
+  LocalTransportHub hub;  // before procs: their endpoints go first
+  std::map<PeerId, Process> procs;
+};
+
+TEST(RaftServerTest, WhatARoundSentIsFlushedBeforeItsEntriesAreApplied) {
+  // A follower acknowledges an append and applies what the leader committed in the same round;
+  // the acknowledgement must leave first (else each commit waits for the previous apply).
+  HeldSendsCluster c;
+  c.Start();
+  c.ProposeOneAtATime(50);
+  for (auto& [id, p] : c.procs) EXPECT_EQ(p.sm.applied_with_held_sends.load(), 0) << id;
+}
+
+TEST(RaftServerTest, WhatARoundSentIsFlushedBeforeItsEntriesArePersistedInline) {
+  // A leader whose round runs inside a message handler (a vote that elects it, an acknowledgement
+  // processed while a proposal waits) appends and sends in that round: the appends must leave
+  // before it syncs its own log on that thread, so that the followers write in parallel with it.
+  HeldSendsCluster c;
+  c.Start();
+  c.ProposeOneAtATime(50);
+  for (auto& [id, p] : c.procs) EXPECT_EQ(p.log.appended_with_held_sends.load(), 0) << id;
 }
 
 TEST(RaftServerTest, BootstrapRefusesANonEmptyLog) {
