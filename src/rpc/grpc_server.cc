@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 
 namespace ozone::rpc {
@@ -29,7 +28,7 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
     b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
     b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
     b.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 1);
-    for (int i = 0; i < std::max(1, options.async_threads); ++i) {
+    for (int i = 0; i < options.async_threads; ++i) {
       s->queues_.push_back(b.AddCompletionQueue());
     }
   }
@@ -50,6 +49,13 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
   }
   spdlog::info("{} listening on {}", name, address);
   return s;
+}
+
+void AsyncMethods::Serve(grpc::ServerCompletionQueue* cq) {
+  void* tag = nullptr;
+  bool ok = false;
+  while (cq->Next(&tag, &ok)) {
+  }
 }
 
 GrpcServer::~GrpcServer() { Stop(); }

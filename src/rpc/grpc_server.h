@@ -1,8 +1,13 @@
 // GrpcServer: one gRPC server on one address, serving the services given. Methods of the
 // services run on gRPC's synchronous thread pool, except those an AsyncMethods serves: those run
 // on the server's own completion-queue threads (one queue per thread), without a hand-off between
-// threads; such a method may also be answered later from another thread (gRPC allows Finish from
-// any thread).
+// threads, or with gRPC's callback API (no queue of ours: async_threads 0); such a method may also
+// be answered later from another thread (gRPC allows Finish from any thread).
+//
+// A thread waiting on a completion queue polls the server's connections for every method, so
+// completion-queue threads that serve nothing but rare calls take the reads of the callback
+// methods' calls and hand them to gRPC's callback threads (a thread wake-up per call): a service
+// whose frequent methods use the callback API asks for no queue.
 //
 // Every server leaves channelz off (it counts every call under a lock, and nothing reads it).
 //
@@ -25,8 +30,9 @@ class AsyncMethods {
  public:
   virtual ~AsyncMethods() = default;
   // Runs on one completion-queue thread until `cq` shuts down: asks for calls on `cq`, serves
-  // them as they come, frees what it allocated once cq->Next() returns false.
-  virtual void Serve(grpc::ServerCompletionQueue* cq) = 0;
+  // them as they come, frees what it allocated once cq->Next() returns false. Default (methods
+  // served with the callback API only): drains `cq`, on which nothing is asked.
+  virtual void Serve(grpc::ServerCompletionQueue* cq);
   // Called by Stop after the server shut down, while the completion-queue threads still run:
   // returns once every call received has been answered (Finish called), so that no answer comes
   // after the queues shut down. Default: nothing (every call is answered within Serve).
@@ -36,7 +42,8 @@ class AsyncMethods {
 struct GrpcServerOptions {
   // Serves the asynchronous methods of the services (none: every method is synchronous).
   AsyncMethods* async = nullptr;
-  // Completion queues (one thread each) for `async`. Default: 2.
+  // Completion queues (one thread each) for `async`; 0 when its methods use the callback API.
+  // Default: 2.
   int async_threads = 2;
 };
 

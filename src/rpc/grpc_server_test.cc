@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -175,6 +176,56 @@ TEST(GrpcServerTest, StopLetsTheServiceAnswerWhatItHoldsBeforeTheQueuesClose) {
         << status.error_code() << " " << status.error_message();
   }
   (*server)->Stop();  // idempotent
+}
+
+// Answers Say with gRPC's callback API, from its pool; counts the completion-queue threads it was
+// given and the waits at Stop.
+class CallbackEcho final : public Echo::WithCallbackMethod_Say<Echo::Service>, public AsyncMethods {
+ public:
+  grpc::ServerUnaryReactor* Say(grpc::CallbackServerContext* ctx, const EchoRequest* request,
+                                EchoResponse* response) override {
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    pool_.Post([request, response, reactor] {
+      response->set_text(request->text());
+      response->set_served_by("pool");
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+  void Serve(grpc::ServerCompletionQueue* cq) override {
+    ++queues_served;
+    AsyncMethods::Serve(cq);
+  }
+  void WaitUntilAnswered() override { ++waits; }
+
+  std::atomic<int> queues_served{0};
+  std::atomic<int> waits{0};
+
+ private:
+  WorkerPool pool_{2, "echo-pool"};
+};
+
+TEST(GrpcServerTest, CallbackMethodsNeedNoCompletionQueueThread) {
+  CallbackEcho service;
+  GrpcServerOptions o;
+  o.async = &service;
+  o.async_threads = 0;
+  auto server = GrpcServer::Start("127.0.0.1:0", {&service}, "echo", o);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = StubFor(**server);
+  for (int i = 0; i < 10; ++i) {
+    grpc::ClientContext ctx;
+    EchoRequest req;
+    req.set_text("t" + std::to_string(i));
+    EchoResponse resp;
+    grpc::Status s = stub->Say(&ctx, req, &resp);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_EQ(resp.text(), req.text());
+    EXPECT_EQ(resp.served_by(), "pool");
+  }
+  (*server)->Stop();
+  EXPECT_EQ(service.queues_served.load(), 0);
+  EXPECT_EQ(service.waits.load(), 1);
 }
 
 }  // namespace

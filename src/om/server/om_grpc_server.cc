@@ -7,7 +7,7 @@ Result<std::unique_ptr<OmGrpcServer>> OmGrpcServer::Start(
     rpc::AsyncMethods* async) {
   rpc::GrpcServerOptions options;
   options.async = async;
-  options.async_threads = kAsyncThreads;
+  options.async_threads = 0;
   OZ_ASSIGN_OR_RETURN(
       std::unique_ptr<rpc::GrpcServer> server,
       rpc::GrpcServer::Start(address, services, "om: client protocol and checkpoint transfer",

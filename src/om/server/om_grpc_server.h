@@ -1,6 +1,6 @@
 // OmGrpcServer: the OM node's gRPC server on its client RPC address (ozone.om.address.<svc>.<node>,
-// port 9862), serving the client protocol (OzoneManagerService, its Submit on completion-queue
-// threads: OmProtocolService) and the checkpoint transfer the followers download from
+// port 9862), serving the client protocol (OzoneManagerService with gRPC's callback API:
+// OmProtocolService) and the checkpoint transfer the followers download from
 // (ha::CheckpointTransferService), over rpc::GrpcServer.
 //
 // Thread-safety: Stop may be called from any thread; the services must outlive the server.
@@ -19,11 +19,9 @@ namespace ozone::om {
 
 class OmGrpcServer {
  public:
-  // Completion-queue threads serving `async`. Default: 2 (one per core of a small machine).
-  static constexpr int kAsyncThreads = 2;
-
-  // Binds `address` ("host:port") and starts serving; `async` (may be null) serves the
-  // asynchronous methods of `services`. Unavailable naming the address if it cannot be bound.
+  // Binds `address` ("host:port") and starts serving; `async` (may be null) serves the callback
+  // methods of `services` and is waited for at Stop (no completion-queue thread: see
+  // rpc/grpc_server.h). Unavailable naming the address if it cannot be bound.
   static Result<std::unique_ptr<OmGrpcServer>> Start(const std::string& address,
                                                      const std::vector<grpc::Service*>& services,
                                                      rpc::AsyncMethods* async = nullptr);

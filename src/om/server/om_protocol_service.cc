@@ -1,22 +1,12 @@
 #include "om/server/om_protocol_service.h"
 
 #include <memory>
-#include <optional>
-#include <vector>
 
 #include "om/request/om_request_factory.h"
 #include "rpc/grpc_status.h"
 #include "rpc/streamed_calls_reactor.h"
 
 namespace ozone::om {
-
-namespace {
-
-// Calls asked for on each completion queue at any time, so that a burst of calls finds one
-// waiting.
-constexpr int kRequestedCallsPerQueue = 32;
-
-}  // namespace
 
 // A Submit call being served, unary or streamed.
 class OmProtocolService::Call {
@@ -28,41 +18,28 @@ class OmProtocolService::Call {
   virtual void Send(OMResponse* response, const grpc::Status& status, bool not_leader) = 0;
 };
 
-// One unary Submit call: asked for, received, answered. Objects are reused call after call by
-// the completion-queue thread that owns them; between calls they hold no gRPC call.
+// One unary Submit call: owns a copy of its request, answers through the call's default
+// reactor, and deletes itself once answered.
 class OmProtocolService::UnaryCall final : public Call {
  public:
-  void Reset() {
-    writer_.reset();
-    ctx_.emplace();
-    writer_.emplace(&*ctx_);
-    request_.Clear();
-    response_.Clear();
-    answered_ = false;
-  }
-  // Drops the finished gRPC call (its context holds a reference on it).
-  void Release() {
-    writer_.reset();
-    ctx_.reset();
-  }
-  grpc::ServerContext* ctx() { return &*ctx_; }
-  grpc::ServerContextBase* context() override { return &*ctx_; }
+  UnaryCall(grpc::CallbackServerContext* ctx, const OMRequest& request, OMResponse* response)
+      : ctx_(ctx), reactor_(ctx->DefaultReactor()), request_(request), response_(response) {}
+  grpc::ServerUnaryReactor* reactor() const { return reactor_; }
+  grpc::ServerContextBase* context() override { return ctx_; }
   OMRequest* request() override { return &request_; }
-  grpc::ServerAsyncResponseWriter<OMResponse>* writer() { return &*writer_; }
-  bool answered() const { return answered_; }
 
   void Send(OMResponse* response, const grpc::Status& status, bool /*not_leader*/) override {
-    if (response != nullptr) response_.Swap(response);
-    answered_ = true;  // before Finish: its tag may come back on the queue at once
-    writer_->Finish(response_, status, this);
+    if (response != nullptr) response_->Swap(response);
+    grpc::ServerUnaryReactor* reactor = reactor_;
+    delete this;  // gRPC may free the context and the response once Finish is called
+    reactor->Finish(status);
   }
 
  private:
-  std::optional<grpc::ServerContext> ctx_;
-  std::optional<grpc::ServerAsyncResponseWriter<OMResponse>> writer_;
+  grpc::CallbackServerContext* const ctx_;
+  grpc::ServerUnaryReactor* const reactor_;
   OMRequest request_;
-  OMResponse response_;
-  bool answered_ = false;
+  OMResponse* const response_;  // gRPC's, valid until Finish
 };
 
 // One call of a SubmitStream: owns its request (handed out by the stream's reactor), answers
@@ -106,38 +83,17 @@ OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* ga
 
 OmProtocolService::~OmProtocolService() { blocking_.Stop(); }
 
-void OmProtocolService::Serve(grpc::ServerCompletionQueue* cq) {
-  std::vector<std::unique_ptr<UnaryCall>> calls;  // every call object of this queue
-  std::vector<UnaryCall*> idle;
-  auto ask = [&] {
-    UnaryCall* call;
-    if (idle.empty()) {
-      calls.push_back(std::make_unique<UnaryCall>());
-      call = calls.back().get();
-    } else {
-      call = idle.back();
-      idle.pop_back();
-    }
-    call->Reset();
-    RequestSubmit(call->ctx(), call->request(), call->writer(), cq, cq, call);
-  };
-  for (int i = 0; i < kRequestedCallsPerQueue; ++i) ask();
-  void* tag = nullptr;
-  bool ok = false;
-  while (cq->Next(&tag, &ok)) {
-    auto* call = static_cast<UnaryCall*>(tag);
-    if (call->answered() || !ok) {  // answer sent (or the client left), or shutting down
-      call->Release();
-      idle.push_back(call);
-      continue;
-    }
-    ask();  // replaces the one received
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      ++unanswered_;
-    }
-    Handle(call, /*on_pool=*/false);
+grpc::ServerUnaryReactor* OmProtocolService::Submit(grpc::CallbackServerContext* ctx,
+                                                    const OMRequest* request,
+                                                    OMResponse* response) {
+  auto* call = new UnaryCall(ctx, *request, response);
+  grpc::ServerUnaryReactor* reactor = call->reactor();  // the call may be answered in Handle
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    ++unanswered_;
   }
+  Handle(call, /*on_pool=*/false);
+  return reactor;
 }
 
 grpc::ServerBidiReactor<OMCalls, OMReplies>* OmProtocolService::SubmitStream(

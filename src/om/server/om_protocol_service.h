@@ -7,15 +7,16 @@
 // same callId, which the retry cache answers if the write was applied); other errors are mapped
 // by src/rpc.
 //
-// Submit is served with gRPC's asynchronous API (Serve, on rpc::GrpcServer's completion-queue
-// threads), and the same calls multiplexed over SubmitStream (rpc.proto; what OmClient uses) with
-// gRPC's callback API: reads, and writes up to their proposal, run on the thread that received
-// the call; a write is answered from the replicator's callback once applied, so no thread waits
-// for it. What blocks runs on a small pool instead: the ring admin commands, and the PreExecute
-// of writes that call SCM (CreateKey, AllocateBlock) unless the blocks they need were allocated
-// ahead (OmExecutionFlow::SubmitAsyncWithoutWaiting). Over a stream, a call this OM may not
-// serve (NotLeader) ends the stream with that reply once the calls before it are answered; any
-// other failure fails that call alone.
+// Submit, and the same calls multiplexed over SubmitStream (rpc.proto; what OmClient uses), are
+// served with gRPC's callback API: reads, and writes up to their proposal, run on the thread that
+// received the call; a write is answered from the replicator's callback once applied, so no
+// thread waits for it. The server runs no completion-queue thread for them: such threads would
+// poll the connections too and hand each call they read to a callback thread (one more thread
+// wake-up per call; rpc/grpc_server.h). What blocks runs on a small pool instead: the ring admin
+// commands, and the PreExecute of writes that call SCM (CreateKey, AllocateBlock) unless the blocks
+// they need were allocated ahead (OmExecutionFlow::SubmitAsyncWithoutWaiting). Over a stream, a
+// call this OM may not serve (NotLeader) ends the stream with that reply once the calls before it
+// are answered; any other failure fails that call alone.
 //
 // Thread-safety: Serve runs on several threads at once; the dependencies are thread-safe.
 #pragma once
@@ -37,7 +38,7 @@ namespace ozone::om {
 
 class OmProtocolService final
     : public OzoneManagerService::WithCallbackMethod_SubmitStream<
-          OzoneManagerService::WithAsyncMethod_Submit<OzoneManagerService::Service>>,
+          OzoneManagerService::WithCallbackMethod_Submit<OzoneManagerService::Service>>,
       public rpc::AsyncMethods {
  public:
   // Threads for the calls that block (see above). Default: 8.
@@ -48,9 +49,10 @@ class OmProtocolService final
                     OmRingAdmin* admin, int blocking_threads = kDefaultBlockingThreads);
   ~OmProtocolService() override;
 
-  // Submit calls, on `cq` (rpc::GrpcServer's completion-queue threads).
-  void Serve(grpc::ServerCompletionQueue* cq) override;
+  // Returns once every call received has been answered (rpc::GrpcServer::Stop).
   void WaitUntilAnswered() override;
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const OMRequest* request,
+                                   OMResponse* response) override;
   grpc::ServerBidiReactor<OMCalls, OMReplies>* SubmitStream(
       grpc::CallbackServerContext* ctx) override;
 
