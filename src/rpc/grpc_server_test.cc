@@ -111,6 +111,15 @@ class PoolEcho final : public Echo::WithAsyncMethod_Say<Echo::Service>, public A
   std::set<std::thread::id> cq_threads_, answer_threads_;
 };
 
+// A server on a free loopback port whose `service` also serves its own asynchronous methods.
+template <typename Service>
+Result<std::unique_ptr<GrpcServer>> StartEcho(Service* service, int async_threads) {
+  GrpcServerOptions o;
+  o.async = service;
+  o.async_threads = async_threads;
+  return GrpcServer::Start("127.0.0.1:0", {service}, "echo", o);
+}
+
 std::unique_ptr<Echo::Stub> StubFor(const GrpcServer& server) {
   return Echo::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
                                            grpc::InsecureChannelCredentials()));
@@ -118,9 +127,7 @@ std::unique_ptr<Echo::Stub> StubFor(const GrpcServer& server) {
 
 TEST(GrpcServerTest, AnAsyncMethodIsAnsweredFromAnotherThread) {
   PoolEcho service;
-  GrpcServerOptions o;
-  o.async = &service;
-  auto server = GrpcServer::Start("127.0.0.1:0", {&service}, "echo", o);
+  auto server = StartEcho(&service, /*async_threads=*/2);
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = StubFor(**server);
   std::vector<std::thread> clients;
@@ -149,10 +156,7 @@ TEST(GrpcServerTest, AnAsyncMethodIsAnsweredFromAnotherThread) {
 
 TEST(GrpcServerTest, StopLetsTheServiceAnswerWhatItHoldsBeforeTheQueuesClose) {
   PoolEcho service;
-  GrpcServerOptions o;
-  o.async = &service;
-  o.async_threads = 1;
-  auto server = GrpcServer::Start("127.0.0.1:0", {&service}, "echo", o);
+  auto server = StartEcho(&service, /*async_threads=*/1);
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = StubFor(**server);
   grpc::Status status;
@@ -207,10 +211,7 @@ class CallbackEcho final : public Echo::WithCallbackMethod_Say<Echo::Service>, p
 
 TEST(GrpcServerTest, CallbackMethodsNeedNoCompletionQueueThread) {
   CallbackEcho service;
-  GrpcServerOptions o;
-  o.async = &service;
-  o.async_threads = 0;
-  auto server = GrpcServer::Start("127.0.0.1:0", {&service}, "echo", o);
+  auto server = StartEcho(&service, /*async_threads=*/0);
   ASSERT_TRUE(server.ok()) << server.status();
   auto stub = StubFor(**server);
   for (int i = 0; i < 10; ++i) {
