@@ -10,6 +10,7 @@
 
 #include "om.grpc.pb.h"
 #include "rpc/call_stream.h"
+#include "rpc/framed_client.h"
 
 namespace ozone::bench {
 namespace {
@@ -146,11 +147,21 @@ class Driver {
 
 // The creates over call streams: each reply's callback sends the create's next call.
 class StreamedDriver {
+  using Sender = std::function<void(std::string request, rpc::CallStream::Done done)>;
+
  public:
   explicit StreamedDriver(const AsyncCreateOptions& o) : o_(o) {}
 
   CreateLoadResult Run() {
     for (int i = 0; i < std::max(1, o_.channels); ++i) {
+      if (o_.framed) {
+        auto f = std::make_unique<rpc::FramedCallClient>(o_.address, o_.address);
+        senders_.push_back([f = f.get()](std::string r, rpc::CallStream::Done done) {
+          f->CallAsync(std::move(r), std::move(done));
+        });
+        framed_.push_back(std::move(f));
+        continue;
+      }
       grpc::ChannelArguments args;
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // one TCP connection per channel
       args.SetInt("ozone.bench.channel", i);
@@ -160,6 +171,9 @@ class StreamedDriver {
       channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5));
       streams_.push_back(std::make_unique<rpc::CallStream>(
           channel, "/ozone.om.OzoneManagerService/SubmitStream", o_.address));
+      senders_.push_back([s = streams_.back().get()](std::string r, rpc::CallStream::Done done) {
+        s->CallAsync(std::move(r), std::move(done));
+      });
     }
     std::vector<std::unique_ptr<Create>> creates;
     for (int id = 0; id < o_.outstanding; ++id) {
@@ -172,27 +186,28 @@ class StreamedDriver {
     std::unique_lock<std::mutex> l(mu_);
     all_done_.wait(l, [&] { return in_flight_ == 0; });
     l.unlock();
+    senders_.clear();
     streams_.clear();
+    framed_.clear();
     return std::move(out_);
   }
 
  private:
-  rpc::CallStream* StreamOf(const Create* c) {
-    return streams_[static_cast<size_t>(c->id) % streams_.size()].get();
+  const Sender& SenderOf(const Create* c) {
+    return senders_[static_cast<size_t>(c->id) % senders_.size()];
   }
 
   void Send(Create* c) {
     Stamp(o_, &call_ids_, &c->request);
-    StreamOf(c)->CallAsync(c->request.SerializeAsString(),
-                           [this, c](rpc::CallOutcome outcome, std::string_view response) {
-                             c->response.Clear();
-                             if (outcome.status.ok() &&
-                                 !c->response.ParseFromArray(response.data(),
-                                                             static_cast<int>(response.size()))) {
-                               outcome.status = Status::Internal("unparsable response");
-                             }
-                             OnReply(c, outcome.status);
-                           });
+    SenderOf(c)(c->request.SerializeAsString(), [this, c](rpc::CallOutcome outcome,
+                                                          std::string_view response) {
+      c->response.Clear();
+      if (outcome.status.ok() &&
+          !c->response.ParseFromArray(response.data(), static_cast<int>(response.size()))) {
+        outcome.status = Status::Internal("unparsable response");
+      }
+      OnReply(c, outcome.status);
+    });
   }
 
   void StartOpen(Create* c) {
@@ -237,6 +252,8 @@ class StreamedDriver {
 
   const AsyncCreateOptions& o_;
   std::vector<std::unique_ptr<rpc::CallStream>> streams_;
+  std::vector<std::unique_ptr<rpc::FramedCallClient>> framed_;
+  std::vector<Sender> senders_;  // one per connection
   std::atomic<uint64_t> call_ids_{1};
   std::mutex mu_;
   std::condition_variable all_done_;

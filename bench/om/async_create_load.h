@@ -1,7 +1,9 @@
 // AsyncCreateLoad: key creates (OpenKey, then CommitKey with the returned session id) kept
 // outstanding on one OM asynchronously, as etcd's benchmark tool
-// (../shared/peers/etcd/etcd_put_bench) drives its puts. Two transports:
-//   streamed (default; what OmClient does): the calls multiplexed over SubmitStream, one stream
+// (../shared/peers/etcd/etcd_put_bench) drives its puts. Three transports:
+//   framed:  the calls multiplexed over the framed protocol of rpc/framed_wire.h (what OmClient
+//            does), rpc::FramedCallClient; replies are handled on its reader threads;
+//   streamed: the calls multiplexed over SubmitStream, one stream
 //            per connection (rpc::CallStream); replies are handled on gRPC's callback threads;
 //   unary:   one Submit call each, `threads` completion-queue threads driving many creates.
 // The requests are those OmClient sends: this load's client id (a UUID) on every request, a call
@@ -24,6 +26,7 @@ struct AsyncCreateOptions {
   std::string address;  // the leader OM's client RPC, host:port
   int outstanding = 1000;
   bool streamed = true;
+  bool framed = false;  // with streamed: over the framed protocol instead of gRPC
   int threads = 2;    // completion-queue threads (unary)
   int channels = 16;  // connections to the OM (each its own TCP connection)
   std::string client_id;  // call ids start at 1: an id no other client uses

@@ -2,7 +2,7 @@
 // keys with no data, in one volume/bucket), for bench/om_bench.
 //
 //   om_key_bench --config=<dir with ozone-site.xml> [--outstanding=1] [--clients=0]
-//                [--channels=4] [--async [--transport=stream|unary] [--threads=2]]
+//                [--channels=4] [--async [--transport=framed|stream|unary] [--threads=2]]
 //                [--volume=benchvol]
 //                [--bucket=benchbucket] [--prefix=k] [--warmup-ms=1000] [--duration-ms=5000]
 //                [--label=...]
@@ -13,8 +13,9 @@
 // SubmitStream per connection). With --async, the N creates are driven asynchronously over
 // --channels connections to the leader (as etcd's benchmark tool drives its puts;
 // AsyncCreateLoad): over SubmitStream (--transport=stream, the default) or with one Submit call
-// each from --threads completion-queue threads (--transport=unary). The volume and bucket are created first
-// unless they exist. Operations that complete during --duration-ms after --warmup-ms are counted:
+// each from --threads completion-queue threads (--transport=unary). The volume and bucket are
+// created first unless they exist. Operations that complete during --duration-ms after --warmup-ms
+// are counted:
 //
 //   RESULT om-key-create outstanding=N writes_per_s=.. creates_per_s=.. p50_ms=.. p99_ms=..
 //          max_ms=.. errors=E client_cpu_us_per_write=.. open_req_bytes=.. commit_req_bytes=..
@@ -143,7 +144,7 @@ int main(int argc, char** argv) {
   app.add_flag("--async", async, "drive the creates through gRPC's async API (no OmClient)");
   std::string transport = "stream";
   app.add_option("--transport", transport, "with --async: stream (SubmitStream) or unary")
-      ->check(CLI::IsMember({"stream", "unary"}));
+      ->check(CLI::IsMember({"framed", "stream", "unary"}));
   app.add_option("--threads", threads, "with --async --transport=unary: completion-queue threads");
   app.add_option("--volume", volume);
   app.add_option("--bucket", bucket);
@@ -237,7 +238,8 @@ int main(int argc, char** argv) {
     bench::AsyncCreateOptions ao;
     ao.address = om0.current_node().address;
     ao.outstanding = outstanding;
-    ao.streamed = transport == "stream";
+    ao.streamed = transport == "stream" || transport == "framed";
+    ao.framed = transport == "framed";
     ao.threads = threads;
     ao.channels = channels;
     ao.client_id = Uuid::Random().ToString();  // call ids from 1: not OmClient's id

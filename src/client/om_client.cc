@@ -59,6 +59,7 @@ Result<rpc::FailoverOptions> OmFailoverOptions(const config::Configuration& conf
                       conf.GetDuration(keys::kOmClientRpcTimeout, config::TimeUnit::kMilliseconds));
   o.rpc_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
   if (o.max_failovers < 0) o.max_failovers = 0;
+  OZ_ASSIGN_OR_RETURN(o.framed, conf.GetBool(keys::kOmClientFramedCalls));
   return o;
 }
 

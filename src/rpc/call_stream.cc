@@ -221,9 +221,11 @@ void CallStream::CallAsync(std::string request, Done done) {
   if (write) stream->WriteOutsideReaction();
 }
 
-CallOutcome CallStream::Call(const google::protobuf::Message& request,
-                             google::protobuf::Message* response,
-                             std::chrono::milliseconds timeout) {
+CallOutcome CallAndWait(
+    const std::function<void(std::string request,
+                             std::function<void(CallOutcome, std::string_view)> done)>& call_async,
+    const google::protobuf::Message& request, google::protobuf::Message* response,
+    std::chrono::milliseconds timeout, const std::string& server) {
   struct Wait {
     std::mutex mu;
     std::condition_variable cv;
@@ -232,7 +234,7 @@ CallOutcome CallStream::Call(const google::protobuf::Message& request,
     std::string response;
   };
   auto wait = std::make_shared<Wait>();
-  CallAsync(request.SerializeAsString(), [wait](CallOutcome outcome, std::string_view resp) {
+  call_async(request.SerializeAsString(), [wait](CallOutcome outcome, std::string_view resp) {
     std::lock_guard<std::mutex> l(wait->mu);
     wait->outcome = std::move(outcome);
     wait->response.assign(resp);
@@ -242,14 +244,21 @@ CallOutcome CallStream::Call(const google::protobuf::Message& request,
   std::unique_lock<std::mutex> l(wait->mu);
   if (!wait->cv.wait_for(l, timeout, [&] { return wait->done; })) {
     CallOutcome out;
-    out.status = Status::Timeout("no reply from " + server_ + " within " +
+    out.status = Status::Timeout("no reply from " + server + " within " +
                                  std::to_string(timeout.count()) + " ms");
     return out;
   }
   if (wait->outcome.status.ok() && !response->ParseFromString(wait->response)) {
-    wait->outcome.status = Status::Internal("unparsable reply from " + server_);
+    wait->outcome.status = Status::Internal("unparsable reply from " + server);
   }
   return std::move(wait->outcome);
+}
+
+CallOutcome CallStream::Call(const google::protobuf::Message& request,
+                             google::protobuf::Message* response,
+                             std::chrono::milliseconds timeout) {
+  return CallAndWait([this](std::string r, Done done) { CallAsync(std::move(r), std::move(done)); },
+                     request, response, timeout, server_);
 }
 
 uint64_t CallStream::streams_opened() const {

@@ -33,6 +33,14 @@ class Channel;
 
 namespace ozone::rpc {
 
+// Makes a call with `call_async(serialized request, done)` and waits up to `timeout` for its
+// reply, parsed into `response`; Timeout naming `server` if none came (a late reply is dropped).
+CallOutcome CallAndWait(
+    const std::function<void(std::string request,
+                             std::function<void(CallOutcome, std::string_view)> done)>& call_async,
+    const google::protobuf::Message& request, google::protobuf::Message* response,
+    std::chrono::milliseconds timeout, const std::string& server);
+
 class CallStream {
  public:
   // `outcome` is OK with `response` the serialized response (valid during the call only), or the

@@ -11,10 +11,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <shared_mutex>
 #include <thread>
 
 #include "rpc/call_stream.h"
+#include "rpc/framed_client.h"
 #include "rpc/grpc_status.h"
 #include "rpc/leader_hint.h"
 
@@ -34,7 +36,7 @@ struct RegisteredMethod {
 // One connection to an endpoint and the methods registered on it.
 class Connection {
  public:
-  explicit Connection(const std::string& address) {
+  explicit Connection(const std::string& address) : address_(address) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);
     args.SetMaxSendMessageSize(64 << 20);
@@ -58,6 +60,13 @@ class Connection {
           m->path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC, channel_);
       return m;
     })->method;
+  }
+
+  // The connection's framed calls, created on first use.
+  FramedCallClient& Framed(const std::string& server) {
+    std::call_once(framed_once_,
+                   [&] { framed_ = std::make_unique<FramedCallClient>(address_, server); });
+    return *framed_;
   }
 
   // The connection's stream of `stream_method`, created on first use.
@@ -86,7 +95,10 @@ class Connection {
     return it->second;
   }
 
+  const std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::once_flag framed_once_;
+  std::unique_ptr<FramedCallClient> framed_;
   std::shared_mutex mu_;
   std::map<const MethodDescriptor*, std::unique_ptr<RegisteredMethod>> methods_;  // guarded by mu_
   // Destroyed before the channel: a stream cancels and waits for its reactor.
@@ -209,9 +221,16 @@ CallOutcome FailoverClient::CallEndpointStreamed(size_t index,
     return out;
   }
   Endpoint& ep = *impl_->endpoints[index];
-  CallStream& stream =
-      ep.Pick().Stream(stream_method, ep.info.node_id + " (" + ep.info.address + ")");
-  return stream.Call(request, response, impl_->options.rpc_timeout);
+  Connection& c = ep.Pick();
+  const std::string server = ep.info.node_id + " (" + ep.info.address + ")";
+  if (impl_->options.framed) {
+    FramedCallClient& framed = c.Framed(server);
+    if (!framed.unsupported()) {
+      CallOutcome out = framed.Call(request, response, impl_->options.rpc_timeout);
+      if (out.status.code() != Status::Code::kNotSupported) return out;
+    }
+  }
+  return c.Stream(stream_method, server).Call(request, response, impl_->options.rpc_timeout);
 }
 
 Status FailoverClient::Call(const MethodDescriptor* method, const Message& request,

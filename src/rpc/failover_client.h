@@ -61,6 +61,9 @@ struct FailoverOptions {
   // Connections per endpoint; calls are spread over them (many concurrent callers of one
   // client). Default: 1.
   int channels_per_endpoint = 1;
+  // CallStreamed's calls go over the framed protocol (framed_wire.h) to the endpoints that serve
+  // it on their gRPC port (a server that does not gets them over the gRPC stream). Default: off.
+  bool framed = false;
 };
 
 // The outcome of one call on one endpoint.

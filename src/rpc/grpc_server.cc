@@ -1,8 +1,19 @@
 #include "rpc/grpc_server.h"
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+
+#include "common/thread_name.h"
+#include "rpc/framed_wire.h"
 
 namespace ozone::rpc {
 
@@ -13,8 +24,25 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
   std::unique_ptr<GrpcServer> s(new GrpcServer());
   s->name_ = name;
   s->async_ = options.async;
+  s->framed_ = options.framed;
   grpc::ServerBuilder b;
-  b.AddListeningPort(address, grpc::InsecureServerCredentials(), &s->port_);
+  if (s->framed_ != nullptr) {
+    Result<Listener> l = ListenTcp(address);
+    if (!l.ok()) {
+      return Status::Unavailable("cannot serve the " + name + " on " + address + ": " +
+                                 l.status().message());
+    }
+    s->listen_fd_ = l->fd;
+    s->port_ = l->port;
+    s->wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    // Connections handed over as if gRPC had accepted them (grpc::AddInsecureChannelFromFd's
+    // connections were not read promptly: a stream stalled after some dozens of calls).
+    s->external_ = b.experimental().AddExternalConnectionAcceptor(
+        grpc::ServerBuilder::experimental_type::ExternalConnectionType::FROM_FD,
+        grpc::InsecureServerCredentials());
+  } else {
+    b.AddListeningPort(address, grpc::InsecureServerCredentials(), &s->port_);
+  }
   b.SetMaxReceiveMessageSize(64 << 20);
   b.SetMaxSendMessageSize(64 << 20);
   // A port in TIME_WAIT from a previous run may be reused at once; two live servers on one
@@ -47,6 +75,7 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
   for (auto& q : s->queues_) {
     s->threads_.emplace_back([async = options.async, cq = q.get()] { async->Serve(cq); });
   }
+  if (s->framed_ != nullptr) s->acceptor_ = std::thread([raw = s.get()] { raw->Accept(); });
   spdlog::info("{} listening on {}", name, address);
   return s;
 }
@@ -58,11 +87,42 @@ void AsyncMethods::Serve(grpc::ServerCompletionQueue* cq) {
   }
 }
 
+void GrpcServer::Accept() {
+  NameThisThread("rpc-accept");
+  for (;;) {
+    pollfd p[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0 && errno != EINTR) break;
+    if ((p[1].revents & POLLIN) != 0) break;
+    if ((p[0].revents & POLLIN) == 0) continue;
+    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;  // EMFILE, ECONNABORTED...: the next one
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    framed_->Adopt(fd, [this](int grpc_fd) {
+      // gRPC reads until EAGAIN: a blocking socket would hold its poller.
+      fcntl(grpc_fd, F_SETFL, fcntl(grpc_fd, F_GETFL) | O_NONBLOCK);
+      grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters p;
+      p.listener_fd = listen_fd_;
+      p.fd = grpc_fd;
+      external_->HandleNewConnection(&p);
+    });
+  }
+}
+
 GrpcServer::~GrpcServer() { Stop(); }
 
 void GrpcServer::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (acceptor_.joinable()) {
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof(one));
+    acceptor_.join();
+  }
+  if (listen_fd_ >= 0) close(listen_fd_);
+  if (wake_fd_ >= 0) close(wake_fd_);
+  // No framed call is handed out after this; those handed out are answered as gRPC's are.
+  if (framed_ != nullptr) framed_->Stop();
   if (server_) {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     server_->Wait();

@@ -9,6 +9,11 @@
 // methods' calls and hand them to gRPC's callback threads (a thread wake-up per call): a service
 // whose frequent methods use the callback API asks for no queue.
 //
+// A server given a FramedCallServer (framed_server.h) listens itself and shares its port between
+// the two protocols: it accepts each connection and lets the framed server look at its first
+// bytes, which hands gRPC's clients (an HTTP/2 preface) to gRPC. Such a server also serves
+// clients that know nothing of the framing.
+//
 // Every server leaves channelz off (it counts every call under a lock, and nothing reads it).
 //
 // Thread-safety: Stop may be called from any thread; the services must outlive the server.
@@ -22,6 +27,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "rpc/framed_server.h"
 
 namespace ozone::rpc {
 
@@ -45,6 +51,9 @@ struct GrpcServerOptions {
   // Completion queues (one thread each) for `async`; 0 when its methods use the callback API.
   // Default: 2.
   int async_threads = 2;
+  // Also serves these framed calls on the same port (see above). Default: none. Must outlive the
+  // server.
+  FramedCallServer* framed = nullptr;
 };
 
 class GrpcServer {
@@ -65,7 +74,15 @@ class GrpcServer {
 
  private:
   GrpcServer() = default;
+  // Accepts connections on listen_fd_ until Stop, handing each to framed_.
+  void Accept();
+
   std::string name_;
+  FramedCallServer* framed_ = nullptr;
+  int listen_fd_ = -1;
+  int wake_fd_ = -1;  // wakes Accept to stop
+  std::thread acceptor_;
+  std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> external_;
   AsyncMethods* async_ = nullptr;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;

@@ -15,6 +15,9 @@ namespace ozone::rpc {
 
 // Adds the leader's address and node id (if known) to the call's trailing metadata and returns
 // the NotLeader status (FAILED_PRECONDITION "[NOT_LEADER] <Ozone's message>").
+// Adds the leader's address and node id (if known) to the call's trailing metadata.
+void AddLeaderHint(grpc::ServerContextBase* context, const std::optional<LeaderHint>& leader);
+
 grpc::Status NotLeaderReply(grpc::ServerContextBase* context, const std::string& self,
                             const std::optional<LeaderHint>& leader);
 

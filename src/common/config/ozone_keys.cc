@@ -43,6 +43,7 @@ constexpr std::array kAll = {
     &kOmClientFailoverMaxAttempts,
     &kOmClientWaitBetweenRetries,
     &kOmClientRpcTimeout,
+    &kOmClientFramedCalls,
     &kOmRatisStorageDir,
     &kOmRatisSnapshotDir,
     &kOmRatisMinimumTimeout,

@@ -203,6 +203,11 @@ inline constexpr ConfigKey kOmClientWaitBetweenRetries{
     "Wait of an OM client, in ms, once it tried every OM without finding the leader."};
 inline constexpr ConfigKey kOmClientRpcTimeout{"ozone.om.client.rpc.timeout", "15m",
                                                "Deadline of one OM client call."};
+inline constexpr ConfigKey kOmClientFramedCalls{
+    "ozone.om.client.framed.calls", "true",
+    "Whether OM clients send their calls over the framed protocol the OMs serve on their client "
+    "port (src/rpc/framed_wire.h) rather than over a gRPC stream; an OM that does not serve it "
+    "gets them over gRPC."};
 
 // --- OM server (reference/ozone-ha.md §3.1, §3.2) -----------------------------------------------
 inline constexpr ConfigKey kOmRatisStorageDir{

@@ -18,18 +18,29 @@ std::optional<rpc::LeaderHint> OmLeaderGate::Hint() const {
   return rpc::LeaderHint{node->rpc_address.ToString(), node->node_id};
 }
 
-grpc::Status OmLeaderGate::Reject(grpc::ServerContextBase* ctx) const {
+OmLeaderGate::Rejection OmLeaderGate::Rejected() const {
   const topology::OmNodeDetails& self = storage_->self;
   if (context_->IsLeader()) {
     // Leader, not ready: the client asks this node again.
-    ctx->AddTrailingMetadata(rpc::kLeaderAddressKey, self.rpc_address.ToString());
-    ctx->AddTrailingMetadata(rpc::kLeaderIdKey, self.node_id);
-    return rpc::ToGrpc(ozone::Status::NotLeader(self.node_id +
-                                         " is Leader but not ready to process request yet."));
+    return {
+        ozone::Status::NotLeader(self.node_id + " is Leader but not ready to process request yet."),
+        rpc::LeaderHint{self.rpc_address.ToString(), self.node_id}};
   }
   std::optional<rpc::LeaderHint> hint = Hint();
   if (hint && hint->node_id == self.node_id) hint.reset();  // stale view of itself
-  return rpc::NotLeaderReply(ctx, self.node_id, hint);
+  return {ozone::Status::NotLeader(rpc::NotLeaderMessage(self.node_id, hint)), hint};
+}
+
+std::optional<OmLeaderGate::Rejection> OmLeaderGate::RejectedIfNotLeader(
+    const ozone::Status& status) const {
+  if (status.IsNotLeader() || status.IsAborted()) return Rejected();
+  return std::nullopt;
+}
+
+grpc::Status OmLeaderGate::Reject(grpc::ServerContextBase* ctx) const {
+  Rejection r = Rejected();
+  rpc::AddLeaderHint(ctx, r.leader);
+  return rpc::ToGrpc(r.status);
 }
 
 std::optional<grpc::Status> OmLeaderGate::RejectIfNotLeader(grpc::ServerContextBase* ctx,

@@ -31,7 +31,18 @@ class OmLeaderGate {
   bool IsLeaderReady() const { return context_->IsLeaderReady(); }
   // The leader's client RPC address, if known.
   std::optional<rpc::LeaderHint> Hint() const;
-  // The reply of a node that is not the ready leader (see above).
+  // What a node that is not the ready leader answers (see above), for any transport: the
+  // NotLeader status and where the client should go.
+  struct Rejection {
+    ozone::Status status;
+    std::optional<rpc::LeaderHint> leader;
+  };
+  Rejection Rejected() const;
+  // Rejected() if `status` (from the execution flow) says this node lost leadership (NotLeader,
+  // Aborted); nullopt for any other status.
+  std::optional<Rejection> RejectedIfNotLeader(const ozone::Status& status) const;
+
+  // The reply of a node that is not the ready leader (see above), as a gRPC reply.
   grpc::Status Reject(grpc::ServerContextBase* ctx) const;
   // A Status from the execution flow that says this node lost leadership (NotLeader, Aborted)
   // as the NotLeader reply; nullopt for any other status.

@@ -4,18 +4,19 @@
 
 #include "om/request/om_request_factory.h"
 #include "rpc/grpc_status.h"
+#include "rpc/not_leader_reply.h"
 #include "rpc/streamed_calls_reactor.h"
 
 namespace ozone::om {
 
-// A Submit call being served, unary or streamed.
+// A Submit call being served, unary, streamed or framed.
 class OmProtocolService::Call {
  public:
   virtual ~Call() = default;
-  virtual grpc::ServerContextBase* context() = 0;
   virtual OMRequest* request() = 0;
   // See OmProtocolService::Finish.
-  virtual void Send(OMResponse* response, const grpc::Status& status, bool not_leader) = 0;
+  virtual void Send(OMResponse* response, const ozone::Status& status,
+                    const Rejection* rejection) = 0;
 };
 
 // One unary Submit call: owns a copy of its request, answers through the call's default
@@ -25,14 +26,16 @@ class OmProtocolService::UnaryCall final : public Call {
   UnaryCall(grpc::CallbackServerContext* ctx, const OMRequest& request, OMResponse* response)
       : ctx_(ctx), reactor_(ctx->DefaultReactor()), request_(request), response_(response) {}
   grpc::ServerUnaryReactor* reactor() const { return reactor_; }
-  grpc::ServerContextBase* context() override { return ctx_; }
   OMRequest* request() override { return &request_; }
 
-  void Send(OMResponse* response, const grpc::Status& status, bool /*not_leader*/) override {
+  void Send(OMResponse* response, const ozone::Status& status,
+            const Rejection* rejection) override {
     if (response != nullptr) response_->Swap(response);
+    if (rejection != nullptr) rpc::AddLeaderHint(ctx_, rejection->leader);
+    const grpc::Status g = rpc::ToGrpc(status);
     grpc::ServerUnaryReactor* reactor = reactor_;
     delete this;  // gRPC may free the context and the response once Finish is called
-    reactor->Finish(status);
+    reactor->Finish(g);
   }
 
  private:
@@ -52,16 +55,17 @@ class OmProtocolService::StreamedCall final : public Call {
       : ctx_(ctx), answer_(std::move(answer)) {
     request_.Swap(request);
   }
-  grpc::ServerContextBase* context() override { return ctx_; }
   OMRequest* request() override { return &request_; }
 
-  void Send(OMResponse* response, const grpc::Status& status, bool not_leader) override {
-    if (not_leader) {
-      answer_.EndStream(status);
+  void Send(OMResponse* response, const ozone::Status& status,
+            const Rejection* rejection) override {
+    if (rejection != nullptr) {
+      rpc::AddLeaderHint(ctx_, rejection->leader);
+      answer_.EndStream(rpc::ToGrpc(status));
     } else if (status.ok()) {
       answer_.Reply(response);
     } else {
-      answer_.Fail(status);
+      answer_.Fail(rpc::ToGrpc(status));
     }
     delete this;
   }
@@ -72,6 +76,28 @@ class OmProtocolService::StreamedCall final : public Call {
   Reactor::Answer answer_;
 };
 
+// One framed call (rpc/framed_server.h): parsed from its bytes, answered with the response's
+// bytes; deletes itself once answered. A NotLeader reply fails this call alone, naming the leader.
+class OmProtocolService::FramedCall final : public Call {
+ public:
+  explicit FramedCall(rpc::FramedAnswer answer) : answer_(std::move(answer)) {}
+  OMRequest* request() override { return &request_; }
+
+  void Send(OMResponse* response, const ozone::Status& status,
+            const Rejection* rejection) override {
+    if (status.ok()) {
+      answer_.Reply(response->SerializeAsString());
+    } else {
+      answer_.Fail(status, rejection != nullptr ? rejection->leader : std::nullopt);
+    }
+    delete this;
+  }
+
+ private:
+  OMRequest request_;
+  rpc::FramedAnswer answer_;
+};
+
 OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* gate,
                                      OmExecutionFlow* flow, OmRingAdmin* admin,
                                      int blocking_threads)
@@ -79,9 +105,24 @@ OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* ga
       gate_(gate),
       flow_(flow),
       admin_(admin),
-      blocking_(blocking_threads, "om-rpc-blocking") {}
+      blocking_(blocking_threads, "om-rpc-blocking"),
+      framed_("om-framed", [this](std::string* request, rpc::FramedAnswer answer) {
+        auto* call = new FramedCall(std::move(answer));
+        {
+          std::lock_guard<std::mutex> l(mu_);
+          ++unanswered_;
+        }
+        if (!call->request()->ParseFromString(*request)) {
+          Finish(call, nullptr, ozone::Status::InvalidArgument("undecodable OMRequest"), nullptr);
+          return;
+        }
+        Handle(call, /*on_pool=*/false);
+      }) {}
 
-OmProtocolService::~OmProtocolService() { blocking_.Stop(); }
+OmProtocolService::~OmProtocolService() {
+  framed_.Stop();
+  blocking_.Stop();
+}
 
 grpc::ServerUnaryReactor* OmProtocolService::Submit(grpc::CallbackServerContext* ctx,
                                                     const OMRequest* request,
@@ -120,7 +161,8 @@ void OmProtocolService::Handle(Call* call, bool on_pool) {
     return;
   }
   if (!gate_->IsLeaderReady()) {
-    Finish(call, nullptr, gate_->Reject(call->context()), /*not_leader=*/true);
+    const Rejection r = gate_->Rejected();
+    Finish(call, nullptr, r.status, &r);
     return;
   }
   const Type type = call->request()->cmdtype();
@@ -154,20 +196,20 @@ void OmProtocolService::Handle(Call* call, bool on_pool) {
 
 void OmProtocolService::Answer(Call* call, Result<OMResponse> result) {
   if (!result.ok()) {
-    if (auto reject = gate_->RejectIfNotLeader(call->context(), result.status())) {
-      Finish(call, nullptr, *reject, /*not_leader=*/true);
+    if (std::optional<Rejection> r = gate_->RejectedIfNotLeader(result.status())) {
+      Finish(call, nullptr, r->status, &*r);
     } else {
-      Finish(call, nullptr, rpc::ToGrpc(result.status()), /*not_leader=*/false);
+      Finish(call, nullptr, result.status(), nullptr);
     }
     return;
   }
   result->set_leaderomnodeid(node_id_);
-  Finish(call, &*result, grpc::Status::OK, /*not_leader=*/false);
+  Finish(call, &*result, ozone::Status::OK(), nullptr);
 }
 
-void OmProtocolService::Finish(Call* call, OMResponse* response, const grpc::Status& status,
-                               bool not_leader) {
-  call->Send(response, status, not_leader);
+void OmProtocolService::Finish(Call* call, OMResponse* response, const ozone::Status& status,
+                               const Rejection* rejection) {
+  call->Send(response, status, rejection);
   bool last;
   {
     std::lock_guard<std::mutex> l(mu_);

@@ -233,9 +233,8 @@ ozone::Status OzoneManager::Parts::StartServers() {
   OZ_ASSIGN_OR_RETURN(grpc_server,
                       OmGrpcServer::Start(storage.self.rpc_address.ToString(),
                                           {protocol_service.get(), membership_service.get(),
-                                           configuration_service.get(),
-                                           checkpoint_service.get()},
-                                          protocol_service.get()));
+                                           configuration_service.get(), checkpoint_service.get()},
+                                          protocol_service.get(), protocol_service->framed()));
   return ozone::Status::OK();
 }
 

@@ -1,0 +1,91 @@
+// FramedCallServer: the server side of the framed calls of framed_wire.h, for one stream method:
+// every call read from a connection is handed to `handler` on the connection's thread, in
+// arrival order, with a FramedAnswer to answer it once, at once or later from any thread (a
+// write answered once applied), as rpc::StreamedCallsReactor does for the gRPC stream.
+//
+// Connections come from GrpcServer's listener (the port is shared with gRPC): Adopt takes an
+// accepted socket whose first bytes are unread; its thread reads them, serves the connection if
+// they are the framed preamble and otherwise gives the socket to `other` (gRPC). Each connection
+// has one thread, which reads and hands out calls; answers are written by whoever answers
+// (no hand-off), those answered while another thread writes going out together in the next
+// frame, and those answered while a batch of calls is handed out waiting for its end. A client
+// that does not read makes its replies wait in memory (its thread then writes them as the
+// socket drains), not the answering thread.
+//
+// Thread-safety: Adopt and Stop from any thread; answers from any thread, also after Stop (they
+// are dropped).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "rpc/leader_hint.h"
+
+namespace ozone::rpc {
+
+class FramedConnection;
+
+// The answer to one framed call. Movable; answer it once (dropped unanswered: INTERNAL).
+class FramedAnswer {
+ public:
+  FramedAnswer(std::shared_ptr<FramedConnection> connection, uint64_t call_id)
+      : connection_(std::move(connection)), call_id_(call_id) {}
+  FramedAnswer(FramedAnswer&&) noexcept = default;
+  FramedAnswer& operator=(FramedAnswer&&) = delete;
+  FramedAnswer(const FramedAnswer&) = delete;
+  ~FramedAnswer();
+
+  // The serialized response.
+  void Reply(std::string response);
+  // The call fails with `status` (the error a unary call would get); for NotLeader, `leader`
+  // says where the leader is.
+  void Fail(const Status& status, const std::optional<LeaderHint>& leader = std::nullopt);
+
+ private:
+  std::shared_ptr<FramedConnection> connection_;
+  uint64_t call_id_;
+};
+
+class FramedCallServer {
+ public:
+  // `request` may be moved from.
+  using Handler = std::function<void(std::string* request, FramedAnswer answer)>;
+  // Gets an accepted socket that is not a framed client (a gRPC one), and owns it from then on.
+  using Other = std::function<void(int fd)>;
+
+  // `name` names the connections' threads and log lines ("om-framed").
+  FramedCallServer(std::string name, Handler handler);
+  ~FramedCallServer();  // Stop()
+  FramedCallServer(const FramedCallServer&) = delete;
+  FramedCallServer& operator=(const FramedCallServer&) = delete;
+
+  // Serves the accepted socket `fd` (owned from now on) as said above. After Stop, closes it.
+  void Adopt(int fd, Other other);
+  // Closes every connection and joins their threads: no call is handed out after it returns.
+  // Idempotent.
+  void Stop();
+
+  // Connections served as framed so far (tests).
+  uint64_t framed_connections() const;
+
+ private:
+  struct Slot;
+  void Serve(Slot* slot, Other other);
+  // Joins the threads of connections that ended (mu_ held).
+  void ReapLocked();
+
+  const std::string name_;
+  const Handler handler_;
+  mutable std::mutex mu_;
+  bool stopped_ = false;                      // guarded by mu_
+  std::vector<std::unique_ptr<Slot>> slots_;  // guarded by mu_
+  uint64_t framed_connections_ = 0;           // guarded by mu_
+};
+
+}  // namespace ozone::rpc
