@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,10 +36,11 @@ using testing::EchoResponse;
 // follower naming `hint`; a call whose text is "hold" is never answered.
 class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Service> {
  public:
-  explicit SharedPortEcho(std::string name) : name_(std::move(name)) {
+  explicit SharedPortEcho(std::string name, const std::string& address = "127.0.0.1:0")
+      : name_(std::move(name)) {
     GrpcServerOptions o;
     o.framed = &framed_;
-    auto s = GrpcServer::Start("127.0.0.1:0", {this}, "echo " + name_, o);
+    auto s = GrpcServer::Start(address, {this}, "echo " + name_, o);
     EXPECT_TRUE(s.ok()) << s.status();
     if (s.ok()) server_ = std::move(*s);
   }
@@ -55,9 +57,9 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
     follower_ = true;
     hint_ = std::move(hint);
   }
-  int held() {
-    std::lock_guard<std::mutex> l(mu_);
-    return static_cast<int>(held_.size());
+  void WaitHeld() {
+    std::unique_lock<std::mutex> l(mu_);
+    held_cv_.wait(l, [&] { return !held_.empty(); });
   }
 
   grpc::Status Say(grpc::ServerContext*, const EchoRequest* req, EchoResponse* resp) override {
@@ -86,6 +88,7 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
       if (follower_) return answer.Fail(Status::NotLeader(name_ + " is not the leader"), hint_);
       if (req.text() == "hold") {
         held_.push_back(std::move(answer));
+        held_cv_.notify_all();
         return;
       }
     }
@@ -113,6 +116,7 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
   bool follower_ = false;           // guarded by mu_
   std::optional<LeaderHint> hint_;  // guarded by mu_
   std::vector<FramedAnswer> held_;  // guarded by mu_
+  std::condition_variable held_cv_;
 };
 
 EchoRequest Text(const std::string& t) {
@@ -158,6 +162,106 @@ TEST(FramedTest, AGrpcStreamOverTheSharedPortKeepsBeingAnswered) {
     CallOutcome o = stream.Call(Text("x"), &r, std::chrono::seconds(10));
     ASSERT_TRUE(o.status.ok()) << i << ": " << o.status;
   }
+}
+
+const google::protobuf::MethodDescriptor* SayStream() {
+  return EchoRequest::descriptor()->file()->FindServiceByName("Echo")->FindMethodByName(
+      "SayStream");
+}
+
+FailoverOptions Framed() {
+  FailoverOptions o;
+  o.framed = true;
+  o.retry_interval = std::chrono::milliseconds(10);
+  o.not_ready_wait = std::chrono::milliseconds(10);
+  o.rpc_timeout = std::chrono::seconds(10);
+  return o;
+}
+
+TEST(FramedTest, AFollowersFramedReplyNamesTheLeaderAndTheClientGoesThere) {
+  SharedPortEcho follower("f"), leader("l");
+  follower.BeFollower(LeaderHint{leader.address(), "l"});
+  FailoverClient client({{"f", follower.address()}, {"l", leader.address()}}, Framed());
+  FramedCallClient direct(follower.address(), "f");
+  EchoResponse r;
+  CallOutcome o = direct.Call(Text("a"), &r, std::chrono::seconds(10));
+  EXPECT_TRUE(o.status.IsNotLeader()) << o.status;
+  EXPECT_EQ(o.leader_address, leader.address());
+
+  ASSERT_TRUE(client.CallStreamed(SayStream(), Text("a"), &r).ok());
+  EXPECT_EQ(r.served_by(), "l/framed");
+  EXPECT_EQ(client.current(), 1u);
+}
+
+TEST(FramedTest, AServerWithoutFramingGetsTheCallsOverItsGrpcStream) {
+  testing::EchoServer plain("p");
+  FailoverClient client({{"p", plain.address()}}, Framed());
+  for (int i = 0; i < 3; ++i) {
+    EchoResponse r;
+    Status s = client.CallStreamed(SayStream(), Text("t" + std::to_string(i)), &r);
+    ASSERT_TRUE(s.ok()) << s;
+    EXPECT_EQ(r.text(), "t" + std::to_string(i));
+  }
+  EXPECT_EQ(plain.streams(), 1);
+
+  FramedCallClient direct(plain.address(), "p");
+  EchoResponse r;
+  EXPECT_EQ(direct.Call(Text("a"), &r, std::chrono::seconds(10)).status.code(),
+            Status::Code::kNotSupported);
+  EXPECT_TRUE(direct.unsupported());
+}
+
+TEST(FramedTest, ConcurrentCallsAnsweredFromOtherThreadsGetTheirOwnReplies) {
+  SharedPortEcho server("s");
+  server.from_pool = true;
+  FramedCallClient client(server.address(), "s");
+  std::vector<std::thread> threads;
+  std::atomic<int> right{0}, wrong{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string text = std::to_string(t) + "-" + std::to_string(i);
+        EchoResponse r;
+        CallOutcome o = client.Call(Text(text), &r, std::chrono::seconds(10));
+        (o.status.ok() && r.text() == text ? right : wrong)++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(right.load(), 1600);
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST(FramedTest, ABrokenConnectionFailsItsCallsAndTheNextCallConnectsAgain) {
+  auto server = std::make_unique<SharedPortEcho>("s");
+  const std::string address = server->address();
+  FramedCallClient client(address, "s");
+  EchoResponse r;
+  ASSERT_TRUE(client.Call(Text("a"), &r, std::chrono::seconds(10)).status.ok());
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<CallOutcome> held;
+  client.CallAsync(Text("hold").SerializeAsString(), [&](CallOutcome o, std::string_view) {
+    std::lock_guard<std::mutex> l(mu);
+    held = std::move(o);
+    cv.notify_all();
+  });
+  server->WaitHeld();
+  server.reset();  // closes the connection with the call unanswered
+  {
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return held.has_value(); });
+    EXPECT_TRUE(held->status.IsUnavailable()) << held->status;
+  }
+  EXPECT_TRUE(client.Call(Text("b"), &r, std::chrono::seconds(10)).status.IsUnavailable());
+
+  SharedPortEcho again("s2", address);
+  CallOutcome o = client.Call(Text("c"), &r, std::chrono::seconds(10));
+  ASSERT_TRUE(o.status.ok()) << o.status;
+  EXPECT_EQ(r.served_by(), "s2/framed");
+  EXPECT_EQ(client.connections_opened(), 2u);
 }
 
 }  // namespace
