@@ -72,6 +72,10 @@ struct DbStateMachine::Impl {
   // Wakes the flush thread while it gathers entries (options.flush_gather) once enough are there.
   std::condition_variable gather_cv;
   bool gathering = false;                 // guarded by mu
+  // guarded by mu: OnAppliedBatch is called (it wakes the flush thread), and an Apply since the
+  // last one left entries for it.
+  bool batch_hook = false;
+  bool wake_after_batch = false;
   uint64_t GatherTarget() const { return std::max<uint64_t>(1, options.max_pending_entries / 4); }
   std::thread flusher;
   Clock::SteadyTime last_flush;           // guarded by mu
@@ -336,11 +340,26 @@ Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
   if (impl.gathering && impl.pending >= impl.GatherTarget()) impl.gather_cv.notify_one();
   if (impl.options.double_buffer) {
     if (flush) OZ_RETURN_IF_ERROR(impl.FlushLocked(l));
-    impl.cv.notify_all();
+    if (impl.batch_hook) {
+      impl.wake_after_batch = true;
+    } else {
+      ++impl.stats.wakeups;
+      impl.cv.notify_all();
+    }
   } else if (flush || impl.pending >= impl.options.max_pending_entries) {
     OZ_RETURN_IF_ERROR(impl.FlushLocked(l));
   }
   return response;
+}
+
+void DbStateMachine::OnAppliedBatch() {
+  Impl& impl = *impl_;
+  std::lock_guard<std::mutex> l(impl.mu);
+  impl.batch_hook = true;
+  if (!impl.wake_after_batch) return;
+  impl.wake_after_batch = false;
+  ++impl.stats.wakeups;
+  impl.cv.notify_all();
 }
 
 Result<LogIndex> DbStateMachine::TakeSnapshot() {

@@ -107,6 +107,7 @@ struct FlushStats {
   uint64_t flushes = 0;            // commits that held at least one entry
   uint64_t flushed_entries = 0;    // entries in those commits
   uint64_t max_entries_in_flush = 0;
+  uint64_t wakeups = 0;  // times applied entries woke the flush thread (double buffer)
   double AverageEntriesPerFlush() const {
     return flushes == 0 ? 0.0 : static_cast<double>(flushed_entries) / flushes;
   }
@@ -127,6 +128,9 @@ class DbStateMachine : public raft::StateMachine {
   // raft::StateMachine. LastAppliedIndex is the flushed index (what the database holds).
   LogIndex LastAppliedIndex() const override;
   Result<std::string> Apply(const raft::Entry& entry) override;
+  // With double_buffer: the flush thread is woken here, after the batch's answers went out,
+  // instead of by each Apply (once this was called: a caller of Apply alone wakes it per entry).
+  void OnAppliedBatch() override;
   Result<LogIndex> TakeSnapshot() override;
   Status InstallSnapshot(const raft::SnapshotMeta& meta, const raft::PeerInfo& leader) override;
   void OnEvent(const raft::Event& event) override;

@@ -475,6 +475,32 @@ TEST_F(DbStateMachineTest, DoubleBufferGathersEntriesBeforeACommit) {
   EXPECT_TRUE(fatal_.empty());
 }
 
+// The flush thread's commit must not take the CPU from the answers to the entries Raft just
+// applied: once the server tells the end of its apply batches, the entries of a batch wake the
+// thread at that end, together.
+TEST_F(DbStateMachineTest, DoubleBufferIsWokenAtTheEndOfAnAppliedBatch) {
+  KvApplyHandler h;
+  DbStateMachineOptions o = Options("db");
+  o.double_buffer = true;
+  auto sm = Open(o, &h);
+  // Applied by a caller that does not tell batches (the tests above), an entry wakes it itself.
+  ASSERT_TRUE(sm->Apply(Normal(1, 1, "put a 1")).ok());
+  EXPECT_EQ(sm->flush_stats().wakeups, 1u);
+  ASSERT_TRUE(Eventually([&] { return sm->flushed() == Ti(1, 1); }));
+  sm->OnAppliedBatch();                      // what RaftServer calls after each batch
+  EXPECT_EQ(sm->flush_stats().wakeups, 1u);  // it had woken the thread already
+
+  ASSERT_TRUE(sm->Apply(Normal(1, 2, "put b 2")).ok());
+  ASSERT_TRUE(sm->Apply(Normal(1, 3, "put c 3")).ok());
+  EXPECT_EQ(sm->flush_stats().wakeups, 1u);  // not yet
+  sm->OnAppliedBatch();
+  EXPECT_EQ(sm->flush_stats().wakeups, 2u);
+  ASSERT_TRUE(Eventually([&] { return sm->flushed() == Ti(1, 3); }));
+  sm->OnAppliedBatch();  // nothing applied since: no wake-up
+  EXPECT_EQ(sm->flush_stats().wakeups, 2u);
+  EXPECT_TRUE(fatal_.empty());
+}
+
 TEST_F(DbStateMachineTest, DoubleBufferBackPressureAndSnapshots) {
   KvApplyHandler lh, fh;
   DbStateMachineOptions lo = Options("leader");

@@ -17,6 +17,7 @@ void RaftServer::ApplyEntries(std::vector<Entry> entries) {
     CompleteProposal(e.index, e.term, std::move(r));
     ++applied_since_snapshot_;
   }
+  sm_->OnAppliedBatch();
   LogIndex last = entries.back().index;
   {
     std::lock_guard<std::mutex> l(pending_mu_);

@@ -35,6 +35,10 @@ class StateMachine {
   virtual LogIndex LastAppliedIndex() const = 0;
   // Applies a committed entry; the result goes back to whoever proposed it (if this server did).
   virtual Result<std::string> Apply(const Entry& entry) = 0;
+  // Called after each run of Apply calls, once their results went to the proposers (whose
+  // callbacks answer clients): work the applies leave for later may start now rather than take
+  // the CPU from those answers.
+  virtual void OnAppliedBatch() {}
   // Makes the state durable; returns the index it covers.
   virtual Result<LogIndex> TakeSnapshot() = 0;
   // Replaces the state with the leader's snapshot.
