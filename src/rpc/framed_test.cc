@@ -147,6 +147,12 @@ TEST(FramedTest, OnePortServesGrpcCallsStreamsAndFramedCalls) {
     EXPECT_EQ(c.text(), t);
     EXPECT_EQ(c.served_by(), "s1/framed");
   }
+  // Frames far larger than a read, both ways.
+  const std::string big(3 << 20, 'b');
+  EchoResponse r;
+  CallOutcome o = framed.Call(Text(big), &r, std::chrono::seconds(10));
+  ASSERT_TRUE(o.status.ok()) << o.status;
+  EXPECT_EQ(r.text(), big);
   EXPECT_EQ(framed.connections_opened(), 1u);
   EXPECT_EQ(server.framed().framed_connections(), 1u);
 }
