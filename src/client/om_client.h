@@ -5,7 +5,9 @@
 // hint is followed, a leader that is not ready yet is asked again, an unreachable OM is skipped;
 // after every OM was tried it waits ozone.client.wait.between.retries.millis (2000), and gives up
 // after ozone.client.failover.max.attempts (500) failovers; one call's deadline is
-// ozone.om.client.rpc.timeout (15m).
+// ozone.om.client.rpc.timeout (15m). Calls travel as framed calls on the OM's client port
+// (rpc/framed_wire.h), or over a gRPC stream with ozone.om.client.framed.calls=false or to an OM
+// that does not serve them.
 //
 // Writes carry this client's id (a random UUID) and a call id that grows by one per request; a
 // retry after a failover sends the same pair, so the OM's retry cache answers a write that

@@ -155,6 +155,9 @@ TEST_F(OmClientTest, UsesTheConfiguredServiceAndOzonesDefaults) {
   EXPECT_EQ(fo->max_failovers, 500);
   EXPECT_EQ(fo->retry_interval, 2000ms);
   EXPECT_EQ(fo->rpc_timeout, std::chrono::milliseconds(15 * 60 * 1000));
+  EXPECT_TRUE(fo->framed);
+  empty.Set("ozone.om.client.framed.calls", "false");
+  EXPECT_FALSE(OmFailoverOptions(empty)->framed);
   EXPECT_FALSE(OmClient::Create(conf_, OmClientOptions{.service_id = "other"}).ok());
 }
 
