@@ -227,7 +227,9 @@ CallOutcome FailoverClient::CallEndpointStreamed(size_t index,
     FramedCallClient& framed = c.Framed(server);
     if (!framed.unsupported()) {
       CallOutcome out = framed.Call(request, response, impl_->options.rpc_timeout);
-      if (out.status.code() != Status::Code::kNotSupported) return out;
+      // Only the connection's own refusal sends the call over gRPC: a NotSupported answer of
+      // the server is the call's result.
+      if (out.status.code() != Status::Code::kNotSupported || !framed.unsupported()) return out;
     }
   }
   return c.Stream(stream_method, server).Call(request, response, impl_->options.rpc_timeout);

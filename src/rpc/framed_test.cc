@@ -57,6 +57,11 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
     follower_ = true;
     hint_ = std::move(hint);
   }
+  void FailWith(Status s) {
+    std::lock_guard<std::mutex> l(mu_);
+    fail_with_ = std::move(s);
+  }
+  std::atomic<int> streams{0};
   void WaitHeld() {
     std::unique_lock<std::mutex> l(mu_);
     held_cv_.wait(l, [&] { return !held_.empty(); });
@@ -86,6 +91,7 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
     {
       std::lock_guard<std::mutex> l(mu_);
       if (follower_) return answer.Fail(Status::NotLeader(name_ + " is not the leader"), hint_);
+      if (fail_with_) return answer.Fail(*fail_with_);
       if (req.text() == "hold") {
         held_.push_back(std::move(answer));
         held_cv_.notify_all();
@@ -115,6 +121,7 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
   std::mutex mu_;
   bool follower_ = false;           // guarded by mu_
   std::optional<LeaderHint> hint_;  // guarded by mu_
+  std::optional<Status> fail_with_;  // guarded by mu_
   std::vector<FramedAnswer> held_;  // guarded by mu_
   std::condition_variable held_cv_;
 };
@@ -215,6 +222,18 @@ TEST(FramedTest, AServerWithoutFramingGetsTheCallsOverItsGrpcStream) {
   EXPECT_EQ(direct.Call(Text("a"), &r, std::chrono::seconds(10)).status.code(),
             Status::Code::kNotSupported);
   EXPECT_TRUE(direct.unsupported());
+}
+
+// A call the server answers with NotSupported is not sent again over gRPC: only a server that
+// refuses the framing itself gets the calls over its stream.
+TEST(FramedTest, AServersNotSupportedAnswerIsTheCallsResult) {
+  SharedPortEcho server("s");
+  server.FailWith(Status::NotSupported("no such thing"));
+  FailoverClient client({{"s", server.address()}}, Framed());
+  EchoResponse r;
+  Status s = client.CallStreamed(SayStream(), Text("a"), &r);
+  EXPECT_EQ(s.code(), Status::Code::kNotSupported) << s;
+  EXPECT_EQ(server.streams.load(), 0);
 }
 
 TEST(FramedTest, ConcurrentCallsAnsweredFromOtherThreadsGetTheirOwnReplies) {
