@@ -50,6 +50,7 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
   }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
+  int port() const { return server_->port(); }
   FramedCallServer& framed() { return framed_; }
   std::atomic<bool> from_pool{false};
   void BeFollower(std::optional<LeaderHint> hint) {
@@ -222,6 +223,24 @@ TEST(FramedTest, AServerWithoutFramingGetsTheCallsOverItsGrpcStream) {
   EXPECT_EQ(direct.Call(Text("a"), &r, std::chrono::seconds(10)).status.code(),
             Status::Code::kNotSupported);
   EXPECT_TRUE(direct.unsupported());
+}
+
+// Every address the listening host stands for is served, on one port (as gRPC's own listener
+// does): the wildcard takes IPv4 and IPv6 clients.
+TEST(FramedTest, TheWildcardAddressServesIpv4AndIpv6OnOnePort) {
+  SharedPortEcho server("s", "0.0.0.0:0");
+  for (const std::string host : {"127.0.0.1", "[::1]"}) {
+    const std::string address = host + ":" + std::to_string(server.port());
+    FramedCallClient framed(address, address);
+    EchoResponse r;
+    CallOutcome o = framed.Call(Text(host), &r, std::chrono::seconds(10));
+    EXPECT_TRUE(o.status.ok()) << address << ": " << o.status;
+    auto stub = Echo::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status g = stub->Say(&ctx, Text(host), &r);
+    EXPECT_TRUE(g.ok()) << address << ": " << g.error_message();
+  }
 }
 
 // A call the server answers with NotSupported is not sent again over gRPC: only a server that

@@ -127,9 +127,13 @@ Result<Listener> ListenTcp(const std::string& address) {
   if (hp.host == "0.0.0.0" || hp.host == "*") hp.host.clear();
   AddrInfo ai;
   OZ_RETURN_IF_ERROR(Lookup(hp, /*passive=*/true, &ai));
+  int families = 0;
+  for (addrinfo* a = ai.list; a != nullptr; a = a->ai_next) ++families;
+  Listener l;
+  l.port = hp.port;
   std::string error = "no address";
   for (addrinfo* a = ai.list; a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       error = std::strerror(errno);
       continue;
@@ -137,22 +141,33 @@ Result<Listener> ListenTcp(const std::string& address) {
     // Restarting on the port of connections in TIME_WAIT; never two listeners on one port.
     const int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    // With an IPv4 address beside it, an IPv6 socket takes IPv6 only (else it would hold the
+    // IPv4 port too).
+    if (a->ai_family == AF_INET6 && families > 1) {
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+    }
+    if (a->ai_family == AF_INET6) {
+      reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_port = htons(static_cast<uint16_t>(l.port));
+    } else if (a->ai_family == AF_INET) {
+      reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_port = htons(static_cast<uint16_t>(l.port));
+    }
     if (bind(fd, a->ai_addr, a->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0) {
       error = std::strerror(errno);
       close(fd);
       continue;
     }
-    sockaddr_storage bound{};
-    socklen_t len = sizeof(bound);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
-    Listener l;
-    l.fd = fd;
-    l.port = bound.ss_family == AF_INET6
-                 ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
-                 : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
-    return l;
+    if (l.port == 0) {  // the port picked for the first one: the others take it too
+      sockaddr_storage bound{};
+      socklen_t len = sizeof(bound);
+      getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &len);
+      l.port = bound.ss_family == AF_INET6
+                   ? ntohs(reinterpret_cast<const sockaddr_in6*>(&bound)->sin6_port)
+                   : ntohs(reinterpret_cast<const sockaddr_in*>(&bound)->sin_port);
+    }
+    l.fds.push_back(fd);
   }
-  return Status::Unavailable("cannot listen on " + address + ": " + error);
+  if (l.fds.empty()) return Status::Unavailable("cannot listen on " + address + ": " + error);
+  return l;
 }
 
 Result<int> ConnectTcp(const std::string& address, std::chrono::milliseconds timeout) {

@@ -65,10 +65,11 @@ class FrameBuffer {
   size_t end_ = 0;    // one past the last received byte
 };
 
-// A listening TCP socket on `address` ("host:port"; port 0 picks one; SO_REUSEADDR), and the
-// port it got. Unavailable naming the address if it cannot be bound.
+// Listening TCP sockets on `address` ("host:port"; port 0 picks one; SO_REUSEADDR), one per
+// address the host resolves to (as gRPC's own listener: "localhost" may be 127.0.0.1 and ::1),
+// all on one port, non-blocking. Unavailable naming the address if none can be bound.
 struct Listener {
-  int fd = -1;
+  std::vector<int> fds;
   int port = 0;
 };
 Result<Listener> ListenTcp(const std::string& address);

@@ -32,7 +32,7 @@ Result<std::unique_ptr<GrpcServer>> GrpcServer::Start(const std::string& address
       return Status::Unavailable("cannot serve the " + name + " on " + address + ": " +
                                  l.status().message());
     }
-    s->listen_fd_ = l->fd;
+    s->listen_fds_ = l->fds;
     s->port_ = l->port;
     s->wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     // Connections handed over as if gRPC had accepted them (grpc::AddInsecureChannelFromFd's
@@ -89,23 +89,29 @@ void AsyncMethods::Serve(grpc::ServerCompletionQueue* cq) {
 
 void GrpcServer::Accept() {
   NameThisThread("rpc-accept");
+  std::vector<pollfd> p;
+  for (int fd : listen_fds_) p.push_back({fd, POLLIN, 0});
+  p.push_back({wake_fd_, POLLIN, 0});
   for (;;) {
-    pollfd p[2] = {{listen_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (poll(p, 2, -1) < 0 && errno != EINTR) break;
-    if ((p[1].revents & POLLIN) != 0) break;
-    if ((p[0].revents & POLLIN) == 0) continue;
-    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;  // EMFILE, ECONNABORTED...: the next one
-    const int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    framed_->Adopt(fd, [this](int grpc_fd) {
-      // gRPC reads until EAGAIN: a blocking socket would hold its poller.
-      fcntl(grpc_fd, F_SETFL, fcntl(grpc_fd, F_GETFL) | O_NONBLOCK);
-      grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters p;
-      p.listener_fd = listen_fd_;
-      p.fd = grpc_fd;
-      external_->HandleNewConnection(&p);
-    });
+    if (poll(p.data(), p.size(), -1) < 0 && errno != EINTR) break;
+    if ((p.back().revents & POLLIN) != 0) break;
+    for (size_t i = 0; i + 1 < p.size(); ++i) {
+      if ((p[i].revents & POLLIN) == 0) continue;
+      const int listener = p[i].fd;
+      // Non-blocking: a connection gone between poll and accept makes it fail, not wait.
+      const int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) continue;  // EAGAIN, EMFILE, ECONNABORTED...: the next one
+      const int one = 1;
+      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      framed_->Adopt(fd, [this, listener](int grpc_fd) {
+        // gRPC reads until EAGAIN: a blocking socket would hold its poller.
+        fcntl(grpc_fd, F_SETFL, fcntl(grpc_fd, F_GETFL) | O_NONBLOCK);
+        grpc::experimental::ExternalConnectionAcceptor::NewConnectionParameters c;
+        c.listener_fd = listener;
+        c.fd = grpc_fd;
+        external_->HandleNewConnection(&c);
+      });
+    }
   }
 }
 
@@ -119,7 +125,8 @@ void GrpcServer::Stop() {
     [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof(one));
     acceptor_.join();
   }
-  if (listen_fd_ >= 0) close(listen_fd_);
+  for (int fd : listen_fds_) close(fd);
+  listen_fds_.clear();
   if (wake_fd_ >= 0) close(wake_fd_);
   // No framed call is handed out after this; those handed out are answered as gRPC's are.
   if (framed_ != nullptr) framed_->Stop();

@@ -74,12 +74,12 @@ class GrpcServer {
 
  private:
   GrpcServer() = default;
-  // Accepts connections on listen_fd_ until Stop, handing each to framed_.
+  // Accepts connections on listen_fds_ until Stop, handing each to framed_.
   void Accept();
 
   std::string name_;
   FramedCallServer* framed_ = nullptr;
-  int listen_fd_ = -1;
+  std::vector<int> listen_fds_;
   int wake_fd_ = -1;  // wakes Accept to stop
   std::thread acceptor_;
   std::unique_ptr<grpc::experimental::ExternalConnectionAcceptor> external_;
