@@ -90,6 +90,18 @@ class FramedConnection {
     std::lock_guard<std::mutex> l(mu_);
     return closed_;
   }
+  // Waits up to `timeout_ms` (-1: no limit) for `events` on the socket or a wake-up; returns the
+  // socket's revents (0 for a wake-up or the timeout), or -1 if poll failed.
+  int Wait(short events, int timeout_ms) {
+    pollfd p[2] = {{fd_, events, 0}, {wake_fd_, POLLIN, 0}};
+    const int rc = poll(p, 2, timeout_ms);
+    if (rc < 0) return errno == EINTR ? 0 : -1;
+    if ((p[1].revents & POLLIN) != 0) {
+      uint64_t n;
+      [[maybe_unused]] ssize_t r = read(wake_fd_, &n, sizeof(n));
+    }
+    return p[0].revents;
+  }
   void Wake() {
     const uint64_t one = 1;
     [[maybe_unused]] ssize_t w = write(wake_fd_, &one, sizeof(one));
@@ -221,98 +233,94 @@ void FramedCallServer::Stop() {
 void FramedCallServer::Serve(Slot* slot, Other other) {
   NameThisThread(name_);
   FramedConnection& c = *slot->connection;
-  const int fd = c.fd();
-  // Waits for `fd` (events) or a wake-up; false once the connection was closed.
-  auto wait = [&](short events, int timeout_ms) {
-    pollfd p[2] = {{fd, events, 0}, {c.wake_fd(), POLLIN, 0}};
-    const int rc = poll(p, 2, timeout_ms);
-    if (rc > 0 && (p[1].revents & POLLIN) != 0) {
-      uint64_t n;
-      [[maybe_unused]] ssize_t r = read(c.wake_fd(), &n, sizeof(n));
-    }
-    return rc >= 0 || errno == EINTR;
-  };
-  auto finish = [&] { slot->done.store(true); };
-
-  // Which protocol: the first four bytes, peeked.
-  const auto deadline = std::chrono::steady_clock::now() + kSniffTimeout;
-  bool framed = false;
-  for (;;) {
-    char head[4];
-    const ssize_t n = recv(fd, head, sizeof(head), MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;  // closed: nothing to do
-    if (n > 0 && std::memcmp(head, kFramedMagic, static_cast<size_t>(n)) != 0) {
-      other(c.ReleaseFd());  // a gRPC client
-      return finish();
-    }
-    if (n == sizeof(head)) {
-      framed = true;
+  switch (Sniff(c)) {
+    case Peer::kGrpc:
+      other(c.ReleaseFd());
+      break;
+    case Peer::kFramed: {
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        ++framed_connections_;
+      }
+      FrameBuffer in;
+      if (Handshake(c, &in)) {
+        ServeCalls(slot->connection, &in);
+      } else {
+        spdlog::debug("{}: a framed connection with an unknown version or none was closed", name_);
+      }
+      c.Close();
       break;
     }
+    case Peer::kGone:
+      c.Close();
+      break;
+  }
+  slot->done.store(true);
+}
+
+FramedCallServer::Peer FramedCallServer::Sniff(FramedConnection& c) {
+  const auto deadline = std::chrono::steady_clock::now() + kSniffTimeout;
+  for (;;) {
+    char head[4];
+    const ssize_t n = recv(c.fd(), head, sizeof(head), MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return Peer::kGone;
+    if (n > 0 && std::memcmp(head, kFramedMagic, static_cast<size_t>(n)) != 0) {
+      return Peer::kGrpc;
+    }
+    if (n == sizeof(head)) return Peer::kFramed;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || c.closed()) break;
+    if (left.count() <= 0 || c.closed()) return Peer::kGone;
     // A prefix of the preamble so far: wait for the rest (rare; a short pause then).
     if (n > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    if (n < 0 && !wait(POLLIN, static_cast<int>(left.count()))) break;
+    if (n < 0 && c.Wait(POLLIN, static_cast<int>(left.count())) < 0) return Peer::kGone;
   }
-  if (!framed) {
-    c.Close();
-    return finish();
-  }
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    ++framed_connections_;
-  }
+}
 
-  FrameBuffer in;
+bool FramedCallServer::Handshake(FramedConnection& c, FrameBuffer* in) {
   std::string_view preamble;
-  bool ok = true;
-  while (ok && !in.TakeRaw(kFramedPreambleBytes, &preamble)) {
-    ok = !c.closed() && wait(POLLIN, 1000) && in.ReadFrom(fd) > 0;
+  while (!in->TakeRaw(kFramedPreambleBytes, &preamble)) {
+    if (c.closed() || c.Wait(POLLIN, 1000) < 0 || in->ReadFrom(c.fd()) <= 0) return false;
   }
-  if (!ok || preamble.substr(4) != FramedPreamble().substr(4) ||
-      !WriteAll(fd, FramedPreamble()).ok()) {
-    spdlog::debug("{}: a framed connection with an unknown version or none was closed", name_);
-    c.Close();
-    return finish();
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  if (preamble.substr(4) != FramedPreamble().substr(4)) return false;
+  if (!WriteAll(c.fd(), FramedPreamble()).ok()) return false;
+  fcntl(c.fd(), F_SETFL, fcntl(c.fd(), F_GETFL) | O_NONBLOCK);
+  return true;
+}
 
+void FramedCallServer::ServeCalls(const std::shared_ptr<FramedConnection>& connection,
+                                  FrameBuffer* in) {
+  FramedConnection& c = *connection;
   StreamedCalls calls;
   while (!c.closed()) {
-    if (!wait(static_cast<short>(POLLIN | (c.blocked() ? POLLOUT : 0)), -1)) break;
-    pollfd probe{fd, POLLOUT, 0};
-    if (c.blocked() && poll(&probe, 1, 0) > 0) c.OnWritable();
-    bool eof = false;
+    const int revents = c.Wait(static_cast<short>(POLLIN | (c.blocked() ? POLLOUT : 0)), -1);
+    if (revents < 0) return;
+    if ((revents & POLLOUT) != 0) c.OnWritable();
+    // Everything the socket holds now, frame by frame, until it would block.
     for (;;) {
-      const ssize_t r = in.ReadFrom(fd);
-      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) eof = true;
-      if (r <= 0) break;
+      const ssize_t r = in->ReadFrom(c.fd());
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return;  // closed
+      if (r < 0) break;
       std::string_view body;
       FrameBuffer::Next next;
-      while ((next = in.NextFrame(&body)) == FrameBuffer::Next::kFrame) {
+      while ((next = in->NextFrame(&body)) == FrameBuffer::Next::kFrame) {
         if (!calls.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
           next = FrameBuffer::Next::kTooLarge;  // undecodable: the connection ends alike
           break;
         }
         c.BeginBatch();
         for (StreamedCall& call : *calls.mutable_calls()) {
-          handler_(call.mutable_request(), FramedAnswer(slot->connection, call.callid()));
+          handler_(call.mutable_request(), FramedAnswer(connection, call.callid()));
         }
         c.EndBatch();
         calls.Clear();
       }
       if (next == FrameBuffer::Next::kTooLarge) {
         spdlog::warn("{}: closing a connection that sent an oversized or undecodable frame", name_);
-        eof = true;
-        break;
+        return;
       }
     }
-    if (eof) break;
   }
-  c.Close();
-  finish();
 }
 
 }  // namespace ozone::rpc

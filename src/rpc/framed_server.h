@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "rpc/framed_wire.h"
 #include "rpc/leader_hint.h"
 
 namespace ozone::rpc {
@@ -76,7 +77,16 @@ class FramedCallServer {
 
  private:
   struct Slot;
+  enum class Peer : uint8_t { kFramed, kGrpc, kGone };
+  // The connection's thread: tells the peer's protocol apart, then serves it or hands it over.
   void Serve(Slot* slot, Other other);
+  // From the first bytes (peeked, waiting up to 10 s for them).
+  Peer Sniff(FramedConnection& c);
+  // Reads the client's preamble into `in` and answers with ours; false if the connection must
+  // end (closed, another version).
+  bool Handshake(FramedConnection& c, FrameBuffer* in);
+  // Hands out the calls read, until the connection ends.
+  void ServeCalls(const std::shared_ptr<FramedConnection>& connection, FrameBuffer* in);
   // Joins the threads of connections that ended (mu_ held).
   void ReapLocked();
 

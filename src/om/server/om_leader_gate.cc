@@ -38,15 +38,17 @@ std::optional<OmLeaderGate::Rejection> OmLeaderGate::RejectedIfNotLeader(
 }
 
 grpc::Status OmLeaderGate::Reject(grpc::ServerContextBase* ctx) const {
-  Rejection r = Rejected();
+  const Rejection r = Rejected();
   rpc::AddLeaderHint(ctx, r.leader);
   return rpc::ToGrpc(r.status);
 }
 
 std::optional<grpc::Status> OmLeaderGate::RejectIfNotLeader(grpc::ServerContextBase* ctx,
                                                             const ozone::Status& status) const {
-  if (status.IsNotLeader() || status.IsAborted()) return Reject(ctx);
-  return std::nullopt;
+  std::optional<Rejection> r = RejectedIfNotLeader(status);
+  if (!r) return std::nullopt;
+  rpc::AddLeaderHint(ctx, r->leader);
+  return rpc::ToGrpc(r->status);
 }
 
 }  // namespace ozone::om
