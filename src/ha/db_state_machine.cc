@@ -10,6 +10,7 @@
 
 #include "common/io/file_util.h"
 #include "common/thread_name.h"
+#include "rpc/framed_server.h"
 
 namespace ozone::ha {
 
@@ -352,7 +353,10 @@ Result<std::string> DbStateMachine::Apply(const raft::Entry& entry) {
   return response;
 }
 
+void DbStateMachine::OnApplyingBatch() { rpc::BeginFramedReplyBatch(); }
+
 void DbStateMachine::OnAppliedBatch() {
+  rpc::EndFramedReplyBatch();
   Impl& impl = *impl_;
   std::lock_guard<std::mutex> l(impl.mu);
   impl.batch_hook = true;

@@ -128,8 +128,12 @@ class DbStateMachine : public raft::StateMachine {
   // raft::StateMachine. LastAppliedIndex is the flushed index (what the database holds).
   LogIndex LastAppliedIndex() const override;
   Result<std::string> Apply(const raft::Entry& entry) override;
-  // With double_buffer: the flush thread is woken here, after the batch's answers went out,
-  // instead of by each Apply (once this was called: a caller of Apply alone wakes it per entry).
+  // Answers given on this thread while the batch is applied (framed calls' replies) go out
+  // together at its end: one write per client connection (rpc::BeginFramedReplyBatch).
+  void OnApplyingBatch() override;
+  // Sends those answers. With double_buffer: the flush thread is woken here, after the batch's
+  // answers went out, instead of by each Apply (once this was called: a caller of Apply alone
+  // wakes it per entry).
   void OnAppliedBatch() override;
   Result<LogIndex> TakeSnapshot() override;
   Status InstallSnapshot(const raft::SnapshotMeta& meta, const raft::PeerInfo& leader) override;

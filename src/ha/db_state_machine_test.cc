@@ -7,6 +7,7 @@
 
 #include "common/io/file_util.h"
 #include "ha/testing/kv_apply_handler.h"
+#include "rpc/framed_server.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::ha {
@@ -498,6 +499,18 @@ TEST_F(DbStateMachineTest, DoubleBufferIsWokenAtTheEndOfAnAppliedBatch) {
   ASSERT_TRUE(Eventually([&] { return sm->flushed() == Ti(1, 3); }));
   sm->OnAppliedBatch();  // nothing applied since: no wake-up
   EXPECT_EQ(sm->flush_stats().wakeups, 2u);
+  EXPECT_TRUE(fatal_.empty());
+}
+
+TEST_F(DbStateMachineTest, AnAppliedBatchHoldsTheFramedRepliesOfItsThreadUntilItEnds) {
+  KvApplyHandler h;
+  auto sm = Open(Options("db"), &h);
+  EXPECT_FALSE(rpc::InFramedReplyBatch());
+  sm->OnApplyingBatch();  // what RaftServer calls before each batch
+  EXPECT_TRUE(rpc::InFramedReplyBatch());
+  ASSERT_TRUE(sm->Apply(Normal(1, 1, "put a 1")).ok());
+  sm->OnAppliedBatch();
+  EXPECT_FALSE(rpc::InFramedReplyBatch());
   EXPECT_TRUE(fatal_.empty());
 }
 

@@ -39,11 +39,13 @@ class FramedConnection {
   // The socket goes to someone else (gRPC); only the connection's thread, before serving.
   int ReleaseFd() { return std::exchange(fd_, -1); }
 
-  // Queues the answer to call `id` and writes what is queued unless someone else does.
-  void Settle(uint64_t id, std::string* response, const Status& status,
-              const std::optional<LeaderHint>& leader) {
+  // Queues the answer to call `id` and writes what is queued unless someone else does, or, if
+  // `defer`, leaves it to FlushDeferred; returns true if the caller must call FlushDeferred (the
+  // first deferred answer since the last one).
+  bool Settle(uint64_t id, std::string* response, const Status& status,
+              const std::optional<LeaderHint>& leader, bool defer) {
     std::unique_lock<std::mutex> l(mu_);
-    if (closed_) return;
+    if (closed_) return false;
     StreamedReply* r = queued_.add_replies();
     r->set_callid(id);
     if (response != nullptr) {
@@ -57,6 +59,14 @@ class FramedConnection {
         if (!leader->node_id.empty()) r->set_leaderid(leader->node_id);
       }
     }
+    if (defer) return !std::exchange(deferred_, true);
+    FlushLocked(l);
+    return false;
+  }
+  // Writes what deferred answers left queued.
+  void FlushDeferred() {
+    std::unique_lock<std::mutex> l(mu_);
+    deferred_ = false;
     FlushLocked(l);
   }
 
@@ -162,19 +172,52 @@ class FramedConnection {
   bool flushing_ = false;  // guarded by mu_: a thread writes out_
   bool blocked_ = false;   // guarded by mu_: the socket is full, the connection's thread waits
   bool in_batch_ = false;  // guarded by mu_
+  bool deferred_ = false;  // guarded by mu_: a reply batch will flush
   bool closed_ = false;    // guarded by mu_
 };
+
+namespace {
+
+// This thread's reply batch: its depth and the connections it must flush at the end.
+struct ReplyBatch {
+  int depth = 0;
+  std::vector<std::shared_ptr<FramedConnection>> to_flush;
+};
+thread_local ReplyBatch tl_reply_batch;
+
+void SettleAnswer(std::shared_ptr<FramedConnection> c, uint64_t id, std::string* response,
+                  const Status& status, const std::optional<LeaderHint>& leader) {
+  ReplyBatch& batch = tl_reply_batch;
+  if (c->Settle(id, response, status, leader, /*defer=*/batch.depth > 0)) {
+    batch.to_flush.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+void BeginFramedReplyBatch() { ++tl_reply_batch.depth; }
+
+void EndFramedReplyBatch() {
+  ReplyBatch& batch = tl_reply_batch;
+  if (batch.depth == 0 || --batch.depth > 0) return;
+  std::vector<std::shared_ptr<FramedConnection>> to_flush;
+  to_flush.swap(batch.to_flush);
+  for (auto& c : to_flush) c->FlushDeferred();
+}
+
+bool InFramedReplyBatch() { return tl_reply_batch.depth > 0; }
 
 FramedAnswer::~FramedAnswer() {
   if (connection_ != nullptr) Fail(Status::Internal("call not answered"));
 }
 
 void FramedAnswer::Reply(std::string response) {
-  std::exchange(connection_, nullptr)->Settle(call_id_, &response, Status::OK(), std::nullopt);
+  SettleAnswer(std::exchange(connection_, nullptr), call_id_, &response, Status::OK(),
+               std::nullopt);
 }
 
 void FramedAnswer::Fail(const Status& status, const std::optional<LeaderHint>& leader) {
-  std::exchange(connection_, nullptr)->Settle(call_id_, nullptr, status, leader);
+  SettleAnswer(std::exchange(connection_, nullptr), call_id_, nullptr, status, leader);
 }
 
 struct FramedCallServer::Slot {
@@ -292,6 +335,8 @@ void FramedCallServer::ServeCalls(const std::shared_ptr<FramedConnection>& conne
                                   FrameBuffer* in) {
   FramedConnection& c = *connection;
   StreamedCalls calls;
+  // Calls that came with the preamble first: a client need not wait for ours to send them.
+  if (!HandOut(connection, in, &calls)) return;
   while (!c.closed()) {
     const int revents = c.Wait(static_cast<short>(POLLIN | (c.blocked() ? POLLOUT : 0)), -1);
     if (revents < 0) return;
@@ -301,26 +346,32 @@ void FramedCallServer::ServeCalls(const std::shared_ptr<FramedConnection>& conne
       const ssize_t r = in->ReadFrom(c.fd());
       if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) return;  // closed
       if (r < 0) break;
-      std::string_view body;
-      FrameBuffer::Next next;
-      while ((next = in->NextFrame(&body)) == FrameBuffer::Next::kFrame) {
-        if (!calls.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-          next = FrameBuffer::Next::kTooLarge;  // undecodable: the connection ends alike
-          break;
-        }
-        c.BeginBatch();
-        for (StreamedCall& call : *calls.mutable_calls()) {
-          handler_(call.mutable_request(), FramedAnswer(connection, call.callid()));
-        }
-        c.EndBatch();
-        calls.Clear();
-      }
-      if (next == FrameBuffer::Next::kTooLarge) {
-        spdlog::warn("{}: closing a connection that sent an oversized or undecodable frame", name_);
-        return;
-      }
+      if (!HandOut(connection, in, &calls)) return;
     }
   }
+}
+
+bool FramedCallServer::HandOut(const std::shared_ptr<FramedConnection>& connection, FrameBuffer* in,
+                               StreamedCalls* calls) {
+  std::string_view body;
+  FrameBuffer::Next next;
+  while ((next = in->NextFrame(&body)) == FrameBuffer::Next::kFrame) {
+    if (!calls->ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+      next = FrameBuffer::Next::kTooLarge;  // undecodable: the connection ends alike
+      break;
+    }
+    connection->BeginBatch();
+    for (StreamedCall& call : *calls->mutable_calls()) {
+      handler_(call.mutable_request(), FramedAnswer(connection, call.callid()));
+    }
+    connection->EndBatch();
+    calls->Clear();
+  }
+  if (next == FrameBuffer::Next::kTooLarge) {
+    spdlog::warn("{}: closing a connection that sent an oversized or undecodable frame", name_);
+    return false;
+  }
+  return true;
 }
 
 }  // namespace ozone::rpc

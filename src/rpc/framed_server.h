@@ -31,6 +31,7 @@
 namespace ozone::rpc {
 
 class FramedConnection;
+class StreamedCalls;
 
 // The answer to one framed call. Movable; answer it once (dropped unanswered: INTERNAL).
 class FramedAnswer {
@@ -51,6 +52,24 @@ class FramedAnswer {
  private:
   std::shared_ptr<FramedConnection> connection_;
   uint64_t call_id_;
+};
+
+// Reply batches: while one is open on a thread, the answers given on that thread are queued
+// rather than written; each connection's go out together, in one frame and one write, when the
+// outermost batch of the thread ends. A state machine's apply strand opens one around a batch of
+// applied entries, so that a client with many writes outstanding gets one write per batch instead
+// of one per answer. Begin and End pair up on one thread; they nest.
+void BeginFramedReplyBatch();
+void EndFramedReplyBatch();
+// Whether a batch is open on this thread (tests).
+bool InFramedReplyBatch();
+
+class FramedReplyBatch {
+ public:
+  FramedReplyBatch() { BeginFramedReplyBatch(); }
+  ~FramedReplyBatch() { EndFramedReplyBatch(); }
+  FramedReplyBatch(const FramedReplyBatch&) = delete;
+  FramedReplyBatch& operator=(const FramedReplyBatch&) = delete;
 };
 
 class FramedCallServer {
@@ -87,6 +106,10 @@ class FramedCallServer {
   bool Handshake(FramedConnection& c, FrameBuffer* in);
   // Hands out the calls read, until the connection ends.
   void ServeCalls(const std::shared_ptr<FramedConnection>& connection, FrameBuffer* in);
+  // Hands out the calls of the complete frames in `in` (`calls`: scratch); false if the
+  // connection must end (a frame too large or undecodable).
+  bool HandOut(const std::shared_ptr<FramedConnection>& connection, FrameBuffer* in,
+               StreamedCalls* calls);
   // Joins the threads of connections that ended (mu_ held).
   void ReapLocked();
 

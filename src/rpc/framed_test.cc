@@ -2,6 +2,7 @@
 // FramedCallClient, and FailoverClient's use of them (leader hints, fallback to gRPC).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -13,10 +14,12 @@
 #include <vector>
 
 #include "echo.grpc.pb.h"
+#include "rpc.pb.h"
 #include "rpc/call_stream.h"
 #include "rpc/failover_client.h"
 #include "rpc/framed_client.h"
 #include "rpc/framed_server.h"
+#include "rpc/framed_wire.h"
 #include "rpc/grpc_server.h"
 #include "rpc/streamed_calls_reactor.h"
 #include "rpc/testdata/echo_server.h"
@@ -63,9 +66,13 @@ class SharedPortEcho final : public Echo::WithCallbackMethod_SayStream<Echo::Ser
     fail_with_ = std::move(s);
   }
   std::atomic<int> streams{0};
-  void WaitHeld() {
+  void WaitHeld(size_t n = 1) {
     std::unique_lock<std::mutex> l(mu_);
-    held_cv_.wait(l, [&] { return !held_.empty(); });
+    held_cv_.wait(l, [&] { return held_.size() >= n; });
+  }
+  std::vector<FramedAnswer> TakeHeld() {
+    std::lock_guard<std::mutex> l(mu_);
+    return std::move(held_);
   }
 
   grpc::Status Say(grpc::ServerContext*, const EchoRequest* req, EchoResponse* resp) override {
@@ -306,6 +313,91 @@ TEST(FramedTest, ABrokenConnectionFailsItsCallsAndTheNextCallConnectsAgain) {
   ASSERT_TRUE(o.status.ok()) << o.status;
   EXPECT_EQ(r.served_by(), "s2/framed");
   EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+// A raw framed connection to `address` whose first write is the preamble and `calls` together;
+// returns the socket, the server's preamble read into `in`.
+int SendPreambleWithCalls(const std::string& address, const StreamedCalls& calls, FrameBuffer* in) {
+  Result<int> fd = ConnectTcp(address, std::chrono::seconds(10));
+  EXPECT_TRUE(fd.ok()) << fd.status();
+  if (!fd.ok()) return -1;
+  std::string out = FramedPreamble();
+  AppendFrame(calls, &out);
+  EXPECT_TRUE(WriteAll(*fd, out).ok());
+  std::string_view preamble;
+  while (!in->TakeRaw(kFramedPreambleBytes, &preamble)) {
+    if (in->ReadFrom(*fd) <= 0) break;
+  }
+  EXPECT_EQ(preamble, FramedPreamble());
+  return *fd;
+}
+
+StreamedCalls EchoCallsOf(const std::vector<std::pair<uint64_t, std::string>>& calls) {
+  StreamedCalls out;
+  for (const auto& [id, text] : calls) {
+    StreamedCall* c = out.add_calls();
+    c->set_callid(id);
+    c->set_request(Text(text).SerializeAsString());
+  }
+  return out;
+}
+
+// The next frame of replies on `fd` (empty if none arrived within 10 s).
+StreamedReplies NextReplies(int fd, FrameBuffer* in) {
+  StreamedReplies replies;
+  std::string_view body;
+  FrameBuffer::Next next;
+  while ((next = in->NextFrame(&body)) == FrameBuffer::Next::kNeedMore) {
+    if (!WaitReadable(fd, std::chrono::seconds(10)) || in->ReadFrom(fd) <= 0) return replies;
+  }
+  EXPECT_EQ(next, FrameBuffer::Next::kFrame);
+  EXPECT_TRUE(replies.ParseFromArray(body.data(), static_cast<int>(body.size())));
+  return replies;
+}
+
+// Before, the calls read together with the preamble waited for more bytes to arrive.
+TEST(FramedTest, CallsSentTogetherWithThePreambleAreAnswered) {
+  SharedPortEcho server("s");
+  FrameBuffer in;
+  const int fd = SendPreambleWithCalls(server.address(), EchoCallsOf({{3, "early"}}), &in);
+  ASSERT_GE(fd, 0);
+  StreamedReplies replies = NextReplies(fd, &in);
+  ASSERT_EQ(replies.replies_size(), 1);
+  EXPECT_EQ(replies.replies(0).callid(), 3u);
+  EchoResponse r;
+  ASSERT_TRUE(r.ParseFromString(replies.replies(0).response()));
+  EXPECT_EQ(r.text(), "early");
+  close(fd);
+}
+
+TEST(FramedTest, AnswersGivenInAReplyBatchGoOutTogetherWhenItEnds) {
+  SharedPortEcho server("s");
+  FrameBuffer in;
+  const int fd =
+      SendPreambleWithCalls(server.address(), EchoCallsOf({{7, "hold"}, {8, "hold"}}), &in);
+  ASSERT_GE(fd, 0);
+  server.WaitHeld(2);
+  std::vector<FramedAnswer> held = server.TakeHeld();
+  ASSERT_EQ(held.size(), 2u);
+  {
+    FramedReplyBatch outer;
+    {
+      FramedReplyBatch inner;  // nested: only the outermost one's end writes
+      EXPECT_TRUE(InFramedReplyBatch());
+      for (FramedAnswer& a : held) {
+        EchoResponse r;
+        r.set_text("answered");
+        a.Reply(r.SerializeAsString());
+      }
+    }
+    EXPECT_FALSE(WaitReadable(fd, std::chrono::milliseconds(0)));  // nothing written yet
+  }
+  EXPECT_FALSE(InFramedReplyBatch());
+  StreamedReplies replies = NextReplies(fd, &in);  // both, in one frame
+  ASSERT_EQ(replies.replies_size(), 2);
+  EXPECT_EQ(replies.replies(0).callid(), 7u);
+  EXPECT_EQ(replies.replies(1).callid(), 8u);
+  close(fd);
 }
 
 }  // namespace

@@ -8,9 +8,11 @@ namespace ozone::raft {
 
 void RaftServer::ApplyEntries(std::vector<Entry> entries) {
   if (entries.empty()) return;
+  sm_->OnApplyingBatch();
   for (const Entry& e : entries) {
     Result<std::string> r = sm_->Apply(e);
     if (!r.ok()) {
+      sm_->OnAppliedBatch();
       FailLocal(r.status().WithContext("applying entry " + std::to_string(e.index.value())));
       return;
     }

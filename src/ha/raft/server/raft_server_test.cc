@@ -320,6 +320,49 @@ TEST(RaftServerTest, ApplyFailureStopsTheReplica) {
   server->Stop();
 }
 
+TEST(RaftServerTest, BatchHooksSurroundTheAnswersAndCloseWhenApplyFails) {
+  // OnApplyingBatch and OnAppliedBatch pair up around the answers of a batch (a DbStateMachine
+  // holds the replies in between), also when an Apply fails and the replica stops.
+  struct HookedSm : KvStateMachine {
+    std::atomic<int> begun{0}, ended{0};
+    void OnApplyingBatch() override { ++begun; }
+    void OnAppliedBatch() override { ++ended; }
+    Result<std::string> Apply(const Entry& e) override {
+      if (e.type == EntryType::kNormal && e.bytes() == "fail") return Status::IoError("disk gone");
+      return KvStateMachine::Apply(e);
+    }
+  };
+  LocalTransportHub hub;
+  auto transport = *hub.CreateEndpoint("solo");
+  RaftRuntime runtime(transport.get());
+  MemoryLogStore log;
+  HookedSm sm;
+  ASSERT_TRUE(RaftServer::Bootstrap(&log, Configuration{{PeerInfo{"solo", "solo", {}}}}).ok());
+  std::promise<std::pair<int, int>> fatal;
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.on_fatal = [&](const Status&) { fatal.set_value({sm.begun.load(), sm.ended.load()}); };
+  auto server = *RaftServer::Start(&runtime, kGroup, "solo", &log, &sm, o);
+  ASSERT_TRUE(WaitUntil([&] { return server->IsLeaderReady(); }));
+
+  std::promise<std::pair<int, int>> answered;  // the hooks' counts when the answer ran
+  server->ProposeAsync("put a 1", [&](Result<std::string> r) {
+    EXPECT_TRUE(r.ok()) << r.status();
+    answered.set_value({sm.begun.load(), sm.ended.load()});
+  });
+  auto a = answered.get_future();
+  ASSERT_EQ(a.wait_for(5s), std::future_status::ready);
+  auto [begun, ended] = a.get();
+  EXPECT_EQ(begun, ended + 1);  // inside a batch
+  ASSERT_TRUE(WaitUntil([&] { return sm.ended.load() == sm.begun.load(); }));
+
+  server->ProposeAsync("fail", [](Result<std::string>) {});
+  auto f = fatal.get_future();
+  ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
+  auto [begun_at_fatal, ended_at_fatal] = f.get();
+  EXPECT_EQ(begun_at_fatal, ended_at_fatal);  // the failed batch was closed
+  server->Stop();
+}
+
 TEST(RaftServerTest, SeveralGroupsShareOneRuntimeAndTransport) {
   // Three processes' worth of endpoints, each hosting two groups (as datanodes host one group
   // per pipeline) on one runtime: one pool, one ticker, one transport.

@@ -35,6 +35,9 @@ class StateMachine {
   virtual LogIndex LastAppliedIndex() const = 0;
   // Applies a committed entry; the result goes back to whoever proposed it (if this server did).
   virtual Result<std::string> Apply(const Entry& entry) = 0;
+  // Called on the apply strand before each run of Apply calls: what the run answers may be held
+  // until OnAppliedBatch, which always follows (also when an Apply failed).
+  virtual void OnApplyingBatch() {}
   // Called after each run of Apply calls, once their results went to the proposers (whose
   // callbacks answer clients): work the applies leave for later may start now rather than take
   // the CPU from those answers.
