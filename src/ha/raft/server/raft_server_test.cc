@@ -294,6 +294,26 @@ TEST(RaftServerTest, StopFailsPendingRequests) {
   EXPECT_TRUE(r.status().IsAborted()) << r.status();
 }
 
+// A one-server group on `sm`, bootstrapped and started; stopped when destroyed.
+class SoloServer {
+ public:
+  SoloServer(StateMachine* sm, std::function<void(const Status&)> on_fatal) {
+    EXPECT_TRUE(RaftServer::Bootstrap(&log_, Configuration{{PeerInfo{"solo", "solo", {}}}}).ok());
+    RaftServerOptions o = ServerCluster::DefaultOptions();
+    o.on_fatal = std::move(on_fatal);
+    server_ = *RaftServer::Start(&runtime_, kGroup, "solo", &log_, sm, o);
+  }
+  ~SoloServer() { server_->Stop(); }
+  RaftServer& server() { return *server_; }
+
+ private:
+  LocalTransportHub hub_;
+  std::unique_ptr<Transport> transport_ = *hub_.CreateEndpoint("solo");
+  RaftRuntime runtime_{transport_.get()};
+  MemoryLogStore log_;
+  std::unique_ptr<RaftServer> server_;
+};
+
 TEST(RaftServerTest, ApplyFailureStopsTheReplica) {
   // A state machine that cannot apply (a local I/O error) must stop the replica, never skip.
   struct FailingSm : KvStateMachine {
@@ -302,22 +322,14 @@ TEST(RaftServerTest, ApplyFailureStopsTheReplica) {
       return KvStateMachine::Apply(e);
     }
   };
-  LocalTransportHub hub;
-  auto transport = *hub.CreateEndpoint("solo");
-  RaftRuntime runtime(transport.get());
-  MemoryLogStore log;
   FailingSm sm;
-  ASSERT_TRUE(RaftServer::Bootstrap(&log, Configuration{{PeerInfo{"solo", "solo", {}}}}).ok());
   std::promise<Status> fatal;
-  RaftServerOptions o = ServerCluster::DefaultOptions();
-  o.on_fatal = [&](const Status& s) { fatal.set_value(s); };
-  auto server = *RaftServer::Start(&runtime, kGroup, "solo", &log, &sm, o);
-  ASSERT_TRUE(WaitUntil([&] { return server->IsLeaderReady(); }));
-  server->ProposeAsync("put a b", [](Result<std::string>) {});
+  SoloServer solo(&sm, [&](const Status& s) { fatal.set_value(s); });
+  ASSERT_TRUE(WaitUntil([&] { return solo.server().IsLeaderReady(); }));
+  solo.server().ProposeAsync("put a b", [](Result<std::string>) {});
   auto f = fatal.get_future();
   ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
   EXPECT_TRUE(f.get().IsIoError());
-  server->Stop();
 }
 
 TEST(RaftServerTest, BatchHooksSurroundTheAnswersAndCloseWhenApplyFails) {
@@ -332,16 +344,10 @@ TEST(RaftServerTest, BatchHooksSurroundTheAnswersAndCloseWhenApplyFails) {
       return KvStateMachine::Apply(e);
     }
   };
-  LocalTransportHub hub;
-  auto transport = *hub.CreateEndpoint("solo");
-  RaftRuntime runtime(transport.get());
-  MemoryLogStore log;
   HookedSm sm;
-  ASSERT_TRUE(RaftServer::Bootstrap(&log, Configuration{{PeerInfo{"solo", "solo", {}}}}).ok());
   std::promise<std::pair<int, int>> fatal;
-  RaftServerOptions o = ServerCluster::DefaultOptions();
-  o.on_fatal = [&](const Status&) { fatal.set_value({sm.begun.load(), sm.ended.load()}); };
-  auto server = *RaftServer::Start(&runtime, kGroup, "solo", &log, &sm, o);
+  SoloServer solo(&sm, [&](const Status&) { fatal.set_value({sm.begun.load(), sm.ended.load()}); });
+  RaftServer* server = &solo.server();
   ASSERT_TRUE(WaitUntil([&] { return server->IsLeaderReady(); }));
 
   std::promise<std::pair<int, int>> answered;  // the hooks' counts when the answer ran
@@ -360,7 +366,6 @@ TEST(RaftServerTest, BatchHooksSurroundTheAnswersAndCloseWhenApplyFails) {
   ASSERT_EQ(f.wait_for(5s), std::future_status::ready);
   auto [begun_at_fatal, ended_at_fatal] = f.get();
   EXPECT_EQ(begun_at_fatal, ended_at_fatal);  // the failed batch was closed
-  server->Stop();
 }
 
 TEST(RaftServerTest, SeveralGroupsShareOneRuntimeAndTransport) {
