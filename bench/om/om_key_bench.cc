@@ -12,8 +12,9 @@
 // workers), each with --channels connections per OM (OmClient multiplexes its calls over one
 // SubmitStream per connection). With --async, the N creates are driven asynchronously over
 // --channels connections to the leader (as etcd's benchmark tool drives its puts;
-// AsyncCreateLoad): over SubmitStream (--transport=stream, the default) or with one Submit call
-// each from --threads completion-queue threads (--transport=unary). The volume and bucket are
+// AsyncCreateLoad): as framed calls (--transport=framed, the default, as OmClient's), over
+// SubmitStream (--transport=stream) or with one Submit call each from --threads completion-queue
+// threads (--transport=unary). The volume and bucket are
 // created first unless they exist. Operations that complete during --duration-ms after --warmup-ms
 // are counted:
 //
@@ -142,8 +143,9 @@ int main(int argc, char** argv) {
   app.add_option("--clients", clients, "OmClient instances (0: one per 64 workers)");
   app.add_option("--channels", channels, "connections per OM per client");
   app.add_flag("--async", async, "drive the creates through gRPC's async API (no OmClient)");
-  std::string transport = "stream";
-  app.add_option("--transport", transport, "with --async: stream (SubmitStream) or unary")
+  std::string transport = "framed";
+  app.add_option("--transport", transport,
+                 "with --async: framed (OmClient's default), stream (SubmitStream) or unary")
       ->check(CLI::IsMember({"framed", "stream", "unary"}));
   app.add_option("--threads", threads, "with --async --transport=unary: completion-queue threads");
   app.add_option("--volume", volume);
