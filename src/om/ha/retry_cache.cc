@@ -36,6 +36,12 @@ std::string EncodeRow(const std::string& client_id, uint64_t call_id, uint64_t l
 
 }  // namespace
 
+size_t RetryCache::CallKeyHash::operator()(const CallKeyView& k) const {
+  // Local to this process (iteration order is never used): std::hash will do.
+  const size_t h = std::hash<std::string_view>{}(k.client_id);
+  return h ^ (std::hash<uint64_t>{}(k.call_id) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+
 RetryCache::RetryCache(std::chrono::milliseconds expiry, uint64_t max_entries)
     : expiry_millis_(static_cast<uint64_t>(expiry.count())),
       max_entries_(max_entries == 0 ? 1 : max_entries),
@@ -72,7 +78,7 @@ ozone::Status RetryCache::Reload(storage::DBStore& db) {
   for (Row& row : rows) {
     RetryCacheEntry& e = row.entry;
     Held held{e.leadertimemillis(), e.transactionindex(), 0, e.response().SerializeAsString()};
-    AddLocked(RetryCacheDbKey(e.clientid(), e.callid()), std::move(held), row.legacy);
+    AddLocked(CallKey{e.clientid(), e.callid()}, std::move(held), row.legacy);
     latest_time_ = std::max(latest_time_, e.cacheleadertimemillis());
   }
   table_ = table;
@@ -93,9 +99,8 @@ bool RetryCache::AnswersLocked(const Held& h) const {
   return h.leader_time + expiry_millis_ >= latest_time_ && next_seq_ - h.seq <= max_entries_;
 }
 
-const RetryCache::Held* RetryCache::FindLocked(const std::string& client_id,
-                                               uint64_t call_id) const {
-  auto it = entries_.find(RetryCacheDbKey(client_id, call_id));
+const RetryCache::Held* RetryCache::FindLocked(std::string_view client_id, uint64_t call_id) const {
+  auto it = entries_.find(CallKeyView{client_id, call_id});
   if (it == entries_.end() || !AnswersLocked(it->second)) return nullptr;
   return &it->second;
 }
@@ -118,7 +123,7 @@ std::optional<std::string> RetryCache::LookupSerialized(const std::string& clien
   return h->response;
 }
 
-void RetryCache::AddLocked(std::string key, Held held, bool legacy) {
+void RetryCache::AddLocked(CallKey key, Held held, bool legacy) {
   held.seq = next_seq_++;
   latest_time_ = std::max(latest_time_, held.leader_time);
   uint64_t seq = held.seq;
@@ -133,14 +138,22 @@ void RetryCache::AddLocked(std::string key, Held held, bool legacy) {
 void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id,
                         uint64_t call_id, uint64_t leader_time_millis, uint64_t index,
                         const std::string& response) {
-  std::lock_guard<std::mutex> l(mu_);
-  AddLocked(RetryCacheDbKey(client_id, call_id), Held{leader_time_millis, index, 0, response},
-            /*legacy=*/false);
-  if (table_ != nullptr) {
-    batch.Put(*table_, RetryCacheRowKey(index),
-              EncodeRow(client_id, call_id, leader_time_millis, index, latest_time_, response));
+  storage::RawTable* table = nullptr;
+  uint64_t cache_time = 0;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    AddLocked(CallKey{client_id, call_id}, Held{leader_time_millis, index, 0, response},
+              /*legacy=*/false);
+    table = table_;
+    cache_time = latest_time_;
+    EvictLocked(&batch);
   }
-  EvictLocked(&batch);
+  // The row is built outside the lock, which lookups before proposing share. Record, Reload and
+  // Unbind run one at a time on the apply side: `table` stays valid.
+  if (table != nullptr) {
+    batch.Put(*table, RetryCacheRowKey(index),
+              EncodeRow(client_id, call_id, leader_time_millis, index, cache_time, response));
+  }
 }
 
 bool RetryCache::LiveLocked(const Recorded& r) const { return r.it->second.seq == r.seq; }
@@ -160,7 +173,9 @@ void RetryCache::EvictLocked(storage::WriteBatch* batch) {
     Recorded r = order_.front();
     order_.pop_front();
     // A row of the earlier form is keyed as the map is, and is outside the range below.
-    if (r.legacy && table_ != nullptr) batch->Delete(*table_, r.it->first);
+    if (r.legacy && table_ != nullptr) {
+      batch->Delete(*table_, RetryCacheDbKey(r.it->first.client_id, r.it->first.call_id));
+    }
     if (LiveLocked(r)) entries_.erase(r.it);
   }
   // Every row below the oldest record still in order_ (replaced ones included: their rows stay

@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/result.h"
@@ -69,7 +70,31 @@ class RetryCache {
     uint64_t seq = 0;      // how many records came before it
     std::string response;  // serialized OMResponse
   };
-  using Map = std::unordered_map<std::string, Held>;  // by "<clientId>#<callId>"
+  // A record's identity, and a view of one to look it up without building a key.
+  struct CallKey {
+    std::string client_id;
+    uint64_t call_id = 0;
+  };
+  struct CallKeyView {
+    std::string_view client_id;
+    uint64_t call_id = 0;
+  };
+  struct CallKeyHash {
+    using is_transparent = void;
+    size_t operator()(const CallKeyView& k) const;
+    size_t operator()(const CallKey& k) const {
+      return (*this)(CallKeyView{k.client_id, k.call_id});
+    }
+  };
+  struct CallKeyEq {
+    using is_transparent = void;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return a.call_id == b.call_id &&
+             std::string_view(a.client_id) == std::string_view(b.client_id);
+    }
+  };
+  using Map = std::unordered_map<CallKey, Held, CallKeyHash, CallKeyEq>;
   // The records in the order they were recorded (seq order).
   struct Recorded {
     uint64_t seq;
@@ -80,9 +105,9 @@ class RetryCache {
 
   bool AnswersLocked(const Held& h) const;                   // REQUIRES: mu_
   bool LiveLocked(const Recorded& r) const;                  // REQUIRES: mu_: not replaced
-  void AddLocked(std::string key, Held held, bool legacy);   // REQUIRES: mu_
+  void AddLocked(CallKey key, Held held, bool legacy);       // REQUIRES: mu_
   void EvictLocked(storage::WriteBatch* batch);              // REQUIRES: mu_
-  const Held* FindLocked(const std::string& client_id, uint64_t call_id) const;
+  const Held* FindLocked(std::string_view client_id, uint64_t call_id) const;
 
   const uint64_t expiry_millis_;
   const uint64_t max_entries_;
