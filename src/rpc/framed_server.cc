@@ -64,28 +64,16 @@ class FramedConnection {
     return false;
   }
   // Writes what deferred answers left queued.
-  void FlushDeferred() {
-    std::unique_lock<std::mutex> l(mu_);
-    deferred_ = false;
-    FlushLocked(l);
-  }
+  void FlushDeferred() { ClearAndFlush(&FramedConnection::deferred_); }
 
   // A batch of calls is being handed out: their answers wait for its end.
   void BeginBatch() {
     std::lock_guard<std::mutex> l(mu_);
     in_batch_ = true;
   }
-  void EndBatch() {
-    std::unique_lock<std::mutex> l(mu_);
-    in_batch_ = false;
-    FlushLocked(l);
-  }
+  void EndBatch() { ClearAndFlush(&FramedConnection::in_batch_); }
   // The socket can take more: write what waits.
-  void OnWritable() {
-    std::unique_lock<std::mutex> l(mu_);
-    blocked_ = false;
-    FlushLocked(l);
-  }
+  void OnWritable() { ClearAndFlush(&FramedConnection::blocked_); }
   bool blocked() {
     std::lock_guard<std::mutex> l(mu_);
     return blocked_;
@@ -123,6 +111,13 @@ class FramedConnection {
     closed_ = true;
     queued_.Clear();
     if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);
+  }
+
+  // Clears what held the queued replies back (one of the flags below), then writes them.
+  void ClearAndFlush(bool FramedConnection::*held_by) {
+    std::unique_lock<std::mutex> l(mu_);
+    this->*held_by = false;
+    FlushLocked(l);
   }
 
   // Writes the queued replies as frames until none is left or the socket is full, unless a

@@ -12,23 +12,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/big_endian.h"
 #include "common/net/host_port.h"
 
 namespace ozone::rpc {
 
 namespace {
-
-void PutU32(uint32_t v, char* p) {
-  p[0] = static_cast<char>(v >> 24);
-  p[1] = static_cast<char>(v >> 16);
-  p[2] = static_cast<char>(v >> 8);
-  p[3] = static_cast<char>(v);
-}
-
-uint32_t GetU32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
-}
 
 struct AddrInfo {
   addrinfo* list = nullptr;
@@ -50,6 +39,13 @@ Status Lookup(const net::HostPort& hp, bool passive, AddrInfo* out) {
   return Status::OK();
 }
 
+// A non-blocking TCP socket of `a`'s family, or -1 with the reason in `error`.
+int OpenSocket(const addrinfo& a, std::string* error) {
+  const int fd = socket(a.ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) *error = std::strerror(errno);
+  return fd;
+}
+
 Result<net::HostPort> ParseAddress(const std::string& address) {
   // Port 0 (pick one) is allowed here: ParseHostPort refuses it.
   const size_t colon = address.rfind(':');
@@ -66,7 +62,7 @@ Result<net::HostPort> ParseAddress(const std::string& address) {
 std::string FramedPreamble() {
   std::string p(kFramedMagic, sizeof(kFramedMagic));
   p.resize(kFramedPreambleBytes);
-  PutU32(kFramedVersion, p.data() + 4);
+  PutBigEndian32(p.data() + 4, kFramedVersion);
   return p;
 }
 
@@ -74,7 +70,7 @@ void AppendFrame(const google::protobuf::MessageLite& message, std::string* out)
   const size_t size = message.ByteSizeLong();
   const size_t at = out->size();
   out->resize(at + 4 + size);
-  PutU32(static_cast<uint32_t>(size), out->data() + at);
+  PutBigEndian32(out->data() + at, static_cast<uint32_t>(size));
   message.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out->data() + at + 4));
 }
 
@@ -106,7 +102,7 @@ bool FrameBuffer::TakeRaw(size_t n, std::string_view* bytes) {
 
 FrameBuffer::Next FrameBuffer::NextFrame(std::string_view* body) {
   if (end_ - start_ < 4) return Next::kNeedMore;
-  const size_t size = GetU32(buf_.data() + start_);
+  const size_t size = GetBigEndian32(buf_.data() + start_);
   if (size > kMaxFramedFrameBytes) return Next::kTooLarge;
   if (end_ - start_ < 4 + size) {
     if (buf_.size() - start_ < 4 + size) {  // make room for the whole frame
@@ -133,11 +129,8 @@ Result<Listener> ListenTcp(const std::string& address) {
   l.port = hp.port;
   std::string error = "no address";
   for (addrinfo* a = ai.list; a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      error = std::strerror(errno);
-      continue;
-    }
+    const int fd = OpenSocket(*a, &error);
+    if (fd < 0) continue;
     // Restarting on the port of connections in TIME_WAIT; never two listeners on one port.
     const int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -176,11 +169,8 @@ Result<int> ConnectTcp(const std::string& address, std::chrono::milliseconds tim
   OZ_RETURN_IF_ERROR(Lookup(hp, /*passive=*/false, &ai));
   std::string error = "no address";
   for (addrinfo* a = ai.list; a != nullptr; a = a->ai_next) {
-    const int fd = socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      error = std::strerror(errno);
-      continue;
-    }
+    const int fd = OpenSocket(*a, &error);
+    if (fd < 0) continue;
     int rc = connect(fd, a->ai_addr, a->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};

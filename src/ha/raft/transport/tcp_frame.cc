@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/big_endian.h"
+
 namespace ozone::raft {
 
 namespace {
@@ -173,18 +175,6 @@ void WriteMessage(const Message& m, size_t size, Writer* w) {
     w->Varint(SnapshotSize(m.snapshot));
     WriteSnapshot(m.snapshot, w);
   }
-}
-
-void PutBigEndian32(char* p, uint32_t v) {
-  p[0] = static_cast<char>(v >> 24);
-  p[1] = static_cast<char>(v >> 16);
-  p[2] = static_cast<char>(v >> 8);
-  p[3] = static_cast<char>(v);
-}
-
-uint32_t GetBigEndian32(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | uint32_t{u[3]};
 }
 
 }  // namespace
