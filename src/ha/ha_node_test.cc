@@ -214,6 +214,26 @@ class HaNodeTest : public ::testing::Test {
       if (!LeadershipMoved(StatusOf(r)) || std::chrono::steady_clock::now() > deadline) return r;
     }
   }
+  // Transfers leadership to `target` from the leader of the moment, again while an attempt fails
+  // the way a loaded machine makes it fail: the transfer times out (the target's campaign, with
+  // its vote fsyncs, took longer than an election timeout; seen in CI under ctest -j2), leadership
+  // went elsewhere, or the leader changed before the call. Returns the attempts made, 0 on an
+  // error of another kind (reported) or after a minute.
+  int TransferTo(Node& target) {
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    for (int attempt = 1; std::chrono::steady_clock::now() < deadline; ++attempt) {
+      Node& leader = WaitForLeader();
+      if (&leader == &target) return attempt;
+      Status s = leader.node->TransferLeadership(target.id);
+      if (s.ok()) return attempt;
+      if (!s.IsTimeout() && !s.IsAborted() && !s.IsNotLeader()) {
+        ADD_FAILURE() << "transfer to " << target.id << ": " << s;
+        return 0;
+      }
+    }
+    ADD_FAILURE() << "no transfer to " << target.id << " within a minute";
+    return 0;
+  }
   // Puts k<i> = v<i><padding> for i in [from, to) through the leader of the moment (a put
   // repeated after a lost leadership writes the same value again).
   void Put(int from, int to, size_t padding = 0) {
@@ -295,11 +315,16 @@ TEST_F(HaNodeTest, AWipedFollowerCatchesUpThroughACheckpoint) {
 TEST_F(HaNodeTest, TransfersLeadership) {
   Node& leader = WaitForLeader();
   Node& target = *Followers(leader).back();
-  ASSERT_TRUE(leader.node->TransferLeadership(target.id).ok());
+  const int attempts = TransferTo(target);
+  ASSERT_GT(attempts, 0);
   ASSERT_TRUE(WaitUntil([&] { return StableLeader() == &target; }));
   // The servers agree first; each HaContext follows on its node's apply strand.
   ASSERT_TRUE(WaitUntil([&] { return target.context->IsLeader() && !leader.context->IsLeader(); }));
-  EXPECT_EQ(target.became_leader.load(), 1);
+  // Once per leadership: a transfer that timed out may still have made the target leader once.
+  if (attempts == 1) {
+    EXPECT_EQ(target.became_leader.load(), 1);
+  }
+  EXPECT_GE(target.became_leader.load(), 1);
   // The services are told right after the context changed (HaNode's event delivery sets the
   // context, then notifies): awaited, not read at once.
   EXPECT_TRUE(WaitUntil([&] { return target.flusher->ShouldRun(); }));
