@@ -132,7 +132,7 @@ void RetryCache::AddLocked(CallKey key, Held held, bool legacy) {
   // the same node; the old one's place in order_ is skipped when it comes up (its seq no longer
   // matches). A node goes only with its newest record, the last of order_ to point at it.
   auto [it, inserted] = entries_.insert_or_assign(std::move(key), std::move(held));
-  order_.push_back(Recorded{seq, index, legacy, it});
+  order_.push_back(Recorded{seq, index, legacy, &*it});
 }
 
 void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id,
@@ -156,7 +156,7 @@ void RetryCache::Record(storage::WriteBatch& batch, const std::string& client_id
   }
 }
 
-bool RetryCache::LiveLocked(const Recorded& r) const { return r.it->second.seq == r.seq; }
+bool RetryCache::LiveLocked(const Recorded& r) const { return r.node->second.seq == r.seq; }
 
 void RetryCache::EvictLocked(storage::WriteBatch* batch) {
   // The leading records that no longer answer (a record replaced by a newer one counts too). One
@@ -165,7 +165,7 @@ void RetryCache::EvictLocked(storage::WriteBatch* batch) {
   // cache's leader time.
   while (dead_prefix_ + 1 < order_.size()) {
     const Recorded& r = order_[dead_prefix_];
-    if (LiveLocked(r) && AnswersLocked(r.it->second)) break;
+    if (LiveLocked(r) && AnswersLocked(r.node->second)) break;
     ++dead_prefix_;
   }
   if (dead_prefix_ < chunk_) return;
@@ -174,9 +174,11 @@ void RetryCache::EvictLocked(storage::WriteBatch* batch) {
     order_.pop_front();
     // A row of the earlier form is keyed as the map is, and is outside the range below.
     if (r.legacy && table_ != nullptr) {
-      batch->Delete(*table_, RetryCacheDbKey(r.it->first.client_id, r.it->first.call_id));
+      batch->Delete(*table_, RetryCacheDbKey(r.node->first.client_id, r.node->first.call_id));
     }
-    if (LiveLocked(r)) entries_.erase(r.it);
+    if (LiveLocked(r)) {
+      entries_.erase(entries_.find(CallKeyView{r.node->first.client_id, r.node->first.call_id}));
+    }
   }
   // Every row below the oldest record still in order_ (replaced ones included: their rows stay
   // until they come up) goes in one range: a reload rebuilds the same order.

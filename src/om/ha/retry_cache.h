@@ -95,12 +95,13 @@ class RetryCache {
     }
   };
   using Map = std::unordered_map<CallKey, Held, CallKeyHash, CallKeyEq>;
-  // The records in the order they were recorded (seq order).
+  // The records in the order they were recorded (seq order). `node` is the map's element:
+  // pointers to elements survive a rehash, iterators do not.
   struct Recorded {
     uint64_t seq;
     uint64_t index;
-    bool legacy;   // its row is of the earlier form, keyed as the map is
-    Map::iterator it;
+    bool legacy;  // its row is of the earlier form, keyed as the map is
+    Map::value_type* node;
   };
 
   bool AnswersLocked(const Held& h) const;                   // REQUIRES: mu_
