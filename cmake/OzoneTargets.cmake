@@ -39,7 +39,8 @@ function(ozone_test name)
   add_executable(${name} ${ARG_SRCS})
   target_compile_options(${name} PRIVATE ${OZONE_WARNINGS})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
-  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  # ozone_test_main (tests/CMakeLists.txt): gtest's main, with the failures repeated at the end.
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock ozone_test_main)
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
     WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
