@@ -9,7 +9,16 @@
 
 namespace {
 
-// One line per failed assertion: "<file>:<line>: <Suite.Test>: <summary, newlines as ' | '>".
+// A failure's summary on one line: its newlines as " | ".
+std::string OneLine(const ::testing::TestPartResult& part) {
+  std::string summary = part.summary();
+  while (!summary.empty() && summary.back() == '\n') summary.pop_back();
+  for (size_t i = 0; (i = summary.find('\n', i)) != std::string::npos;)
+    summary.replace(i, 1, " | ");
+  return summary;
+}
+
+// One line per failed assertion: "<file>:<line>: <Suite.Test>: <summary>".
 void RepeatFailures() {
   const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
   if (unit.Passed()) return;
@@ -22,13 +31,8 @@ void RepeatFailures() {
       for (int p = 0; p < result.total_part_count(); ++p) {
         const ::testing::TestPartResult& part = result.GetTestPartResult(p);
         if (!part.failed()) continue;
-        std::string summary = part.summary();
-        while (!summary.empty() && summary.back() == '\n') summary.pop_back();
-        for (size_t i = 0; (i = summary.find('\n', i)) != std::string::npos;) {
-          summary.replace(i, 1, " | ");
-        }
         std::printf("%s:%d: %s.%s: %s\n", part.file_name() ? part.file_name() : "(unknown file)",
-                    part.line_number(), suite.name(), info.name(), summary.c_str());
+                    part.line_number(), suite.name(), info.name(), OneLine(part).c_str());
       }
     }
   }
@@ -36,7 +40,7 @@ void RepeatFailures() {
   const ::testing::TestResult& ad_hoc = unit.ad_hoc_test_result();
   for (int p = 0; p < ad_hoc.total_part_count(); ++p) {
     const ::testing::TestPartResult& part = ad_hoc.GetTestPartResult(p);
-    if (part.failed()) std::printf("(outside a test): %s\n", part.summary());
+    if (part.failed()) std::printf("(outside a test): %s\n", OneLine(part).c_str());
   }
   std::fflush(stdout);
 }

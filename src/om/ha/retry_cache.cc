@@ -172,7 +172,7 @@ void RetryCache::EvictLocked(storage::WriteBatch* batch) {
   for (; dead_prefix_ > 0; --dead_prefix_) {
     Recorded r = order_.front();
     order_.pop_front();
-    // A row of the earlier form is keyed as the map is, and is outside the range below.
+    // A row of the earlier form is keyed by the call (RetryCacheDbKey), outside the range below.
     if (r.legacy && table_ != nullptr) {
       batch->Delete(*table_, RetryCacheDbKey(r.node->first.client_id, r.node->first.call_id));
     }

@@ -100,7 +100,7 @@ class RetryCache {
   struct Recorded {
     uint64_t seq;
     uint64_t index;
-    bool legacy;  // its row is of the earlier form, keyed as the map is
+    bool legacy;  // its row is of the earlier form, keyed "<clientId>#<callId>"
     Map::value_type* node;
   };
 
