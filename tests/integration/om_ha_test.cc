@@ -1,18 +1,19 @@
 // The OM ring as real processes through the CLI (tests/integration/om_cluster.h): init on every
 // OM with SCM's cluster id, roles and transfer with Ozone's output, writes replicated to every
 // om.db, failover after kill -9, the stateful lifecycle service across a failover, bad input,
-// and init without SCM.
-#include <gtest/gtest.h>
+// init without SCM, and `ozone freon randomkeys` as the SCM HA documents run it.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <atomic>
 #include <future>
 #include <mutex>
-#include <thread>
+#include <regex>
 #include <set>
+#include <thread>
 
 #include "tests/integration/om_cluster.h"
 
@@ -411,6 +412,80 @@ TEST(OmHaTest, ClientCarriesOnThroughLeaderKillAndEveryAckedCreateIsPresentOnce)
         30s))
         << c.NodeId(i);
   }
+}
+
+// `ozone freon randomkeys` as the SCM HA documents run it: the documents' command line is
+// recognized; their 512 KiB keys need the datanodes and are refused before anything is created;
+// the same run with empty keys creates, validates and cleans what Ozone's would.
+TEST(OmHaTest, FreonRandomKeysAsTheScmHaDocumentsRunIt) {
+  OmCluster c;
+  ASSERT_TRUE(c.StartScmRing().ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+  auto volumes = [&c]() -> std::vector<std::string> {
+    CliResult list = c.Ozone(1, {"sh", "volume", "list", "/"});
+    EXPECT_EQ(list.code, 0) << list.err;
+    std::vector<std::string> names;
+    std::regex name("\"name\" : \"(vol-[0-9]+-[0-9]{5})\"");
+    for (std::sregex_iterator it(list.out.begin(), list.out.end(), name), end; it != end; ++it) {
+      names.push_back((*it)[1]);
+    }
+    return names;
+  };
+
+  CliResult with_data =
+      c.Ozone(2, {"freon", "randomkeys", "--numOfVolumes=1", "--numOfBuckets=1",
+                  "--numOfKeys=10000", "--keySize=524288", "--replicationType=RATIS",
+                  "--numOfThreads=8", "--factor=THREE", "--bufferSize=1048576"});
+  EXPECT_EQ(with_data.code, 255) << with_data.out << with_data.err;
+  EXPECT_NE(with_data.err.find("NOT_SUPPORTED_OPERATION"), std::string::npos) << with_data.err;
+  EXPECT_NE(with_data.err.find("--key-size 0"), std::string::npos) << with_data.err;
+  EXPECT_TRUE(volumes().empty());
+
+  CliResult run =
+      c.Ozone(2, {"freon", "randomkeys", "--numOfVolumes=2", "--numOfBuckets=2", "--numOfKeys=5",
+                  "--keySize=0", "--replicationType=RATIS", "--numOfThreads=3", "--factor=THREE",
+                  "--bufferSize=1048576", "--validateWrites"});
+  ASSERT_EQ(run.code, 0) << run.out << run.err;
+  for (const char* line :
+       {"\n***************************************************\nStatus: Success\n",
+        "\nNumber of Volumes created: 2\n", "\nNumber of Buckets created: 4\n",
+        "\nNumber of Keys added: 20\n", "\nReplication: RATIS/THREE\n",
+        "\nTotal bytes written: 0\n", "\nTotal number of writes validated: 20\n",
+        "\nWrites validated: 100.0 %\n", "\nSuccessful validation: 20\n",
+        "\nUnsuccessful validation: 0\n"}) {
+    EXPECT_NE(run.out.find(line), std::string::npos) << line << " in\n" << run.out;
+  }
+  EXPECT_TRUE(std::regex_search(run.out, std::regex("\nAverage Time spent in key creation: "
+                                                    "[0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{3}\n")))
+      << run.out;
+  // Two volumes of two buckets of five keys, named as Ozone names them, replicated as asked.
+  std::vector<std::string> created = volumes();
+  ASSERT_EQ(created.size(), 2u);
+  for (const std::string& v : created) {
+    CliResult buckets = c.Ozone(3, {"sh", "bucket", "list", "/" + v});
+    ASSERT_EQ(buckets.code, 0) << buckets.err;
+    std::regex bucket_name("\"name\" : \"(bucket-[0-9]+-[0-9]{5})\"");
+    int seen = 0;
+    for (std::sregex_iterator it(buckets.out.begin(), buckets.out.end(), bucket_name), end;
+         it != end; ++it, ++seen) {
+      CliResult keys = c.Ozone(3, {"sh", "key", "list", "/" + v + "/" + (*it)[1].str()});
+      ASSERT_EQ(keys.code, 0) << keys.err;
+      std::regex key_name("\"name\" : \"key-[0-9]+-[0-9]{5}\"");
+      EXPECT_EQ(std::distance(std::sregex_iterator(keys.out.begin(), keys.out.end(), key_name),
+                              std::sregex_iterator()),
+                5)
+          << keys.out;
+      EXPECT_NE(keys.out.find("\"replicationFactor\" : \"THREE\""), std::string::npos) << keys.out;
+    }
+    EXPECT_EQ(seen, 2) << buckets.out;
+  }
+
+  // --clean-objects: a run leaves nothing behind.
+  CliResult clean = c.Ozone(1, {"freon", "rk", "--num-of-volumes", "1", "--num-of-buckets", "2",
+                                "--num-of-keys", "3", "--key-size", "0", "--clean-objects"});
+  ASSERT_EQ(clean.code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("\nNumber of Keys added: 6\n"), std::string::npos) << clean.out;
+  EXPECT_EQ(volumes().size(), 2u);
 }
 
 }  // namespace

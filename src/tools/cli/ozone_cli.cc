@@ -14,6 +14,7 @@
 #include "tools/om/om_command.h"
 #include "tools/scm/scm_command.h"
 #include "tools/sh/sh_command.h"
+#include "tools/version/build_info.h"
 #include "tools/version/version_command.h"
 
 namespace ozone::tools {
@@ -59,7 +60,7 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
   RegisterOmCommand(app, slot);
   RegisterAdminCommand(app, slot);
   RegisterShCommand(app, slot);
-  RegisterFreonCommand(app, slot);
+  RegisterFreonCommand(app, slot, GetBuildInfo().revision);
 
   NormalizeAdminArgs(&pre->args);
   std::vector<std::string> reversed(pre->args.rbegin(), pre->args.rend());

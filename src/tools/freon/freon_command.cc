@@ -8,6 +8,7 @@
 #include "client/om_client.h"
 #include "om/request/replication_config_util.h"
 #include "tools/freon/freon_runner.h"
+#include "tools/freon/random_key_generator.h"
 
 namespace ozone::tools {
 
@@ -142,13 +143,27 @@ void RegisterOmBucketGenerator(CLI::App& freon, ActionSlot& slot) {
   });
 }
 
+void RegisterRandomKeyGenerator(CLI::App& freon, ActionSlot& slot, const std::string& revision) {
+  auto o = std::make_shared<freon::RandomKeysOptions>();
+  CLI::App* c =
+      freon.add_subcommand("randomkeys", "Generate volumes/buckets and put generated keys.");
+  c->alias("rk");
+  freon::AddRandomKeysOptions(*c, *o);
+  OnInvoke(c, &slot, [o, revision](CommandContext& ctx) -> Status {
+    OZ_RETURN_IF_ERROR(freon::CheckRandomKeysOptions(*o));
+    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, o->om_service_id));
+    return freon::RunRandomKeys(*o, *om, ctx.out(), Interactive(), revision);
+  });
+}
+
 }  // namespace
 
-void RegisterFreonCommand(CLI::App& app, ActionSlot& slot) {
+void RegisterFreonCommand(CLI::App& app, ActionSlot& slot, const std::string& revision) {
   CLI::App* freon = app.add_subcommand("freon", "Load generator and tester tool for ozone");
   freon->require_subcommand(1);
   RegisterOmKeyGenerator(*freon, slot);
   RegisterOmBucketGenerator(*freon, slot);
+  RegisterRandomKeyGenerator(*freon, slot, revision);
 }
 
 }  // namespace ozone::tools

@@ -9,6 +9,7 @@
 #include "tools/freon/freon_runner.h"
 #include "tools/freon/freon_timer.h"
 #include "tools/freon/progress_bar.h"
+#include "tools/freon/random_key_generator.h"
 
 namespace ozone::tools::freon {
 namespace {
@@ -161,6 +162,81 @@ TEST(FreonRunnerTest, OptionsParseAsOzones) {
   EXPECT_EQ(o.threads, 4);
   EXPECT_EQ(o.prefix, "p");
   EXPECT_TRUE(o.fail_at_end);
+}
+
+TEST(LatencySnapshotTest, DropwizardsFigures) {
+  const LatencySnapshot empty({});
+  EXPECT_EQ(empty.count(), 0u);
+  EXPECT_EQ(empty.Quantile(0.5), 0);
+  EXPECT_EQ(empty.stddev(), 0);
+  const LatencySnapshot s({40, 10, 30, 20});
+  EXPECT_EQ(s.min(), 10);
+  EXPECT_EQ(s.max(), 40);
+  EXPECT_EQ(s.sum(), 100);
+  EXPECT_EQ(s.mean(), 25);
+  EXPECT_NEAR(s.stddev(), 12.9099, 1e-4);  // sample deviation: sqrt(500 / 3)
+  EXPECT_EQ(s.Quantile(0), 10);            // below the first position: the smallest
+  EXPECT_EQ(s.Quantile(0.5), 25);          // position 2.5: between the 2nd and the 3rd
+  EXPECT_EQ(s.Quantile(1), 40);
+}
+
+TEST(RandomKeysTest, DurationsAsOzonePrintsThem) {
+  EXPECT_EQ(FormatHmsMillis(std::chrono::milliseconds(0)), "00:00:00,000");
+  EXPECT_EQ(FormatHmsMillis(std::chrono::milliseconds(35)), "00:00:00,035");
+  EXPECT_EQ(FormatHmsMillis(std::chrono::milliseconds(3'723'004)), "01:02:03,004");
+  EXPECT_EQ(FormatHmsMillis(std::chrono::hours(100)), "100:00:00,000");
+}
+
+TEST(RandomKeysTest, OptionsAreCheckedBeforeAnythingIsCreated) {
+  RandomKeysOptions o;
+  o.key_size = "0";
+  EXPECT_TRUE(CheckRandomKeysOptions(o).ok());
+  o.key_size = "0KB";
+  o.type = "RATIS";
+  o.factor = "THREE";  // both, as the SCM HA documents give them: --factor wins
+  EXPECT_TRUE(CheckRandomKeysOptions(o).ok());
+
+  o.key_size = "512KB";
+  Status data = CheckRandomKeysOptions(o);
+  EXPECT_TRUE(data.code() == Status::Code::kNotSupported) << data.ToString();
+  EXPECT_NE(data.message().find("NOT_SUPPORTED_OPERATION"), std::string::npos);
+  EXPECT_NE(data.message().find("524288 bytes"), std::string::npos) << data.message();
+  o.key_size = "10KB";  // the default
+  EXPECT_TRUE(CheckRandomKeysOptions(o).code() == Status::Code::kNotSupported);
+
+  o.key_size = "a lot";
+  EXPECT_TRUE(CheckRandomKeysOptions(o).IsInvalidArgument());
+  o.key_size = "0";
+  o.factor = "TWO";
+  EXPECT_TRUE(CheckRandomKeysOptions(o).IsInvalidArgument());
+  o.factor.clear();
+  for (auto bad :
+       {+[](RandomKeysOptions& r) { r.threads = 0; },
+        +[](RandomKeysOptions& r) { r.validate_threads = 0; },
+        +[](RandomKeysOptions& r) { r.volumes = -1; }, +[](RandomKeysOptions& r) { r.keys = -1; },
+        +[](RandomKeysOptions& r) { r.buffer_size = 0; }}) {
+    RandomKeysOptions r = o;
+    bad(r);
+    EXPECT_TRUE(CheckRandomKeysOptions(r).IsInvalidArgument());
+  }
+}
+
+TEST(RandomKeysTest, TheScmHaDocumentsCommandLineParses) {
+  CLI::App app;
+  RandomKeysOptions o;
+  AddRandomKeysOptions(app, o);
+  app.parse(std::vector<std::string>{"--bufferSize=1048576", "--factor=THREE", "--numOfThreads=8",
+                                     "--replicationType=RATIS", "--keySize=524288",
+                                     "--numOfKeys=10000", "--numOfBuckets=1",
+                                     "--numOfVolumes=1"});  // CLI11 parses a reversed vector
+  EXPECT_EQ(o.volumes, 1);
+  EXPECT_EQ(o.buckets, 1);
+  EXPECT_EQ(o.keys, 10000);
+  EXPECT_EQ(o.key_size, "524288");
+  EXPECT_EQ(o.type, "RATIS");
+  EXPECT_EQ(o.threads, 8);
+  EXPECT_EQ(o.factor, "THREE");
+  EXPECT_EQ(o.buffer_size, 1048576);
 }
 
 }  // namespace

@@ -49,6 +49,52 @@ void FreonTimer::Record(std::chrono::nanoseconds latency, Clock::time_point now)
   samples_ns_.push_back(latency.count());
 }
 
+LatencySnapshot::LatencySnapshot(std::vector<int64_t> samples_ns) : sorted(std::move(samples_ns)) {
+  std::sort(sorted.begin(), sorted.end());
+}
+
+double LatencySnapshot::min() const {
+  return sorted.empty() ? 0 : static_cast<double>(sorted.front());
+}
+
+double LatencySnapshot::max() const {
+  return sorted.empty() ? 0 : static_cast<double>(sorted.back());
+}
+
+double LatencySnapshot::sum() const {
+  double total = 0;
+  for (int64_t v : sorted) total += static_cast<double>(v);
+  return total;
+}
+
+double LatencySnapshot::mean() const {
+  return sorted.empty() ? 0 : sum() / static_cast<double>(sorted.size());
+}
+
+double LatencySnapshot::stddev() const {
+  if (sorted.size() < 2) return 0;
+  const double m = mean();
+  double squares = 0;
+  for (int64_t v : sorted) squares += (static_cast<double>(v) - m) * (static_cast<double>(v) - m);
+  return std::sqrt(squares / static_cast<double>(sorted.size() - 1));
+}
+
+double LatencySnapshot::Quantile(double q) const {
+  if (sorted.empty()) return 0;
+  const double pos = q * static_cast<double>(sorted.size() + 1);
+  if (pos < 1) return static_cast<double>(sorted.front());
+  if (pos >= static_cast<double>(sorted.size())) return static_cast<double>(sorted.back());
+  const size_t i = static_cast<size_t>(pos);
+  const double lower = static_cast<double>(sorted[i - 1]);
+  const double upper = static_cast<double>(sorted[i]);
+  return lower + (pos - std::floor(pos)) * (upper - lower);
+}
+
+LatencySnapshot FreonTimer::Snapshot() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return LatencySnapshot(samples_ns_);
+}
+
 uint64_t FreonTimer::count() const {
   std::lock_guard<std::mutex> l(mu_);
   return samples_ns_.size();
@@ -65,47 +111,29 @@ std::string FreonTimer::Report(Clock::time_point now) const {
     m5 = m5_.rate;
     m15 = m15_.rate;
   }
-  std::sort(s.begin(), s.end());
+  const LatencySnapshot snap(std::move(s));
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double mean_rate = elapsed > 0 ? static_cast<double>(s.size()) / elapsed : 0;
+  const double mean_rate = elapsed > 0 ? static_cast<double>(snap.count()) / elapsed : 0;
   auto ms = [](double ns) { return ns / 1e6; };
-  double mean = 0, stddev = 0;
-  if (!s.empty()) {
-    for (int64_t v : s) mean += static_cast<double>(v);
-    mean /= static_cast<double>(s.size());
-    for (int64_t v : s) stddev += (static_cast<double>(v) - mean) * (static_cast<double>(v) - mean);
-    stddev = s.size() > 1 ? std::sqrt(stddev / static_cast<double>(s.size() - 1)) : 0;
-  }
-  // The value at quantile q, interpolated as Dropwizard's snapshots do.
-  auto quantile = [&s](double q) -> double {
-    if (s.empty()) return 0;
-    const double pos = q * static_cast<double>(s.size() + 1);
-    if (pos < 1) return static_cast<double>(s.front());
-    if (pos >= static_cast<double>(s.size())) return static_cast<double>(s.back());
-    const size_t i = static_cast<size_t>(pos);
-    const double lower = static_cast<double>(s[i - 1]);
-    const double upper = static_cast<double>(s[i]);
-    return lower + (pos - std::floor(pos)) * (upper - lower);
-  };
   std::string out = name_ + "\n";
   auto line = [&out](const char* label, const std::string& value) {
     out += fmt::format("{:>18} = {}\n", label, value);
   };
   auto rate = [](double r) { return fmt::format("{:.2f} calls/second", r); };
   auto dur = [&ms](double ns) { return fmt::format("{:.2f} milliseconds", ms(ns)); };
-  line("count", std::to_string(s.size()));
+  line("count", std::to_string(snap.count()));
   line("mean rate", rate(mean_rate));
   line("1-minute rate", rate(m1));
   line("5-minute rate", rate(m5));
   line("15-minute rate", rate(m15));
-  line("min", dur(s.empty() ? 0 : static_cast<double>(s.front())));
-  line("max", dur(s.empty() ? 0 : static_cast<double>(s.back())));
-  line("mean", dur(mean));
-  line("stddev", dur(stddev));
-  line("median", dur(quantile(0.5)));
+  line("min", dur(snap.min()));
+  line("max", dur(snap.max()));
+  line("mean", dur(snap.mean()));
+  line("stddev", dur(snap.stddev()));
+  line("median", dur(snap.Quantile(0.5)));
   for (auto [label, q] : {std::pair{"75%", 0.75}, {"95%", 0.95}, {"98%", 0.98}, {"99%", 0.99},
                           {"99.9%", 0.999}}) {
-    out += fmt::format("{:>17} <= {}\n", label, dur(quantile(q)));
+    out += fmt::format("{:>17} <= {}\n", label, dur(snap.Quantile(q)));
   }
   return out;
 }

@@ -24,6 +24,24 @@
 
 namespace ozone::tools::freon {
 
+// Figures over a set of latency samples (nanoseconds), as Dropwizard's snapshots compute them.
+struct LatencySnapshot {
+  explicit LatencySnapshot(std::vector<int64_t> samples_ns);
+
+  size_t count() const { return sorted.size(); }
+  double min() const;
+  double max() const;
+  double sum() const;
+  double mean() const;
+  // Sample standard deviation (n - 1); 0 for fewer than two samples.
+  double stddev() const;
+  // The value at quantile q in [0, 1], interpolated as Dropwizard's UniformSnapshot does; 0 when
+  // there are no samples.
+  double Quantile(double q) const;
+
+  std::vector<int64_t> sorted;
+};
+
 class FreonTimer {
  public:
   using Clock = std::chrono::steady_clock;
@@ -34,6 +52,7 @@ class FreonTimer {
   // One operation that took `latency`, finished at `now`.
   void Record(std::chrono::nanoseconds latency, Clock::time_point now = Clock::now());
   uint64_t count() const;
+  LatencySnapshot Snapshot() const;
   // The report block (name line, then one line per figure), each line ending in '\n'.
   std::string Report(Clock::time_point now = Clock::now()) const;
 
