@@ -444,7 +444,7 @@ TEST(OmHaTest, FreonRandomKeysAsTheScmHaDocumentsRunIt) {
   CliResult run =
       c.Ozone(2, {"freon", "randomkeys", "--numOfVolumes=2", "--numOfBuckets=2", "--numOfKeys=5",
                   "--keySize=0", "--replicationType=RATIS", "--numOfThreads=3", "--factor=THREE",
-                  "--bufferSize=1048576", "--validateWrites"});
+                  "--bufferSize=1048576", "--validateWrites", "--bucket-layout=LEGACY"});
   ASSERT_EQ(run.code, 0) << run.out << run.err;
   for (const char* line :
        {"\n***************************************************\nStatus: Success\n",
@@ -452,7 +452,7 @@ TEST(OmHaTest, FreonRandomKeysAsTheScmHaDocumentsRunIt) {
         "\nNumber of Keys added: 20\n", "\nReplication: RATIS/THREE\n",
         "\nTotal bytes written: 0\n", "\nTotal number of writes validated: 20\n",
         "\nWrites validated: 100.0 %\n", "\nSuccessful validation: 20\n",
-        "\nUnsuccessful validation: 0\n"}) {
+        "\nUnsuccessful validation: 0\nAverage Time spent in key read and validation: "}) {
     EXPECT_NE(run.out.find(line), std::string::npos) << line << " in\n" << run.out;
   }
   EXPECT_TRUE(std::regex_search(run.out, std::regex("\nAverage Time spent in key creation: "
@@ -478,6 +478,7 @@ TEST(OmHaTest, FreonRandomKeysAsTheScmHaDocumentsRunIt) {
       EXPECT_NE(keys.out.find("\"replicationFactor\" : \"THREE\""), std::string::npos) << keys.out;
     }
     EXPECT_EQ(seen, 2) << buckets.out;
+    EXPECT_NE(buckets.out.find("\"bucketLayout\" : \"LEGACY\""), std::string::npos) << buckets.out;
   }
 
   // --clean-objects: a run leaves nothing behind.

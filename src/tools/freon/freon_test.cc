@@ -210,6 +210,15 @@ TEST(RandomKeysTest, OptionsAreCheckedBeforeAnythingIsCreated) {
   o.factor = "TWO";
   EXPECT_TRUE(CheckRandomKeysOptions(o).IsInvalidArgument());
   o.factor.clear();
+  o.bucket_layout = "FILE_SYSTEM_OPTIMIZED";
+  o.validation_channel = "ratis";
+  EXPECT_TRUE(CheckRandomKeysOptions(o).ok());
+  o.bucket_layout = "fso";  // sh's short names are not freon's
+  EXPECT_TRUE(CheckRandomKeysOptions(o).IsInvalidArgument());
+  o.bucket_layout.clear();
+  o.validation_channel = "http";
+  EXPECT_TRUE(CheckRandomKeysOptions(o).IsInvalidArgument());
+  o.validation_channel = "grpc";
   for (auto bad :
        {+[](RandomKeysOptions& r) { r.threads = 0; },
         +[](RandomKeysOptions& r) { r.validate_threads = 0; },

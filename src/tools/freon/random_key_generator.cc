@@ -28,7 +28,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The operations timed, in the order of Ozone's FreonOps.
-enum Op { kVolumeCreate, kBucketCreate, kKeyCreate, kKeyWrite, kOps };
+enum Op { kVolumeCreate, kBucketCreate, kKeyCreate, kKeyWrite, kKeyValidate, kOps };
 
 std::string RandomDigits(size_t n) {
   thread_local std::mt19937 rng{std::random_device{}()};
@@ -92,18 +92,32 @@ Result<std::optional<om::DefaultReplicationConfig>> ReplicationFrom(const Random
   return std::optional<om::DefaultReplicationConfig>(c);
 }
 
+Result<std::optional<om::BucketLayout>> LayoutFrom(const RandomKeysOptions& o) {
+  if (o.bucket_layout.empty()) return std::optional<om::BucketLayout>();
+  om::BucketLayout layout = om::OBJECT_STORE;
+  if (!om::BucketLayout_Parse(o.bucket_layout, &layout)) {
+    return Status::InvalidArgument(
+        "--bucket-layout: expected OBJECT_STORE, FILE_SYSTEM_OPTIMIZED "
+        "or LEGACY, not '" +
+        o.bucket_layout + "'");
+  }
+  return std::optional<om::BucketLayout>(layout);
+}
+
 // One run: the workers, what they created, the figures.
 class RandomKeyRun {
  public:
   RandomKeyRun(const RandomKeysOptions& o, client::OmClient& om,
-               std::optional<om::DefaultReplicationConfig> replication)
+               std::optional<om::DefaultReplicationConfig> replication,
+               std::optional<om::BucketLayout> layout)
       : o_(o),
         om_(om),
         replication_(std::move(replication)),
+        layout_(layout),
         total_buckets_(static_cast<int64_t>(o.volumes) * o.buckets),
         total_keys_(total_buckets_ * o.keys),
         timers_{FreonTimer("volume-create"), FreonTimer("bucket-create"), FreonTimer("key-create"),
-                FreonTimer("key-write")} {}
+                FreonTimer("key-write"), FreonTimer("key-validate")} {}
 
   Status Run(std::ostream& out, bool interactive, const std::string& revision) {
     start_ = Clock::now();
@@ -228,6 +242,7 @@ class RandomKeyRun {
       info.set_isversionenabled(false);
       info.set_storagetype(om::DISK);
       info.set_owner(om_.user_name());
+      if (layout_) info.set_bucketlayout(*layout_);
       return om_.CreateBucket(info);
     });
     if (!s.ok()) {
@@ -311,9 +326,14 @@ class RandomKeyRun {
       args.set_volumename(c.bucket.volume);
       args.set_bucketname(c.bucket.name);
       args.set_keyname(c.key);
-      Result<om::KeyInfo> key = om_.LookupKey(args);
+      bool valid = false;
+      Status looked_up = Timed(kKeyValidate, [&]() -> Status {
+        OZ_ASSIGN_OR_RETURN(om::KeyInfo key, om_.LookupKey(args));
+        valid = key.datasize() == 0;
+        return Status::OK();
+      });
       validated_.fetch_add(1);
-      if (key.ok() && key->datasize() == 0) {
+      if (looked_up.ok() && valid) {
         validation_ok_.fetch_add(1);
       } else {
         validation_failed_.fetch_add(1);
@@ -370,10 +390,10 @@ class RandomKeyRun {
   }
 
   // Ozone's average: the time every thread spent on `op`, divided by the threads.
-  std::string Average(Op op) const {
+  std::string Average(Op op, int threads) const {
     return FormatHmsMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::nanoseconds(spent_ns_[op].load())) /
-                           o_.threads);
+                           threads);
   }
 
   void PrintStats(std::ostream& out, const std::string& revision) {
@@ -387,10 +407,10 @@ class RandomKeyRun {
     out << "Number of Buckets created: " << buckets_created_.load() << "\n";
     out << "Number of Keys added: " << keys_added_.load() << "\n";
     if (replication_) out << "Replication: " << om::ReplicationConfigString(*replication_) << "\n";
-    out << "Average Time spent in volume creation: " << Average(kVolumeCreate) << "\n";
-    out << "Average Time spent in bucket creation: " << Average(kBucketCreate) << "\n";
-    out << "Average Time spent in key creation: " << Average(kKeyCreate) << "\n";
-    out << "Average Time spent in key write: " << Average(kKeyWrite) << "\n";
+    out << "Average Time spent in volume creation: " << Average(kVolumeCreate, o_.threads) << "\n";
+    out << "Average Time spent in bucket creation: " << Average(kBucketCreate, o_.threads) << "\n";
+    out << "Average Time spent in key creation: " << Average(kKeyCreate, o_.threads) << "\n";
+    out << "Average Time spent in key write: " << Average(kKeyWrite, o_.threads) << "\n";
     out << "Total bytes written: 0\n";
     if (o_.validate_writes) {
       const uint64_t added = keys_added_.load();
@@ -402,6 +422,8 @@ class RandomKeyRun {
           << " %\n";
       out << "Successful validation: " << validation_ok_.load() << "\n";
       out << "Unsuccessful validation: " << validation_failed_.load() << "\n";
+      out << "Average Time spent in key read and validation: "
+          << Average(kKeyValidate, o_.validate_threads) << "\n";
     }
     out << "Total Execution time: " << exec_time << "\n";
     out << "***************************************************\n";
@@ -436,7 +458,7 @@ class RandomKeyRun {
     auto ms = [](double ns) {
       return FormatHmsMillis(std::chrono::milliseconds(static_cast<int64_t>(ns / 1e6)));
     };
-    for (const auto& [name, op] : ops) {
+    for (const auto& [name, op] : ops) {  // Ozone's FreonOps: no validation among them
       const LatencySnapshot snap = timers_[op].Snapshot();
       j[std::string("mean") + name] = ms(snap.mean());
       j[std::string("deviation") + name] = ms(snap.stddev());
@@ -452,6 +474,7 @@ class RandomKeyRun {
   const RandomKeysOptions& o_;
   client::OmClient& om_;
   const std::optional<om::DefaultReplicationConfig> replication_;
+  const std::optional<om::BucketLayout> layout_;
   const int64_t total_buckets_;
   const int64_t total_keys_;
   Clock::time_point start_;
@@ -511,6 +534,11 @@ void AddRandomKeysOptions(CLI::App& app, RandomKeysOptions& o) {
   app.add_option("-r,--replication", o.replication,
                  "Replication (ONE, THREE, or an EC string as rs-3-2-1024k)");
   app.add_option("-F,--factor", o.factor, "[deprecated] Replication factor (ONE, THREE)");
+  app.add_option("--bucket-layout", o.bucket_layout,
+                 "Specifies the bucket layout (OBJECT_STORE, FILE_SYSTEM_OPTIMIZED, LEGACY)");
+  app.add_option("--validation-channel", o.validation_channel,
+                 "Validation channel used to read key data back (grpc, ratis)")
+      ->capture_default_str();
   app.add_option("--om-service-id", o.om_service_id, "OM Service ID");
   app.add_flag("--clean-objects", o.clean_objects,
                "Specifies whether to clean the random generated volumes, buckets and keys");
@@ -531,6 +559,17 @@ Status CheckRandomKeysOptions(const RandomKeysOptions& o) {
         " bytes need the datanodes, which this build does not run yet; --key-size 0 creates "
         "the volumes, buckets and keys without data");
   }
+  om::BucketLayout layout;
+  if (!o.bucket_layout.empty() && !om::BucketLayout_Parse(o.bucket_layout, &layout)) {
+    return Status::InvalidArgument(
+        "--bucket-layout: expected OBJECT_STORE, FILE_SYSTEM_OPTIMIZED "
+        "or LEGACY, not '" +
+        o.bucket_layout + "'");
+  }
+  if (o.validation_channel != "grpc" && o.validation_channel != "ratis") {
+    return Status::InvalidArgument("--validation-channel: expected grpc or ratis, not '" +
+                                   o.validation_channel + "'");
+  }
   return ReplicationFrom(o).status();
 }
 
@@ -538,7 +577,8 @@ Status RunRandomKeys(const RandomKeysOptions& o, client::OmClient& om, std::ostr
                      bool interactive, const std::string& revision) {
   OZ_RETURN_IF_ERROR(CheckRandomKeysOptions(o));
   OZ_ASSIGN_OR_RETURN(std::optional<om::DefaultReplicationConfig> replication, ReplicationFrom(o));
-  RandomKeyRun run(o, om, std::move(replication));
+  OZ_ASSIGN_OR_RETURN(std::optional<om::BucketLayout> layout, LayoutFrom(o));
+  RandomKeyRun run(o, om, std::move(replication), layout);
   return run.Run(out, interactive, revision);
 }
 

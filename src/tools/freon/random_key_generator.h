@@ -24,8 +24,9 @@
 // Key data needs the datanodes, which this build does not run yet, so a --key-size above 0 is
 // refused before anything is created (NOT_SUPPORTED_OPERATION, exit 255); with --key-size 0 the
 // whole run is Ozone's, empty keys included. --validate-writes reads every key back and checks
-// its size; --clean-objects deletes the keys, buckets and volumes once all were created; --json
-// DIR writes the job's figures to DIR/<yyyyMMddHHmmss>.json as Ozone's FreonJobInfo.
+// its size (the time it takes is the summary's "key read and validation"); --clean-objects deletes
+// the keys, buckets and volumes once all were created; --json DIR writes the job's figures to
+// DIR/<yyyyMMddHHmmss>.json as Ozone's FreonJobInfo.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -64,6 +65,11 @@ struct RandomKeysOptions {
   std::string type;
   std::string replication;
   std::string factor;
+  // --bucket-layout: OBJECT_STORE, FILE_SYSTEM_OPTIMIZED or LEGACY. Default: the OM's.
+  std::string bucket_layout;
+  // --validation-channel: how key data is read back for --validate-writes, grpc or ratis
+  // (checked; there is no data to read yet). Default: grpc.
+  std::string validation_channel = "grpc";
   // --om-service-id. Default: the only service configured.
   std::string om_service_id;
   // --clean-objects: delete what the run created. Default: false.
