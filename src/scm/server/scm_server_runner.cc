@@ -1,13 +1,9 @@
 #include "scm/server/scm_server_runner.h"
 
 #include <absl/synchronization/mutex.h>
-#include <pthread.h>
-#include <signal.h>
-
-#include <filesystem>
-#include <thread>
 
 #include "common/logging.h"
+#include "common/server_process.h"
 #include "scm/server/scm_storage_config.h"
 #include "scm/server/storage_container_manager.h"
 
@@ -15,16 +11,10 @@ namespace ozone::scm {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 std::string DefaultLogFile(const config::Configuration& conf) {
   Result<ScmStorageConfig> s = ScmStorageConfig::FromConfiguration(conf);
   if (!s.ok()) return "";
-  fs::path logs = fs::path(s->metadata_dir).parent_path() / "logs";
-  std::error_code ec;
-  fs::create_directories(logs, ec);
-  if (ec) return "";
-  return (logs / ("ozone-scm-" + s->self.node_id + ".log")).string();
+  return process::DefaultServerLogFile(s->metadata_dir, "scm", s->self.node_id);
 }
 
 }  // namespace
@@ -35,13 +25,9 @@ Status RunScmServer(const config::Configuration& conf, const std::string& log_fi
   // several on every call: ~9% of the leader's CPU under allocateBlock load); a server process
   // does not pay for that debugging aid.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  // Signals go to the waiting thread below, not to whichever thread the kernel picks: block them
-  // before any thread starts (threads inherit the mask).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals go to one thread that stops the server, not to whichever thread the kernel picks:
+  // blocked before any thread starts.
+  process::StopSignals signals;
 
   std::string file = log_file.empty() ? DefaultLogFile(conf) : log_file;
   OZ_RETURN_IF_ERROR(logging::InitForServer("scm", file));
@@ -53,17 +39,8 @@ Status RunScmServer(const config::Configuration& conf, const std::string& log_fi
   out << "SCM " << storage.self.node_id << " started" << (file.empty() ? "" : ", logging to ")
       << file << std::endl;
 
-  StorageContainerManager* raw = scm.get();
-  std::thread waiter([&signals, raw] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    spdlog::info("scm: received signal {}, shutting down", sig);
-    raw->Stop();
-  });
-  scm->Wait();
-  // Stopped by a signal (the waiter returned) or from inside (the waiter still waits).
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
+  signals.RunUntilStopped(
+      "scm", [&scm] { scm->Stop(); }, [&scm] { scm->Wait(); });
   scm.reset();
   spdlog::info("scm: shut down");
   return Status::OK();

@@ -1,0 +1,43 @@
+#include "common/server_process.h"
+
+#include <pthread.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <thread>
+
+namespace ozone::process {
+
+StopSignals::StopSignals() {
+  sigemptyset(&signals_);
+  sigaddset(&signals_, SIGTERM);
+  sigaddset(&signals_, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+}
+
+void StopSignals::RunUntilStopped(std::string_view name, const std::function<void()>& stop,
+                                  const std::function<void()>& wait) {
+  std::thread waiter([this, name, &stop] {
+    int sig = 0;
+    sigwait(&signals_, &sig);
+    spdlog::info("{}: received signal {}, shutting down", name, sig);
+    stop();
+  });
+  wait();
+  // Stopped by a signal (the waiter returned) or from inside (the waiter still waits).
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+}
+
+std::string DefaultServerLogFile(const std::string& metadata_dir, std::string_view component,
+                                 std::string_view node_id) {
+  namespace fs = std::filesystem;
+  fs::path logs = fs::path(metadata_dir).parent_path() / "logs";
+  std::error_code ec;
+  fs::create_directories(logs, ec);
+  if (ec) return "";
+  return (logs / ("ozone-" + std::string(component) + "-" + std::string(node_id) + ".log"))
+      .string();
+}
+
+}  // namespace ozone::process

@@ -1,0 +1,38 @@
+// What `ozone scm` and `ozone om` share around a server run in the foreground: SIGTERM and SIGINT
+// taken by one thread that stops the server, and the default log file.
+//
+// Thread-safety: StopSignals is made on the main thread before any other thread starts (threads
+// inherit the signal mask), then RunUntilStopped runs there once.
+#pragma once
+
+#include <signal.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace ozone::process {
+
+class StopSignals {
+ public:
+  // Blocks SIGTERM and SIGINT in the calling thread, and so in every thread it starts after: the
+  // signals then reach RunUntilStopped's waiting thread only.
+  StopSignals();
+
+  // Calls `wait` (which returns once the server stopped) while a thread waits for a signal and
+  // calls `stop` when one comes. Returns once both are done; when the server stopped from inside,
+  // the waiting thread is released and calls `stop` as well, so `stop` must be idempotent.
+  // `name` prefixes the log line a signal writes.
+  void RunUntilStopped(std::string_view name, const std::function<void()>& stop,
+                       const std::function<void()>& wait);
+
+ private:
+  sigset_t signals_;
+};
+
+// <metadata_dir>/../logs/ozone-<component>-<node_id>.log, its directory created; "" if it cannot
+// be (the server then logs to stderr only).
+std::string DefaultServerLogFile(const std::string& metadata_dir, std::string_view component,
+                                 std::string_view node_id);
+
+}  // namespace ozone::process

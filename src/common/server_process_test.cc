@@ -1,0 +1,42 @@
+#include "common/server_process.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+namespace ozone::process {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ServerProcessTest, DefaultLogFileIsBesideTheMetadataDirectory) {
+  const fs::path root = fs::temp_directory_path() / ("server_process_test_" + std::to_string(getpid()));
+  fs::remove_all(root);
+  const std::string file = DefaultServerLogFile((root / "metadata").string(), "om", "om2");
+  EXPECT_EQ(file, (root / "logs" / "ozone-om-om2.log").string());
+  EXPECT_TRUE(fs::is_directory(root / "logs"));
+  // Where the directory cannot be made (a file is in the way): no file, stderr only.
+  fs::remove_all(root / "logs");
+  std::ofstream(root / "logs") << "x";
+  EXPECT_EQ(DefaultServerLogFile((root / "metadata").string(), "scm", "scm1"), "");
+  fs::remove_all(root);
+}
+
+TEST(ServerProcessTest, AServerStoppedFromInsideReleasesTheSignalThread) {
+  sigset_t before;
+  pthread_sigmask(SIG_SETMASK, nullptr, &before);
+  {
+    StopSignals signals;
+    std::atomic<int> stops{0};
+    // `wait` returns at once, as when the server stopped itself: RunUntilStopped still returns,
+    // the waiting thread having called `stop` (idempotent in the servers) on its way out.
+    signals.RunUntilStopped("test", [&] { stops.fetch_add(1); }, [] {});
+    EXPECT_EQ(stops.load(), 1);
+  }
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+}
+
+}  // namespace
+}  // namespace ozone::process
