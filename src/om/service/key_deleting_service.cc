@@ -1,8 +1,8 @@
 #include "om/service/key_deleting_service.h"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
+
+#include "om/service/om_background_service.h"
 
 namespace ozone::om {
 
@@ -58,21 +58,9 @@ Result<uint64_t> KeyDeletingService::RunOnce() {
 
 std::shared_ptr<ha::BackgroundService> KeyDeletingService::MakeBackgroundService(
     const ha::HaContext* context, const Clock* clock) {
-  ha::BackgroundServiceOptions o;
-  o.name = kKeyDeletingServiceName;
-  o.interval = options_->key_deleting_interval;
-  o.run_in_safe_mode = true;  // OM has no safe mode
-  return std::make_shared<ha::BackgroundService>(
-      o, context,
-      [this] {
-        Result<uint64_t> purged = RunOnce();
-        if (!purged.ok()) {
-          spdlog::warn("{}: {}", kKeyDeletingServiceName, purged.status().ToString());
-        } else if (*purged > 0) {
-          spdlog::info("{}: purged {} deleted keys", kKeyDeletingServiceName, *purged);
-        }
-      },
-      clock);
+  return MakeOmBackgroundService(
+      kKeyDeletingServiceName, options_->key_deleting_interval, context, clock,
+      [this] { return RunOnce(); }, "purged", "deleted keys");
 }
 
 }  // namespace ozone::om

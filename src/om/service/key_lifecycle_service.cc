@@ -1,10 +1,9 @@
 #include "om/service/key_lifecycle_service.h"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 
 #include "om/metadata/om_db_keys.h"
+#include "om/service/om_background_service.h"
 
 namespace ozone::om {
 
@@ -112,21 +111,9 @@ Result<uint64_t> KeyLifecycleService::RunOnce() {
 
 std::shared_ptr<ha::BackgroundService> KeyLifecycleService::MakeBackgroundService(
     const ha::HaContext* context) {
-  ha::BackgroundServiceOptions o;
-  o.name = kKeyLifecycleServiceName;
-  o.interval = options_->lifecycle_interval;
-  o.run_in_safe_mode = true;
-  return std::make_shared<ha::BackgroundService>(
-      o, context,
-      [this] {
-        Result<uint64_t> n = RunOnce();
-        if (!n.ok()) {
-          spdlog::warn("{}: {}", kKeyLifecycleServiceName, n.status().ToString());
-        } else if (*n > 0) {
-          spdlog::info("{}: expired {} keys", kKeyLifecycleServiceName, *n);
-        }
-      },
-      clock_);
+  return MakeOmBackgroundService(
+      kKeyLifecycleServiceName, options_->lifecycle_interval, context, clock_,
+      [this] { return RunOnce(); }, "expired", "keys");
 }
 
 }  // namespace ozone::om

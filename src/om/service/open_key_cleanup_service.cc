@@ -1,8 +1,8 @@
 #include "om/service/open_key_cleanup_service.h"
 
-#include <spdlog/spdlog.h>
-
 #include <map>
+
+#include "om/service/om_background_service.h"
 
 namespace ozone::om {
 
@@ -46,21 +46,9 @@ Result<uint64_t> OpenKeyCleanupService::RunOnce() {
 
 std::shared_ptr<ha::BackgroundService> OpenKeyCleanupService::MakeBackgroundService(
     const ha::HaContext* context) {
-  ha::BackgroundServiceOptions o;
-  o.name = kOpenKeyCleanupServiceName;
-  o.interval = options_->open_key_cleanup_interval;
-  o.run_in_safe_mode = true;
-  return std::make_shared<ha::BackgroundService>(
-      o, context,
-      [this] {
-        Result<uint64_t> n = RunOnce();
-        if (!n.ok()) {
-          spdlog::warn("{}: {}", kOpenKeyCleanupServiceName, n.status().ToString());
-        } else if (*n > 0) {
-          spdlog::info("{}: deleted {} expired open keys", kOpenKeyCleanupServiceName, *n);
-        }
-      },
-      clock_);
+  return MakeOmBackgroundService(
+      kOpenKeyCleanupServiceName, options_->open_key_cleanup_interval, context, clock_,
+      [this] { return RunOnce(); }, "deleted", "expired open keys");
 }
 
 }  // namespace ozone::om
