@@ -181,15 +181,16 @@ class RandomKeyRun {
     return !failure_.ok();
   }
 
-  // Ozone's ObjectCreator: volumes, then buckets, then keys, each taken by number.
+  // Ozone's ObjectCreator: volumes, then buckets, then keys, each taken by number. Every worker
+  // stops at the run's first failure.
   void CreateObjects() {
-    for (int v; (v = next_volume_.fetch_add(1)) < o_.volumes;) {
+    for (int v; !failed() && (v = next_volume_.fetch_add(1)) < o_.volumes;) {
       if (!CreateVolume(v)) return;
     }
-    for (int64_t b; (b = next_bucket_.fetch_add(1)) < total_buckets_;) {
+    for (int64_t b; !failed() && (b = next_bucket_.fetch_add(1)) < total_buckets_;) {
       if (!CreateBucket(b)) return;
     }
-    for (int64_t k; (k = next_key_.fetch_add(1)) < total_keys_;) {
+    for (int64_t k; !failed() && (k = next_key_.fetch_add(1)) < total_keys_;) {
       if (!CreateKey(k)) return;
     }
   }
@@ -354,7 +355,7 @@ class RandomKeyRun {
         bar->Start();
       }
       RunOnThreads([&] {
-        for (int64_t b; (b = next.fetch_add(1)) < total_buckets_;) {
+        for (int64_t b; !failed() && (b = next.fetch_add(1)) < total_buckets_;) {
           Status s = CleanBucket(buckets_.at(b));
           if (!s.ok()) return Fail(s);
           cleaned.fetch_add(1);
