@@ -10,6 +10,7 @@
 #include "tools/freon/freon_timer.h"
 #include "tools/freon/progress_bar.h"
 #include "tools/freon/random_key_generator.h"
+#include "tools/freon/random_keys_report.h"
 
 namespace ozone::tools::freon {
 namespace {
@@ -246,6 +247,115 @@ TEST(RandomKeysTest, TheScmHaDocumentsCommandLineParses) {
   EXPECT_EQ(o.threads, 8);
   EXPECT_EQ(o.factor, "THREE");
   EXPECT_EQ(o.buffer_size, 1048576);
+}
+
+TEST(RandomKeysReportTest, SummaryAsOzonePrintsIt) {
+  RandomKeysFigures f;
+  f.revision = "abc123";
+  f.volumes_created = 1;
+  f.buckets_created = 2;
+  f.keys_added = 20;
+  f.threads = 4;
+  f.spent[kVolumeCreate] = std::chrono::milliseconds(40);  // 4 threads: 10 ms each
+  f.spent[kKeyCreate] = std::chrono::milliseconds(4'000);
+  f.exec_time = std::chrono::milliseconds(61'234);
+  EXPECT_EQ(FormatRandomKeysSummary(f),
+            "\n***************************************************\n"
+            "Status: Success\n"
+            "Git Base Revision: abc123\n"
+            "Number of Volumes created: 1\n"
+            "Number of Buckets created: 2\n"
+            "Number of Keys added: 20\n"
+            "Average Time spent in volume creation: 00:00:00,010\n"
+            "Average Time spent in bucket creation: 00:00:00,000\n"
+            "Average Time spent in key creation: 00:00:01,000\n"
+            "Average Time spent in key write: 00:00:00,000\n"
+            "Total bytes written: 0\n"
+            "Total Execution time: 00:01:01,234\n"
+            "***************************************************\n");
+
+  f.success = false;
+  f.replication.emplace();
+  f.replication->set_type(hdds::RATIS);
+  f.replication->set_factor(hdds::THREE);
+  f.validate_writes = true;
+  f.validated = 15;
+  f.validation_ok = 14;
+  f.validation_failed = 1;
+  f.validate_threads = 1;
+  f.spent[kKeyValidate] = std::chrono::milliseconds(7);
+  const std::string failed = FormatRandomKeysSummary(f);
+  EXPECT_NE(failed.find("\nStatus: Failed\n"), std::string::npos) << failed;
+  EXPECT_NE(failed.find("\nNumber of Keys added: 20\nReplication: RATIS/THREE\nAverage"),
+            std::string::npos)
+      << failed;
+  EXPECT_NE(failed.find("\nTotal bytes written: 0\n"
+                        "Total number of writes validated: 15\n"
+                        "Writes validated: 75.0 %\n"
+                        "Successful validation: 14\n"
+                        "Unsuccessful validation: 1\n"
+                        "Average Time spent in key read and validation: 00:00:00,007\n"
+                        "Total Execution time: "),
+            std::string::npos)
+      << failed;
+  f.keys_added = 0;  // Java's 0 / 0
+  EXPECT_NE(FormatRandomKeysSummary(f).find("\nWrites validated: NaN %\n"), std::string::npos);
+}
+
+TEST(RandomKeysReportTest, JobInfoHasFreonJobInfosFieldsInOrder) {
+  RandomKeysFigures f;
+  f.revision = "abc123";
+  f.threads = 8;
+  f.exec_time = std::chrono::milliseconds(1500);
+  RandomKeysJob job;
+  job.start = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'795'406'072'345));
+  job.volumes = 1;
+  job.buckets = 2;
+  job.keys = 3;
+  job.buffer_size = 4096;
+  for (int op = kVolumeCreate; op <= kKeyWrite; ++op) {
+    job.latencies.emplace_back(std::vector<int64_t>{1'000'000, 3'000'000});  // 1 and 3 ms
+  }
+  const json::Json j = RandomKeysJobInfo(f, job);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j.items()) keys.push_back(k);
+  const std::vector<std::string> expected = {"status",
+                                             "gitBaseRevision",
+                                             "jobStartTime",
+                                             "numOfVolumes",
+                                             "numOfBuckets",
+                                             "numOfKeys",
+                                             "numOfThreads",
+                                             "dataWritten",
+                                             "execTime",
+                                             "replication",
+                                             "replicationType",
+                                             "keySize",
+                                             "bufferSize",
+                                             "totalThroughputPerSecond",
+                                             "meanVolumeCreateTime",
+                                             "deviationVolumeCreateTime",
+                                             "tenQuantileVolumeCreateTime",
+                                             "meanBucketCreateTime",
+                                             "deviationBucketCreateTime",
+                                             "tenQuantileBucketCreateTime",
+                                             "meanKeyCreateTime",
+                                             "deviationKeyCreateTime",
+                                             "tenQuantileKeyCreateTime",
+                                             "meanKeyWriteTime",
+                                             "deviationKeyWriteTime",
+                                             "tenQuantileKeyWriteTime"};
+  EXPECT_EQ(keys, expected);
+  EXPECT_EQ(j["status"], "Success");
+  EXPECT_EQ(j["jobStartTime"], "2026-11-23 03:54:32,345+0000");
+  EXPECT_EQ(j["execTime"], "00:00:01,500");
+  EXPECT_EQ(j["dataWritten"], "0.0 B");
+  EXPECT_EQ(j["totalThroughputPerSecond"], "NaN B");
+  EXPECT_EQ(j["meanKeyCreateTime"], "00:00:00,002");
+  EXPECT_EQ(j["tenQuantileKeyCreateTime"].size(), 11u);
+  EXPECT_EQ(j["tenQuantileKeyCreateTime"][0], "00:00:00,001");
+  EXPECT_EQ(j["tenQuantileKeyCreateTime"][10], "00:00:00,003");
+  EXPECT_EQ(RandomKeysJsonFileName(job.start).size(), std::string("yyyyMMddHHmmss.json").size());
 }
 
 }  // namespace

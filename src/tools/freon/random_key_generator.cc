@@ -1,13 +1,10 @@
 #include "tools/freon/random_key_generator.h"
 
-#include <fmt/format.h>
-
 #include <atomic>
-#include <cmath>
 #include <condition_variable>
-#include <ctime>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -20,6 +17,7 @@
 #include "om/request/replication_config_util.h"
 #include "tools/freon/freon_timer.h"
 #include "tools/freon/progress_bar.h"
+#include "tools/freon/random_keys_report.h"
 
 namespace ozone::tools::freon {
 
@@ -27,8 +25,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The operations timed, in the order of Ozone's FreonOps.
-enum Op { kVolumeCreate, kBucketCreate, kKeyCreate, kKeyWrite, kKeyValidate, kOps };
+using Op = RandomKeysOp;
 
 std::string RandomDigits(size_t n) {
   thread_local std::mt19937 rng{std::random_device{}()};
@@ -36,44 +33,6 @@ std::string RandomDigits(size_t n) {
   std::string s;
   for (size_t i = 0; i < n; ++i) s.push_back(static_cast<char>('0' + digit(rng)));
   return s;
-}
-
-// A double as Java's Double.toString prints the values this report has: "0.0", "1.5", "NaN".
-std::string JavaDouble(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == std::floor(v) && std::fabs(v) < 1e7) return fmt::format("{:.1f}", v);
-  return fmt::format("{}", v);
-}
-
-// Ozone's FreonJobInfo.getInStorageUnits: the largest unit the value reaches.
-std::string InStorageUnits(double value) {
-  if (std::isnan(value)) return "NaN B";  // Java's (long) NaN is 0: no unit reached
-  constexpr double kKB = 1024, kMB = kKB * 1024, kGB = kMB * 1024, kTB = kGB * 1024;
-  for (auto [unit, name] : {std::pair{kTB, "TB"}, {kGB, "GB"}, {kMB, "MB"}, {kKB, "KB"}}) {
-    if (static_cast<int64_t>(value / unit) != 0) return JavaDouble(value / unit) + " " + name;
-  }
-  return JavaDouble(value) + " B";
-}
-
-// Hadoop's Time.formatTime: "yyyy-MM-dd HH:mm:ss,SSSZ", here in UTC.
-std::string FormatWallTime(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  const std::time_t secs = static_cast<std::time_t>(ms.count() / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-  return fmt::format("{},{:03d}+0000", buf, ms.count() % 1000);
-}
-
-std::string JsonFileName(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y%m%d%H%M%S", &tm);
-  return std::string(buf) + ".json";
 }
 
 Result<std::optional<om::DefaultReplicationConfig>> ReplicationFrom(const RandomKeysOptions& o) {
@@ -390,86 +349,32 @@ class RandomKeyRun {
     return om_.DeleteBucket(b.volume, b.name).WithContext("could not clean bucket " + b.name);
   }
 
-  // Ozone's average: the time every thread spent on `op`, divided by the threads.
-  std::string Average(Op op, int threads) const {
-    return FormatHmsMillis(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::nanoseconds(spent_ns_[op].load())) /
-                           threads);
-  }
-
   void PrintStats(std::ostream& out, const std::string& revision) {
-    const std::string exec_time = FormatHmsMillis(
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_));
-    const bool ok = failure().ok();
-    out << "\n***************************************************\n";
-    out << "Status: " << (ok ? "Success" : "Failed") << "\n";
-    out << "Git Base Revision: " << revision << "\n";
-    out << "Number of Volumes created: " << volumes_created_.load() << "\n";
-    out << "Number of Buckets created: " << buckets_created_.load() << "\n";
-    out << "Number of Keys added: " << keys_added_.load() << "\n";
-    if (replication_) out << "Replication: " << om::ReplicationConfigString(*replication_) << "\n";
-    out << "Average Time spent in volume creation: " << Average(kVolumeCreate, o_.threads) << "\n";
-    out << "Average Time spent in bucket creation: " << Average(kBucketCreate, o_.threads) << "\n";
-    out << "Average Time spent in key creation: " << Average(kKeyCreate, o_.threads) << "\n";
-    out << "Average Time spent in key write: " << Average(kKeyWrite, o_.threads) << "\n";
-    out << "Total bytes written: 0\n";
-    if (o_.validate_writes) {
-      const uint64_t added = keys_added_.load();
-      out << "Total number of writes validated: " << validated_.load() << "\n";
-      out << "Writes validated: "
-          << JavaDouble(added == 0 ? std::nan("")
-                                   : 100.0 * static_cast<double>(validated_.load()) /
-                                         static_cast<double>(added))
-          << " %\n";
-      out << "Successful validation: " << validation_ok_.load() << "\n";
-      out << "Unsuccessful validation: " << validation_failed_.load() << "\n";
-      out << "Average Time spent in key read and validation: "
-          << Average(kKeyValidate, o_.validate_threads) << "\n";
-    }
-    out << "Total Execution time: " << exec_time << "\n";
-    out << "***************************************************\n";
+    RandomKeysFigures f;
+    f.success = failure().ok();
+    f.revision = revision;
+    f.volumes_created = volumes_created_.load();
+    f.buckets_created = buckets_created_.load();
+    f.keys_added = keys_added_.load();
+    f.replication = replication_;
+    f.threads = o_.threads;
+    f.validate_threads = o_.validate_threads;
+    for (int op = 0; op < kOps; ++op) f.spent[op] = std::chrono::nanoseconds(spent_ns_[op].load());
+    f.validate_writes = o_.validate_writes;
+    f.validated = validated_.load();
+    f.validation_ok = validation_ok_.load();
+    f.validation_failed = validation_failed_.load();
+    f.exec_time = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
+    out << FormatRandomKeysSummary(f);
     out.flush();
-    if (!o_.json_dir.empty()) WriteJson(out, ok, exec_time, revision);
-  }
-
-  // Ozone's FreonJobInfo, its fields in their declaration order.
-  void WriteJson(std::ostream& out, bool ok, const std::string& exec_time,
-                 const std::string& revision) {
-    const std::string path = o_.json_dir + "/" + JsonFileName(wall_start_);
-    json::Json j;
-    j["status"] = ok ? "Success" : "Failed";
-    j["gitBaseRevision"] = revision;
-    j["jobStartTime"] = FormatWallTime(wall_start_);
-    j["numOfVolumes"] = o_.volumes;
-    j["numOfBuckets"] = o_.buckets;
-    j["numOfKeys"] = o_.keys;
-    j["numOfThreads"] = o_.threads;
-    j["dataWritten"] = InStorageUnits(0);
-    j["execTime"] = exec_time;
-    j["replication"] = replication_ ? om::ReplicationString(*replication_) : "";
-    j["replicationType"] = replication_ ? hdds::ReplicationType_Name(replication_->type()) : "";
-    j["keySize"] = 0;
-    j["bufferSize"] = o_.buffer_size;
-    // Bytes over the seconds spent writing, as Ozone divides them: nothing over nothing here.
-    j["totalThroughputPerSecond"] = InStorageUnits(std::nan(""));
-    const std::pair<const char*, Op> ops[] = {{"VolumeCreateTime", kVolumeCreate},
-                                              {"BucketCreateTime", kBucketCreate},
-                                              {"KeyCreateTime", kKeyCreate},
-                                              {"KeyWriteTime", kKeyWrite}};
-    auto ms = [](double ns) {
-      return FormatHmsMillis(std::chrono::milliseconds(static_cast<int64_t>(ns / 1e6)));
-    };
-    for (const auto& [name, op] : ops) {  // Ozone's FreonOps: no validation among them
-      const LatencySnapshot snap = timers_[op].Snapshot();
-      j[std::string("mean") + name] = ms(snap.mean());
-      j[std::string("deviation") + name] = ms(snap.stddev());
-      json::Json quantiles = json::Json::array();
-      for (int i = 0; i <= 10; ++i) quantiles.push_back(ms(snap.Quantile(i / 10.0)));
-      j[std::string("tenQuantile") + name] = quantiles;
-    }
-    std::ofstream f(path);
-    f << json::PrettyPrint(j);
-    if (!f.good()) out << "Json File could not be created for the path: " << path << "\n";
+    if (o_.json_dir.empty()) return;
+    RandomKeysJob job{wall_start_, o_.volumes, o_.buckets, o_.keys, o_.buffer_size, {}};
+    for (int op = kVolumeCreate; op <= kKeyWrite; ++op)
+      job.latencies.push_back(timers_[op].Snapshot());
+    const std::string path = o_.json_dir + "/" + RandomKeysJsonFileName(wall_start_);
+    std::ofstream file(path);
+    file << json::PrettyPrint(RandomKeysJobInfo(f, job));
+    if (!file.good()) out << "Json File could not be created for the path: " << path << "\n";
   }
 
   const RandomKeysOptions& o_;
@@ -581,12 +486,6 @@ Status RunRandomKeys(const RandomKeysOptions& o, client::OmClient& om, std::ostr
   OZ_ASSIGN_OR_RETURN(std::optional<om::BucketLayout> layout, LayoutFrom(o));
   RandomKeyRun run(o, om, std::move(replication), layout);
   return run.Run(out, interactive, revision);
-}
-
-std::string FormatHmsMillis(std::chrono::milliseconds d) {
-  const int64_t ms = d.count();
-  return fmt::format("{:02d}:{:02d}:{:02d},{:03d}", ms / 3'600'000, ms / 60'000 % 60,
-                     ms / 1000 % 60, ms % 1000);
 }
 
 }  // namespace ozone::tools::freon

@@ -19,7 +19,8 @@
 //   Total Execution time: 00:00:00,412
 //   ***************************************************
 //
-// ("Average" is Ozone's: the time all threads spent on the operation divided by the threads.)
+// (random_keys_report.h prints it; "Average" is Ozone's: the time all threads spent on the
+// operation divided by the threads.)
 // A key is made as Ozone's client makes it: open (the OM allocates its blocks), write, commit.
 // Key data needs the datanodes, which this build does not run yet, so a --key-size above 0 is
 // refused before anything is created (NOT_SUPPORTED_OPERATION, exit 255); with --key-size 0 the
@@ -87,8 +88,5 @@ Status CheckRandomKeysOptions(const RandomKeysOptions& options);
 // options, NotSupported for a key size above 0; neither creates anything.
 Status RunRandomKeys(const RandomKeysOptions& options, client::OmClient& om, std::ostream& out,
                      bool interactive, const std::string& revision);
-
-// A duration as Ozone prints it here (DurationFormatUtils, "HH:mm:ss,SSS"): "01:02:03,004".
-std::string FormatHmsMillis(std::chrono::milliseconds d);
 
 }  // namespace ozone::tools::freon
