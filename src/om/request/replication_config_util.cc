@@ -144,4 +144,15 @@ DefaultReplicationConfig ReplicationOf(const KeyInfo& key) {
   return c;
 }
 
+void SetReplication(KeyArgs& args, const DefaultReplicationConfig& config) {
+  args.set_type(config.type());
+  if (config.type() == hdds::EC) {
+    *args.mutable_ecreplicationconfig() = config.ecreplicationconfig();
+    args.clear_factor();
+  } else {
+    args.set_factor(config.factor());
+    args.clear_ecreplicationconfig();
+  }
+}
+
 }  // namespace ozone::om

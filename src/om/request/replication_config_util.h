@@ -31,5 +31,7 @@ std::optional<std::string> CheckReplicationConfig(const DefaultReplicationConfig
 uint64_t RequiredNodes(const DefaultReplicationConfig& config);
 // The replication of a key record.
 DefaultReplicationConfig ReplicationOf(const KeyInfo& key);
+// Names `config` in `args`: its type, and its factor or (EC) its EC config, the other cleared.
+void SetReplication(KeyArgs& args, const DefaultReplicationConfig& config);
 
 }  // namespace ozone::om

@@ -7,6 +7,7 @@
 
 #include "client/om_client.h"
 #include "om/request/replication_config_util.h"
+#include "tools/freon/freon_objects.h"
 #include "tools/freon/freon_runner.h"
 #include "tools/freon/random_key_generator.h"
 
@@ -31,11 +32,7 @@ Status EnsureVolume(client::OmClient& om, const std::string& volume) {
   auto v = om.InfoVolume(volume);
   if (v.ok()) return Status::OK();
   if (!v.status().IsNotFound()) return v.status();
-  om::VolumeInfo info;
-  info.set_volume(volume);
-  info.set_adminname(om.user_name());
-  info.set_ownername(om.user_name());
-  Status s = om.CreateVolume(info);
+  Status s = om.CreateVolume(freon::NewVolume(volume, om.user_name()));
   return s.IsAlreadyExists() ? Status::OK() : s;
 }
 
@@ -44,13 +41,7 @@ Status EnsureBucket(client::OmClient& om, const std::string& volume, const std::
   auto b = om.InfoBucket(volume, bucket);
   if (b.ok()) return Status::OK();
   if (!b.status().IsNotFound()) return b.status();
-  om::BucketInfo info;
-  info.set_volumename(volume);
-  info.set_bucketname(bucket);
-  info.set_isversionenabled(false);
-  info.set_storagetype(om::DISK);
-  info.set_owner(om.user_name());
-  Status s = om.CreateBucket(info);
+  Status s = om.CreateBucket(freon::NewBucket(volume, bucket, om.user_name()));
   return s.IsAlreadyExists() ? Status::OK() : s;
 }
 
@@ -86,19 +77,8 @@ void RegisterOmKeyGenerator(CLI::App& freon, ActionSlot& slot) {
     FreonTimer& timer = runner.AddTimer("key-create");
     client::OmClient* client = om.get();
     return runner.Run([&](uint64_t counter) -> Status {
-      om::KeyArgs args;
-      args.set_volumename(a->volume);
-      args.set_bucketname(a->bucket);
-      args.set_keyname(runner.ObjectName(counter));
-      args.set_datasize(0);
-      args.set_ownername(client->user_name());
-      if (replication) {
-        args.set_type(replication->type());
-        if (replication->has_factor()) args.set_factor(replication->factor());
-        if (replication->has_ecreplicationconfig()) {
-          *args.mutable_ecreplicationconfig() = replication->ecreplicationconfig();
-        }
-      }
+      const om::KeyArgs args = freon::NewEmptyKey(a->volume, a->bucket, runner.ObjectName(counter),
+                                                  client->user_name(), replication);
       const auto start = FreonTimer::Clock::now();
       OZ_ASSIGN_OR_RETURN(om::CreateKeyResponse session, client->OpenKey(args));
       OZ_RETURN_IF_ERROR(client->CommitKey(args, session.id()));
@@ -129,12 +109,8 @@ void RegisterOmBucketGenerator(CLI::App& freon, ActionSlot& slot) {
     FreonTimer& timer = runner.AddTimer("bucket-create");
     client::OmClient* client = om.get();
     return runner.Run([&](uint64_t counter) -> Status {
-      om::BucketInfo b;
-      b.set_volumename(a->volume);
-      b.set_bucketname(runner.BucketName(counter));
-      b.set_isversionenabled(false);
-      b.set_storagetype(om::DISK);
-      b.set_owner(client->user_name());
+      const om::BucketInfo b =
+          freon::NewBucket(a->volume, runner.BucketName(counter), client->user_name());
       const auto start = FreonTimer::Clock::now();
       OZ_RETURN_IF_ERROR(client->CreateBucket(b));
       timer.Record(FreonTimer::Clock::now() - start);

@@ -15,6 +15,7 @@
 #include "common/config/units.h"
 #include "common/json/jackson_printer.h"
 #include "om/request/replication_config_util.h"
+#include "tools/freon/freon_objects.h"
 #include "tools/freon/freon_timer.h"
 #include "tools/freon/progress_bar.h"
 #include "tools/freon/random_keys_report.h"
@@ -169,13 +170,8 @@ class RandomKeyRun {
 
   bool CreateVolume(int n) {
     const std::string name = "vol-" + std::to_string(n) + "-" + RandomDigits(5);
-    Status s = Timed(kVolumeCreate, [&] {
-      om::VolumeInfo info;
-      info.set_volume(name);
-      info.set_adminname(om_.user_name());
-      info.set_ownername(om_.user_name());
-      return om_.CreateVolume(info);
-    });
+    Status s =
+        Timed(kVolumeCreate, [&] { return om_.CreateVolume(NewVolume(name, om_.user_name())); });
     if (!s.ok()) {
       Fail(s.WithContext("could not create volume " + name));
       return false;
@@ -196,12 +192,7 @@ class RandomKeyRun {
     const std::string name =
         "bucket-" + std::to_string(global / o_.volumes) + "-" + RandomDigits(5);
     Status s = Timed(kBucketCreate, [&] {
-      om::BucketInfo info;
-      info.set_volumename(*volume);
-      info.set_bucketname(name);
-      info.set_isversionenabled(false);
-      info.set_storagetype(om::DISK);
-      info.set_owner(om_.user_name());
+      om::BucketInfo info = NewBucket(*volume, name, om_.user_name());
       if (layout_) info.set_bucketlayout(*layout_);
       return om_.CreateBucket(info);
     });
@@ -221,19 +212,10 @@ class RandomKeyRun {
   bool CreateKey(int64_t global) {
     std::optional<Bucket> bucket = WaitFor(buckets_, global % total_buckets_);
     if (!bucket) return false;
-    om::KeyArgs args;
-    args.set_volumename(bucket->volume);
-    args.set_bucketname(bucket->name);
-    args.set_keyname("key-" + std::to_string(global / total_buckets_) + "-" + RandomDigits(5));
-    args.set_datasize(0);
-    args.set_ownername(om_.user_name());
-    if (replication_) {
-      args.set_type(replication_->type());
-      if (replication_->has_factor()) args.set_factor(replication_->factor());
-      if (replication_->has_ecreplicationconfig()) {
-        *args.mutable_ecreplicationconfig() = replication_->ecreplicationconfig();
-      }
-    }
+    const om::KeyArgs args =
+        NewEmptyKey(bucket->volume, bucket->name,
+                    "key-" + std::to_string(global / total_buckets_) + "-" + RandomDigits(5),
+                    om_.user_name(), replication_);
     uint64_t session = 0;
     Status s = Timed(kKeyCreate, [&]() -> Status {
       OZ_ASSIGN_OR_RETURN(om::CreateKeyResponse open, om_.OpenKey(args));

@@ -23,14 +23,7 @@ void ResolveReplication(KeyArgs& args, const BucketInfo* bucket, const OmOptions
                                                                  args.factor() != hdds::ZERO);
   if (named) return;
   if (bucket != nullptr && bucket->has_defaultreplicationconfig()) {
-    const DefaultReplicationConfig& d = bucket->defaultreplicationconfig();
-    args.set_type(d.type());
-    if (d.type() == hdds::EC) {
-      *args.mutable_ecreplicationconfig() = d.ecreplicationconfig();
-      args.clear_factor();
-    } else {
-      args.set_factor(d.factor());
-    }
+    SetReplication(args, bucket->defaultreplicationconfig());
     return;
   }
   args.set_type(options.default_replication_type);
