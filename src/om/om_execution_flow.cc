@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "common/latency_breakdown.h"
 #include "om/ha/om_apply_handler.h"
 #include "om/request/om_request_factory.h"
 
@@ -83,7 +84,9 @@ void OmExecutionFlow::SubmitPrepared(Type type, std::string entry, SubmitCallbac
     };
   }
   auto submit = [&] {
+    ProbeMark(WriteStage::kSubmitted);
     replicator_->SubmitAsync(std::move(entry), [done = std::move(done)](Result<std::string> r) {
+      ProbeMark(WriteStage::kApplied);
       done(ParseApplied(std::move(r)));
     });
   };

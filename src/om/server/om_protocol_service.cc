@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "common/latency_breakdown.h"
 #include "om/request/om_request_factory.h"
 #include "rpc/grpc_status.h"
 #include "rpc/not_leader_reply.h"
@@ -87,6 +88,7 @@ class OmProtocolService::FramedCall final : public Call {
             const Rejection* rejection) override {
     if (status.ok()) {
       answer_.Reply(response->SerializeAsString());
+      ProbeEnd();
     } else {
       answer_.Fail(status, rejection != nullptr ? rejection->leader : std::nullopt);
     }
@@ -107,6 +109,7 @@ OmProtocolService::OmProtocolService(std::string node_id, const OmLeaderGate* ga
       admin_(admin),
       blocking_(blocking_threads, "om-rpc-blocking"),
       framed_("om-framed", [this](std::string* request, rpc::FramedAnswer answer) {
+        ProbeMark(WriteStage::kRequestRead);
         auto* call = new FramedCall(std::move(answer));
         {
           std::lock_guard<std::mutex> l(mu_);

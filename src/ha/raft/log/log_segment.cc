@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "common/io/file_util.h"
+#include "common/latency_breakdown.h"
 
 namespace ozone::raft {
 
@@ -43,6 +44,7 @@ LogSegment::LogSegment(std::string dir, std::string name, int fd, LogIndex first
       counters_(counters) {}
 
 Status LogSegment::DataSync() {
+  ProbeMark(WriteStage::kLogSyncStarted);
   counters_->data_syncs.fetch_add(1, std::memory_order_relaxed);
   if (::fdatasync(fd_) != 0) return Status::FromErrno("fdatasync " + path(), errno);
   return Status::OK();

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "common/latency_breakdown.h"
 #include "ha/raft/configuration_codec.h"
 
 namespace ozone::raft {
@@ -220,7 +221,10 @@ void RaftServer::OnTick() {
 }
 
 void RaftServer::HandleReady(Ready rd) {
+  const bool probe = !rd.entries.empty() && core_->role() == Role::kLeader;
+  if (probe) ProbeMark(WriteStage::kReadyTaken);
   for (auto& m : rd.messages) SendMessage(std::move(m));
+  if (probe) ProbeMark(WriteStage::kAppendsSent);
 
   if (rd.NeedsPersist()) {
     uint64_t id = rd.id;
@@ -234,6 +238,7 @@ void RaftServer::HandleReady(Ready rd) {
     // handler this round runs in (the leader's appends just sent) leaves first, so the followers
     // write in parallel with the leader instead of after it.
     if (isolated) runtime_->transport()->FlushHeldSends();
+    if (probe) ProbeMark(WriteStage::kSendsFlushed);
     t_persisting = this;
     Status s = writer_->Persist(
         std::move(rd.hard_state), std::move(rd.entries),
@@ -255,6 +260,7 @@ void RaftServer::HandleReady(Ready rd) {
     t_persisting = nullptr;
     if (!s.ok() && !stopped_) FailLocal(s.WithContext("raft log writer"));
     if (persisted_here_) {
+      if (probe) ProbeMark(WriteStage::kPersisted);
       // The next Ready of this round carries what the durability releases.
       core_->OnPersisted(*persisted_here_);
       persisted_here_.reset();
@@ -310,6 +316,7 @@ void RaftServer::HandleReady(Ready rd) {
     for (const PeerInfo& p : core_->configuration().peers) addresses_[p.id] = p.address;
   }
 
+  if (!rd.committed.empty() && core_->role() == Role::kLeader) ProbeMark(WriteStage::kCommitted);
   if (!rd.committed.empty() || !rd.events.empty() || !rd.read_states.empty()) {
     apply_work_.push_back(ApplyWork{std::move(rd.committed), std::move(rd.events)});
   }
@@ -478,6 +485,7 @@ void RaftServer::ProposeAsync(std::string command, ProposeCallback done) {
   }
   DispatchProtocol(
       [this, command = std::move(command), done = std::move(done)]() mutable {
+        ProbeMark(WriteStage::kProposalTaken);
         Result<LogIndex> index = core_->Propose(MakePayload(std::move(command)));
         if (!index.ok()) {
           done(index.status().IsNotLeader() ? Status::NotLeader(NotLeaderMessage())

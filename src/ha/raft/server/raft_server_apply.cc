@@ -2,12 +2,14 @@
 // proposals and reads, events, and snapshots driven by the state machine's durable index.
 #include <spdlog/spdlog.h>
 
+#include "common/latency_breakdown.h"
 #include "ha/raft/server/raft_server.h"
 
 namespace ozone::raft {
 
 void RaftServer::ApplyEntries(std::vector<Entry> entries) {
   if (entries.empty()) return;
+  ProbeMark(WriteStage::kApplyStarted);
   sm_->OnApplyingBatch();
   for (const Entry& e : entries) {
     Result<std::string> r = sm_->Apply(e);
