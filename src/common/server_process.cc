@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <filesystem>
 #include <thread>
 
@@ -15,18 +16,24 @@ StopSignals::StopSignals() {
   pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
 }
 
-void StopSignals::RunUntilStopped(std::string_view name, const std::function<void()>& stop,
-                                  const std::function<void()>& wait) {
-  std::thread waiter([this, name, &stop] {
+int StopSignals::RunUntilStopped(std::string_view name, const std::function<void()>& stop,
+                                 const std::function<void()>& wait) {
+  std::atomic<bool> released{false};
+  std::atomic<int> received{0};
+  std::thread waiter([this, name, &stop, &released, &received] {
     int sig = 0;
     sigwait(&signals_, &sig);
+    if (released.load()) return;  // woken below: `wait` returned without a signal
+    received.store(sig);
     spdlog::info("{}: received signal {}, shutting down", name, sig);
     stop();
   });
   wait();
   // Stopped by a signal (the waiter returned) or from inside (the waiter still waits).
+  released.store(true);
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
+  return received.load();
 }
 
 std::string DefaultServerLogFile(const std::string& metadata_dir, std::string_view component,

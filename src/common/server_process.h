@@ -1,5 +1,6 @@
 // What `ozone scm` and `ozone om` share around a server run in the foreground: SIGTERM and SIGINT
-// taken by one thread that stops the server, and the default log file.
+// taken by one thread that stops the server, and the default log file. `ozone freon` takes the
+// signals the same way to stop a run and still print its report.
 //
 // Thread-safety: StopSignals is made on the main thread before any other thread starts (threads
 // inherit the signal mask), then RunUntilStopped runs there once.
@@ -20,11 +21,12 @@ class StopSignals {
   StopSignals();
 
   // Calls `wait` (which returns once the server stopped) while a thread waits for a signal and
-  // calls `stop` when one comes. Returns once both are done; when the server stopped from inside,
-  // the waiting thread is released and calls `stop` as well, so `stop` must be idempotent.
-  // `name` prefixes the log line a signal writes.
-  void RunUntilStopped(std::string_view name, const std::function<void()>& stop,
-                       const std::function<void()>& wait);
+  // calls `stop` when one comes. Returns once both are done: the signal that came (SIGTERM,
+  // SIGINT), or 0 when `wait` returned without one (the server stopped from inside; `stop` is not
+  // called then). A signal that comes as `wait` returns may still call `stop`: it must be
+  // idempotent. `name` prefixes the log line a signal writes.
+  int RunUntilStopped(std::string_view name, const std::function<void()>& stop,
+                      const std::function<void()>& wait);
 
  private:
   sigset_t signals_;

@@ -1,10 +1,14 @@
 #include "common/server_process.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 namespace ozone::process {
 namespace {
@@ -31,9 +35,37 @@ TEST(ServerProcessTest, AServerStoppedFromInsideReleasesTheSignalThread) {
     StopSignals signals;
     std::atomic<int> stops{0};
     // `wait` returns at once, as when the server stopped itself: RunUntilStopped still returns,
-    // the waiting thread having called `stop` (idempotent in the servers) on its way out.
-    signals.RunUntilStopped("test", [&] { stops.fetch_add(1); }, [] {});
-    EXPECT_EQ(stops.load(), 1);
+    // without calling `stop` and without a signal.
+    EXPECT_EQ(signals.RunUntilStopped(
+                  "test", [&] { stops.fetch_add(1); }, [] {}),
+              0);
+    EXPECT_EQ(stops.load(), 0);
+  }
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+}
+
+TEST(ServerProcessTest, ASignalCallsStopAndIsReturned) {
+  sigset_t before;
+  pthread_sigmask(SIG_SETMASK, nullptr, &before);
+  {
+    StopSignals signals;  // SIGINT blocked here: the kill below stays pending for the waiter
+    std::mutex mu;
+    std::condition_variable cv;
+    int stops = 0;
+    const int sig = signals.RunUntilStopped(
+        "test",
+        [&] {
+          std::lock_guard<std::mutex> l(mu);
+          ++stops;
+          cv.notify_all();
+        },
+        [&] {
+          ::kill(::getpid(), SIGINT);
+          std::unique_lock<std::mutex> l(mu);
+          cv.wait(l, [&] { return stops > 0; });  // the "server" runs until stopped
+        });
+    EXPECT_EQ(sig, SIGINT);
+    EXPECT_EQ(stops, 1);
   }
   pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }

@@ -86,9 +86,7 @@ OmCluster::~OmCluster() {
 }
 
 std::string OmCluster::ConfDir(int node) const { return tmp_.Sub(NodeId(node) + "/conf"); }
-std::string OmCluster::MetaDir(int node) const {
-  return tmp_.Sub(NodeId(node) + "/data/metadata");
-}
+std::string OmCluster::MetaDir(int node) const { return tmp_.Sub(NodeId(node) + "/data/metadata"); }
 std::string OmCluster::LogFile(int node) const {
   return tmp_.Sub(NodeId(node) + "/data/logs/ozone-om-" + NodeId(node) + ".log");
 }
@@ -172,14 +170,21 @@ Status OmCluster::StartScmRing(int datanodes) {
   return scm_->WaitForLeader().status();
 }
 
+Result<testutil::Subprocess> OmCluster::StartOzone(int node, const std::vector<std::string>& args,
+                                                   std::string* err_file) {
+  *err_file = tmp_.Sub("cli-" + std::to_string(++call_counter_) + ".err");
+  std::vector<std::string> argv = {
+      "/bin/sh",     "-c",       "exec \"$0\" \"$@\" 2>\"" + *err_file + "\"",
+      OzoneBinary(), "--config", ConfDir(node)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testutil::Subprocess::Start(argv);
+}
+
 CliResult OmCluster::Ozone(int node, const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout) {
-  std::string err_file = tmp_.Sub("cli-" + std::to_string(++call_counter_) + ".err");
-  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
-                                   OzoneBinary(), "--config", ConfDir(node)};
-  argv.insert(argv.end(), args.begin(), args.end());
+  std::string err_file;
   CliResult r;
-  auto p = testutil::Subprocess::Start(argv);
+  auto p = StartOzone(node, args, &err_file);
   if (!p.ok()) {
     r.err = p.status().ToString();
     return r;
@@ -220,8 +225,9 @@ Status OmCluster::StartOm(int node, bool bootstrap, bool force) {
 Status OmCluster::StartOmWith(int node, const std::vector<std::string>& flags) {
   fs::create_directories(tmp_.Sub(NodeId(node)));
   std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
-  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
-                                   OzoneBinary(), "--config", ConfDir(node), "om"};
+  std::vector<std::string> argv = {
+      "/bin/sh",     "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"", OzoneBinary(), "--config",
+      ConfDir(node), "om"};
   argv.insert(argv.end(), flags.begin(), flags.end());
   OZ_ASSIGN_OR_RETURN(testutil::Subprocess p, testutil::Subprocess::Start(argv));
   auto proc = std::make_unique<testutil::Subprocess>(std::move(p));

@@ -71,6 +71,10 @@ class OmCluster {
   // `ozone --config <om's dir> args...`, waited for.
   CliResult Ozone(int node, const std::vector<std::string>& args,
                   std::chrono::milliseconds timeout = std::chrono::seconds(120));
+  // The same, started and left running: its stdout is the Subprocess's, its stderr goes to
+  // `*err_file`.
+  Result<testutil::Subprocess> StartOzone(int node, const std::vector<std::string>& args,
+                                          std::string* err_file);
   // `ozone om --init` on every configured OM, then `ozone om` on each.
   Status InitAndStartAll();
   // `ozone om` (or `ozone om --bootstrap [--force]`) on `node`; returns once it printed its start
@@ -124,7 +128,7 @@ class OmCluster {
   int configured_ = 0;
   int call_counter_ = 0;
   std::map<int, std::unique_ptr<testutil::Subprocess>> servers_;
-  std::map<int, int> ring_written_;                                // node -> nodes_in_ring
+  std::map<int, int> ring_written_;                              // node -> nodes_in_ring
   std::map<int, std::map<std::string, std::string>> node_keys_;  // SetNodeKey
 };
 

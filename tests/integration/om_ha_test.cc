@@ -80,8 +80,7 @@ TEST(OmHaTest, RingReplicatesFailsOverAndRefusesBadInput) {
   EXPECT_NE(table.out.find("Host Name"), std::string::npos) << table.out;
   CliResult wrong = c.Ozone(1, {"admin", "om", "roles", "-id", "nosuch"});
   EXPECT_EQ(wrong.code, 255);
-  EXPECT_NE(wrong.err.find("Service ID specified does not match"), std::string::npos)
-      << wrong.err;
+  EXPECT_NE(wrong.err.find("Service ID specified does not match"), std::string::npos) << wrong.err;
 
   // A follower refuses with NotLeader naming the leader's RPC address.
   // (A follower names the leader once it heard from it: awaited, not assumed.)
@@ -233,8 +232,7 @@ TEST(OmHaTest, LifecycleConfigurationSurvivesLeaderKillAndRunsOnlyOnLeader) {
   ASSERT_EQ(status.code, 0) << status.err;
   EXPECT_NE(status.out.find("\"running\" : true"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("\"prefix\" : \"tmp/\""), std::string::npos) << status.out;
-  EXPECT_NE(status.out.find("\"expireAfterMillis\" : 604800000"), std::string::npos)
-      << status.out;
+  EXPECT_NE(status.out.find("\"expireAfterMillis\" : 604800000"), std::string::npos) << status.out;
 
   CliResult stop = c.Ozone(*next, {"admin", "om", "lifecycle", "stop"});
   ASSERT_EQ(stop.code, 0) << stop.err;
@@ -487,6 +485,67 @@ TEST(OmHaTest, FreonRandomKeysAsTheScmHaDocumentsRunIt) {
   ASSERT_EQ(clean.code, 0) << clean.out << clean.err;
   EXPECT_NE(clean.out.find("\nNumber of Keys added: 6\n"), std::string::npos) << clean.out;
   EXPECT_EQ(volumes().size(), 2u);
+}
+
+// Ctrl-C or SIGTERM during a freon run, as Ozone's generators take it (their report comes from a
+// JVM shutdown hook): the run stops, its report shows what it did, the command exits 128 + the
+// signal, and randomkeys skips --clean-objects.
+TEST(OmHaTest, AnInterruptedFreonRunPrintsItsReport) {
+  OmCluster c;
+  ASSERT_TRUE(c.StartScmRing().ok());
+  ASSERT_TRUE(c.InitAndStartAll().ok());
+  // Runs `args` until a progress line counts at least one object, then sends `sig`; returns the
+  // exit status and everything the command printed.
+  auto interrupt = [&c](const std::vector<std::string>& args, int sig) {
+    CliResult r;
+    std::string err_file;
+    auto p = c.StartOzone(1, args, &err_file);
+    if (!p.ok()) {
+      ADD_FAILURE() << p.status().ToString();
+      return r;
+    }
+    const std::regex progress("^Progress: .*\\(([0-9]+) out of ");
+    bool started = false;
+    while (std::optional<std::string> line = p->ReadLine(60s)) {
+      r.out += *line + "\n";
+      std::smatch m;
+      if (std::regex_search(*line, m, progress) && std::stoll(m[1]) > 0) {
+        started = true;
+        break;
+      }
+    }
+    EXPECT_TRUE(started) << r.out;
+    p->Signal(sig);
+    while (std::optional<std::string> line = p->ReadLine(60s)) r.out += *line + "\n";
+    std::optional<int> status = p->Wait(60s);
+    if (status && WIFEXITED(*status)) r.code = WEXITSTATUS(*status);
+    std::ifstream err(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+    return r;
+  };
+
+  CliResult omkg = interrupt({"freon", "omkg", "-n", "10000000", "-t", "2"}, SIGINT);
+  EXPECT_EQ(omkg.code, 130) << omkg.out << omkg.err;
+  EXPECT_NE(omkg.out.find("\nFailures: 0\n"), std::string::npos) << omkg.out;
+  std::smatch done;
+  ASSERT_TRUE(std::regex_search(omkg.out, done, std::regex("\nSuccessful executions: ([0-9]+)\n")))
+      << omkg.out;
+  EXPECT_GT(std::stoll(done[1]), 0);
+  EXPECT_LT(std::stoll(done[1]), 10000000);
+
+  CliResult rk =
+      interrupt({"freon", "randomkeys", "--numOfVolumes=1", "--numOfBuckets=1",
+                 "--numOfKeys=10000000", "--keySize=0", "--numOfThreads=2", "--clean-objects"},
+                SIGTERM);
+  EXPECT_EQ(rk.code, 143) << rk.out << rk.err;
+  EXPECT_NE(rk.out.find("\nStatus: Success\nGit Base Revision: "), std::string::npos) << rk.out;
+  ASSERT_TRUE(std::regex_search(rk.out, done, std::regex("\nNumber of Keys added: ([0-9]+)\n")))
+      << rk.out;
+  EXPECT_GT(std::stoll(done[1]), 0);
+  // Not cleaned: the volume it made is still there.
+  CliResult list = c.Ozone(2, {"sh", "volume", "list", "/"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_TRUE(std::regex_search(list.out, std::regex("\"name\" : \"vol-0-[0-9]{5}\""))) << list.out;
 }
 
 }  // namespace

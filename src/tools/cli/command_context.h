@@ -28,11 +28,16 @@ class CommandContext {
   // Where conf() is read from (for a server that re-reads it while running).
   const config::ConfigSources& sources() const { return sources_; }
 
+  // The command's exit code instead of 0 / 255 (a run interrupted by a signal exits 128 + it).
+  void set_exit_code(int code) { exit_code_ = code; }
+  std::optional<int> exit_code() const { return exit_code_; }
+
  private:
   std::ostream& out_;
   std::ostream& err_;
   config::ConfigSources sources_;
   std::optional<config::Configuration> conf_;
+  std::optional<int> exit_code_;
 };
 
 }  // namespace ozone::tools

@@ -89,11 +89,9 @@ int RunOzoneCli(const std::vector<std::string>& raw_args, const std::string& ins
                      config::ConfigSources{pre->config_dir, pre->overrides, install_root});
   Status status = slot.action(ctx);
   out.flush();
-  if (!status.ok()) {
-    err << status.message() << "\n";
-    return kExitError;
-  }
-  return kExitOk;
+  if (!status.ok()) err << status.message() << "\n";
+  if (ctx.exit_code()) return *ctx.exit_code();
+  return status.ok() ? kExitOk : kExitError;
 }
 
 }  // namespace ozone::tools

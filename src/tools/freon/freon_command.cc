@@ -7,6 +7,7 @@
 
 #include "client/om_client.h"
 #include "om/request/replication_config_util.h"
+#include "tools/freon/freon_interrupt.h"
 #include "tools/freon/freon_objects.h"
 #include "tools/freon/freon_runner.h"
 #include "tools/freon/random_key_generator.h"
@@ -66,24 +67,28 @@ void RegisterOmKeyGenerator(CLI::App& freon, ActionSlot& slot) {
   c->add_option("--replication", a->replication, "Replication of the keys (ONE, THREE, ...)");
   c->add_option("--om-service-id", a->om_service_id, "OM Service ID");
   OnInvoke(c, &slot, [a](CommandContext& ctx) -> Status {
-    FreonRunner runner(a->base, ctx.out(), Interactive());
-    OZ_RETURN_IF_ERROR(runner.Init());
-    std::optional<om::DefaultReplicationConfig> replication;
-    if (!a->type.empty() || !a->replication.empty()) {
-      OZ_ASSIGN_OR_RETURN(replication, om::ParseReplicationConfig(a->type, a->replication));
-    }
-    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
-    OZ_RETURN_IF_ERROR(EnsureBucket(*om, a->volume, a->bucket));
-    FreonTimer& timer = runner.AddTimer("key-create");
-    client::OmClient* client = om.get();
-    return runner.Run([&](uint64_t counter) -> Status {
-      const om::KeyArgs args = freon::NewEmptyKey(a->volume, a->bucket, runner.ObjectName(counter),
-                                                  client->user_name(), replication);
-      const auto start = FreonTimer::Clock::now();
-      OZ_ASSIGN_OR_RETURN(om::CreateKeyResponse session, client->OpenKey(args));
-      OZ_RETURN_IF_ERROR(client->CommitKey(args, session.id()));
-      timer.Record(FreonTimer::Clock::now() - start);
-      return Status::OK();
+    return freon::RunInterruptible(ctx, [&](const std::atomic<bool>& interrupted) -> Status {
+      FreonRunner runner(a->base, ctx.out(), Interactive());
+      OZ_RETURN_IF_ERROR(runner.Init());
+      std::optional<om::DefaultReplicationConfig> replication;
+      if (!a->type.empty() || !a->replication.empty()) {
+        OZ_ASSIGN_OR_RETURN(replication, om::ParseReplicationConfig(a->type, a->replication));
+      }
+      OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
+      OZ_RETURN_IF_ERROR(EnsureBucket(*om, a->volume, a->bucket));
+      FreonTimer& timer = runner.AddTimer("key-create");
+      client::OmClient* client = om.get();
+      return runner.Run(
+          [&](uint64_t counter) -> Status {
+            const om::KeyArgs args = freon::NewEmptyKey(
+                a->volume, a->bucket, runner.ObjectName(counter), client->user_name(), replication);
+            const auto start = FreonTimer::Clock::now();
+            OZ_ASSIGN_OR_RETURN(om::CreateKeyResponse session, client->OpenKey(args));
+            OZ_RETURN_IF_ERROR(client->CommitKey(args, session.id()));
+            timer.Record(FreonTimer::Clock::now() - start);
+            return Status::OK();
+          },
+          interrupted);
     });
   });
 }
@@ -102,19 +107,23 @@ void RegisterOmBucketGenerator(CLI::App& freon, ActionSlot& slot) {
       ->capture_default_str();
   c->add_option("--om-service-id", a->om_service_id, "OM Service ID");
   OnInvoke(c, &slot, [a](CommandContext& ctx) -> Status {
-    FreonRunner runner(a->base, ctx.out(), Interactive());
-    OZ_RETURN_IF_ERROR(runner.Init());
-    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
-    OZ_RETURN_IF_ERROR(EnsureVolume(*om, a->volume));
-    FreonTimer& timer = runner.AddTimer("bucket-create");
-    client::OmClient* client = om.get();
-    return runner.Run([&](uint64_t counter) -> Status {
-      const om::BucketInfo b =
-          freon::NewBucket(a->volume, runner.BucketName(counter), client->user_name());
-      const auto start = FreonTimer::Clock::now();
-      OZ_RETURN_IF_ERROR(client->CreateBucket(b));
-      timer.Record(FreonTimer::Clock::now() - start);
-      return Status::OK();
+    return freon::RunInterruptible(ctx, [&](const std::atomic<bool>& interrupted) -> Status {
+      FreonRunner runner(a->base, ctx.out(), Interactive());
+      OZ_RETURN_IF_ERROR(runner.Init());
+      OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, a->om_service_id));
+      OZ_RETURN_IF_ERROR(EnsureVolume(*om, a->volume));
+      FreonTimer& timer = runner.AddTimer("bucket-create");
+      client::OmClient* client = om.get();
+      return runner.Run(
+          [&](uint64_t counter) -> Status {
+            const om::BucketInfo b =
+                freon::NewBucket(a->volume, runner.BucketName(counter), client->user_name());
+            const auto start = FreonTimer::Clock::now();
+            OZ_RETURN_IF_ERROR(client->CreateBucket(b));
+            timer.Record(FreonTimer::Clock::now() - start);
+            return Status::OK();
+          },
+          interrupted);
     });
   });
 }
@@ -127,8 +136,10 @@ void RegisterRandomKeyGenerator(CLI::App& freon, ActionSlot& slot, const std::st
   freon::AddRandomKeysOptions(*c, *o);
   OnInvoke(c, &slot, [o, revision](CommandContext& ctx) -> Status {
     OZ_RETURN_IF_ERROR(freon::CheckRandomKeysOptions(*o));
-    OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, o->om_service_id));
-    return freon::RunRandomKeys(*o, *om, ctx.out(), Interactive(), revision);
+    return freon::RunInterruptible(ctx, [&](const std::atomic<bool>& interrupted) -> Status {
+      OZ_ASSIGN_OR_RETURN(auto om, ConnectOm(ctx, o->om_service_id));
+      return freon::RunRandomKeys(*o, *om, ctx.out(), Interactive(), revision, interrupted);
+    });
   });
 }
 

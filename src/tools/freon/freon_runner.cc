@@ -115,8 +115,8 @@ FreonTimer& FreonRunner::AddTimer(const std::string& name) {
   return *timers_.back();
 }
 
-void FreonRunner::WorkerLoop(const Task& task) {
-  while (!completed_.load()) {
+void FreonRunner::WorkerLoop(const Task& task, const std::atomic<bool>& interrupted) {
+  while (!completed_.load() && !interrupted.load()) {
     const uint64_t counter = attempts_.fetch_add(1);
     if (duration_.count() > 0) {
       if (FreonTimer::Clock::now() - start_ > duration_) {
@@ -139,17 +139,23 @@ void FreonRunner::WorkerLoop(const Task& task) {
 }
 
 Status FreonRunner::Run(const Task& task) {
+  const std::atomic<bool> never{false};
+  return Run(task, never);
+}
+
+Status FreonRunner::Run(const Task& task, const std::atomic<bool>& interrupted) {
   const bool timed = duration_.count() > 0;
-  const uint64_t max = timed ? static_cast<uint64_t>(
-                                   std::chrono::duration_cast<std::chrono::seconds>(duration_).count())
-                             : options_.number_of_tests;
+  const uint64_t max =
+      timed ? static_cast<uint64_t>(
+                  std::chrono::duration_cast<std::chrono::seconds>(duration_).count())
+            : options_.number_of_tests;
   ProgressBar bar(
       out_, max,
       [this, timed]() -> uint64_t {
         if (timed) {
-          return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                           FreonTimer::Clock::now() - start_)
-                                           .count());
+          return static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::seconds>(FreonTimer::Clock::now() - start_)
+                  .count());
         }
         return successes_.load() + failures_.load();
       },
@@ -157,7 +163,8 @@ Status FreonRunner::Run(const Task& task) {
   bar.Start();
   std::vector<std::thread> workers;
   workers.reserve(static_cast<size_t>(options_.threads));
-  for (int i = 0; i < options_.threads; ++i) workers.emplace_back([&] { WorkerLoop(task); });
+  for (int i = 0; i < options_.threads; ++i)
+    workers.emplace_back([&] { WorkerLoop(task, interrupted); });
   for (auto& w : workers) w.join();
   bar.Stop();
   PrintReport();

@@ -70,14 +70,15 @@ class FreonRunner {
   FreonTimer& AddTimer(const std::string& name);
 
   // Runs the tasks and prints the report. OK, or Internal("One or more freon test is failed.")
-  // when any task failed.
+  // when any task failed. Once `interrupted` turns true the workers start no other task.
+  Status Run(const Task& task, const std::atomic<bool>& interrupted);
   Status Run(const Task& task);
 
   uint64_t successes() const { return successes_.load(); }
   uint64_t failures() const { return failures_.load(); }
 
  private:
-  void WorkerLoop(const Task& task);
+  void WorkerLoop(const Task& task, const std::atomic<bool>& interrupted);
   void PrintReport();
 
   FreonOptions options_;

@@ -69,9 +69,10 @@ class RandomKeyRun {
  public:
   RandomKeyRun(const RandomKeysOptions& o, client::OmClient& om,
                std::optional<om::DefaultReplicationConfig> replication,
-               std::optional<om::BucketLayout> layout)
+               std::optional<om::BucketLayout> layout, const std::atomic<bool>& interrupted)
       : o_(o),
         om_(om),
+        interrupted_(interrupted),
         replication_(std::move(replication)),
         layout_(layout),
         total_buckets_(static_cast<int64_t>(o.volumes) * o.buckets),
@@ -103,7 +104,7 @@ class RandomKeyRun {
     }
     cv_.notify_all();
     for (auto& t : validators) t.join();
-    if (o_.clean_objects && failure().ok()) Clean(out, interactive);
+    if (o_.clean_objects && failure().ok() && !interrupted_.load()) Clean(out, interactive);
     PrintStats(out, revision);
     return failure();
   }
@@ -140,17 +141,19 @@ class RandomKeyRun {
     std::lock_guard<std::mutex> l(mu_);
     return !failure_.ok();
   }
+  // The workers take no more work after a failure or an interruption.
+  bool stopping() { return interrupted_.load() || failed(); }
 
   // Ozone's ObjectCreator: volumes, then buckets, then keys, each taken by number. Every worker
-  // stops at the run's first failure.
+  // stops at the run's first failure or when interrupted.
   void CreateObjects() {
-    for (int v; !failed() && (v = next_volume_.fetch_add(1)) < o_.volumes;) {
+    for (int v; !stopping() && (v = next_volume_.fetch_add(1)) < o_.volumes;) {
       if (!CreateVolume(v)) return;
     }
-    for (int64_t b; !failed() && (b = next_bucket_.fetch_add(1)) < total_buckets_;) {
+    for (int64_t b; !stopping() && (b = next_bucket_.fetch_add(1)) < total_buckets_;) {
       if (!CreateBucket(b)) return;
     }
-    for (int64_t k; !failed() && (k = next_key_.fetch_add(1)) < total_keys_;) {
+    for (int64_t k; !stopping() && (k = next_key_.fetch_add(1)) < total_keys_;) {
       if (!CreateKey(k)) return;
     }
   }
@@ -260,7 +263,7 @@ class RandomKeyRun {
       {
         std::unique_lock<std::mutex> l(mu_);
         cv_.wait(l, [&] { return creating_done_ || !to_validate_.empty(); });
-        if (to_validate_.empty()) return;
+        if (to_validate_.empty() || interrupted_.load()) return;
         c = std::move(to_validate_.front());
         to_validate_.pop_front();
       }
@@ -361,6 +364,7 @@ class RandomKeyRun {
 
   const RandomKeysOptions& o_;
   client::OmClient& om_;
+  const std::atomic<bool>& interrupted_;
   const std::optional<om::DefaultReplicationConfig> replication_;
   const std::optional<om::BucketLayout> layout_;
   const int64_t total_buckets_;
@@ -462,11 +466,12 @@ Status CheckRandomKeysOptions(const RandomKeysOptions& o) {
 }
 
 Status RunRandomKeys(const RandomKeysOptions& o, client::OmClient& om, std::ostream& out,
-                     bool interactive, const std::string& revision) {
+                     bool interactive, const std::string& revision,
+                     const std::atomic<bool>& interrupted) {
   OZ_RETURN_IF_ERROR(CheckRandomKeysOptions(o));
   OZ_ASSIGN_OR_RETURN(std::optional<om::DefaultReplicationConfig> replication, ReplicationFrom(o));
   OZ_ASSIGN_OR_RETURN(std::optional<om::BucketLayout> layout, LayoutFrom(o));
-  RandomKeyRun run(o, om, std::move(replication), layout);
+  RandomKeyRun run(o, om, std::move(replication), layout, interrupted);
   return run.Run(out, interactive, revision);
 }
 

@@ -31,6 +31,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <ostream>
@@ -85,8 +86,12 @@ Status CheckRandomKeysOptions(const RandomKeysOptions& options);
 
 // Runs the generator on `om` (CheckRandomKeysOptions first). `revision` is printed as the Git Base
 // Revision. OK, or the first failure (the summary then says Failed). InvalidArgument for bad
-// options, NotSupported for a key size above 0; neither creates anything.
+// options, NotSupported for a key size above 0; neither creates anything. Once `interrupted`
+// turns true the workers and validators take no more work, --clean-objects is skipped, and the
+// summary shows what was done (Status: Success unless something failed, as Ozone's shutdown hook
+// prints it).
 Status RunRandomKeys(const RandomKeysOptions& options, client::OmClient& om, std::ostream& out,
-                     bool interactive, const std::string& revision);
+                     bool interactive, const std::string& revision,
+                     const std::atomic<bool>& interrupted);
 
 }  // namespace ozone::tools::freon
