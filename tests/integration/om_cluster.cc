@@ -173,37 +173,13 @@ Status OmCluster::StartScmRing(int datanodes) {
 Result<testutil::Subprocess> OmCluster::StartOzone(int node, const std::vector<std::string>& args,
                                                    std::string* err_file) {
   *err_file = tmp_.Sub("cli-" + std::to_string(++call_counter_) + ".err");
-  std::vector<std::string> argv = {
-      "/bin/sh",     "-c",       "exec \"$0\" \"$@\" 2>\"" + *err_file + "\"",
-      OzoneBinary(), "--config", ConfDir(node)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return testutil::Subprocess::Start(argv);
+  return StartOzoneCli(OzoneBinary(), ConfDir(node), args, *err_file);
 }
 
 CliResult OmCluster::Ozone(int node, const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout) {
-  std::string err_file;
-  CliResult r;
-  auto p = StartOzone(node, args, &err_file);
-  if (!p.ok()) {
-    r.err = p.status().ToString();
-    return r;
-  }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    auto line = p->ReadLine(left);
-    if (!line) break;
-    r.out += *line + "\n";
-  }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  std::optional<int> status = p->Wait(std::max(left, std::chrono::milliseconds(1)));
-  if (status && WIFEXITED(*status)) r.code = WEXITSTATUS(*status);
-  r.err = ReadFile(err_file);
-  return r;
+  return RunOzoneCli(OzoneBinary(), ConfDir(node), args,
+                     tmp_.Sub("cli-" + std::to_string(++call_counter_) + ".err"), timeout);
 }
 
 Status OmCluster::InitAndStartAll() {

@@ -34,6 +34,41 @@ std::string Property(const std::string& version, const std::string& key) {
 
 }  // namespace
 
+Result<testutil::Subprocess> StartOzoneCli(const std::string& binary, const std::string& conf_dir,
+                                           const std::vector<std::string>& args,
+                                           const std::string& err_file) {
+  std::vector<std::string> argv = {
+      "/bin/sh", "-c", "exec \"$0\" \"$@\" 2>\"" + err_file + "\"", binary, "--config", conf_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testutil::Subprocess::Start(argv);
+}
+
+CliResult RunOzoneCli(const std::string& binary, const std::string& conf_dir,
+                      const std::vector<std::string>& args, const std::string& err_file,
+                      std::chrono::milliseconds timeout) {
+  CliResult r;
+  auto p = StartOzoneCli(binary, conf_dir, args, err_file);
+  if (!p.ok()) {
+    r.err = p.status().ToString();
+    return r;
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    auto line = p->ReadLine(left);
+    if (!line) break;
+    r.out += *line + "\n";
+  }
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  std::optional<int> status = p->Wait(std::max(left, std::chrono::milliseconds(1)));
+  if (status && WIFEXITED(*status)) r.code = WEXITSTATUS(*status);
+  r.err = ReadFile(err_file);
+  return r;
+}
+
 ScmCluster::ScmCluster(ScmClusterOptions options) : options_(std::move(options)) {
   // Ports base + 10 * node + offset of up to 5 nodes (offsets 0-4), in a block of their own.
   Result<testutil::PortBlock> block = testutil::PortBlock::Claim([](int base) {
@@ -123,31 +158,8 @@ void ScmCluster::Reconfigure(int nodes, const std::map<std::string, std::string>
 CliResult ScmCluster::Ozone(int node, const std::vector<std::string>& args,
                             std::chrono::milliseconds timeout) {
   static int counter = 0;
-  std::string err_file = tmp_.Sub("cli-" + std::to_string(++counter) + ".err");
-  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
-                                   OzoneBinary(), "--config", ConfDir(node)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  CliResult r;
-  auto p = testutil::Subprocess::Start(argv);
-  if (!p.ok()) {
-    r.err = p.status().ToString();
-    return r;
-  }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    auto line = p->ReadLine(left);
-    if (!line) break;
-    r.out += *line + "\n";
-  }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
-  std::optional<int> status = p->Wait(std::max(left, std::chrono::milliseconds(1)));
-  if (status && WIFEXITED(*status)) r.code = WEXITSTATUS(*status);
-  r.err = ReadFile(err_file);
-  return r;
+  return RunOzoneCli(OzoneBinary(), ConfDir(node), args,
+                     tmp_.Sub("cli-" + std::to_string(++counter) + ".err"), timeout);
 }
 
 Status ScmCluster::StartScm(int node) {
@@ -156,8 +168,9 @@ Status ScmCluster::StartScm(int node) {
   uintmax_t log_size = fs::file_size(LogFile(node), ec);
   log_start_[node] = ec ? 0 : static_cast<std::streamoff>(log_size);
   std::string err_file = tmp_.Sub(NodeId(node) + "/stderr.log");
-  std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"",
-                                   OzoneBinary(), "--config", ConfDir(node), "scm"};
+  std::vector<std::string> argv = {
+      "/bin/sh",     "-c", "exec \"$0\" \"$@\" 2>>\"" + err_file + "\"", OzoneBinary(), "--config",
+      ConfDir(node), "scm"};
   OZ_ASSIGN_OR_RETURN(testutil::Subprocess p, testutil::Subprocess::Start(argv));
   auto proc = std::make_unique<testutil::Subprocess>(std::move(p));
   std::optional<std::string> line = proc->ReadLine(60s);
@@ -209,7 +222,8 @@ Status ScmCluster::InitAndStartAll() {
   return Status::OK();
 }
 
-std::unique_ptr<client::ScmClient> ScmCluster::Client(std::optional<rpc::FailoverOptions> failover) {
+std::unique_ptr<client::ScmClient> ScmCluster::Client(
+    std::optional<rpc::FailoverOptions> failover) {
   auto conf = config::LoadConfiguration({ConfDir(1), {}, ""});
   if (!conf.ok()) return nullptr;
   client::ScmClientOptions o;

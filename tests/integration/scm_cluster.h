@@ -34,6 +34,16 @@ struct CliResult {
   std::string err;
 };
 
+// `<binary> --config <conf_dir> args...` started and left running: its stdout is the
+// Subprocess's pipe, its stderr goes to `err_file`.
+Result<testutil::Subprocess> StartOzoneCli(const std::string& binary, const std::string& conf_dir,
+                                           const std::vector<std::string>& args,
+                                           const std::string& err_file);
+// The same, waited for up to `timeout`: its exit code, stdout and stderr.
+CliResult RunOzoneCli(const std::string& binary, const std::string& conf_dir,
+                      const std::vector<std::string>& args, const std::string& err_file,
+                      std::chrono::milliseconds timeout);
+
 struct ScmClusterOptions {
   // Nodes in the configuration (scm1..scmN).
   int nodes = 3;
@@ -72,7 +82,8 @@ class ScmCluster {
   Status StartScm(int node);
   void KillScm(int node);  // kill -9
   // SIGTERM and wait; the exit status (as from waitpid), or nullopt on timeout.
-  std::optional<int> StopScm(int node, std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  std::optional<int> StopScm(int node,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
   bool IsRunning(int node) const;
   // Whether the process of `node` started by StartScm still runs (checks the process: false once
   // it exited, whatever the reason; such a node no longer counts as running).
@@ -93,7 +104,8 @@ class ScmCluster {
   std::string ClusterId(int node) const;
 
   // Simulated datanodes (in this process) registered with every SCM of the configuration.
-  void StartDatanodes(int count, std::chrono::milliseconds heartbeat = std::chrono::milliseconds(200));
+  void StartDatanodes(int count,
+                      std::chrono::milliseconds heartbeat = std::chrono::milliseconds(200));
   std::vector<dnsim::SimulatedDatanode*> datanodes();
   void StopDatanodes();
 

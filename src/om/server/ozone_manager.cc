@@ -10,6 +10,7 @@
 
 #include "client/scm_client.h"
 #include "common/config/config_reloader.h"
+#include "common/stop_latch.h"
 #include "common/thread_name.h"
 #include "common/version_file.h"
 #include "ha/checkpoint_fetcher.h"
@@ -106,10 +107,7 @@ struct OzoneManager::Parts {
   std::unique_ptr<ha::CheckpointTransferService> checkpoint_service;
   std::unique_ptr<OmGrpcServer> grpc_server;
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stopped = false;   // guarded by stop_mu: Stop() began
-  bool finished = false;  // guarded by stop_mu: Stop() ended
+  StopLatch stop;
 
   // Logs the state machine's FlushStats (entries per RocksDB batch, Ozone's
   // OzoneManagerDoubleBufferMetrics) once a second while they change: bench/om_bench reads the
@@ -143,8 +141,9 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
                              : config::ConfigReloader::Fixed(conf));
   Result<VersionFile> version = p.storage.LoadVersion();
   if (version.status().IsNotFound()) {
-    return ozone::Status::FailedPrecondition("OM " + p.storage.self.node_id + " is not initialized (no " +
-                                      p.storage.version_path + "): run `ozone om --init` first");
+    return ozone::Status::FailedPrecondition("OM " + p.storage.self.node_id +
+                                             " is not initialized (no " + p.storage.version_path +
+                                             "): run `ozone om --init` first");
   }
   OZ_RETURN_IF_ERROR(version.status());
   p.cluster_id = version->cluster_id();
@@ -163,7 +162,7 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
     std::optional<topology::OmNodeDetails> n = storage->NodeById(peer.id);
     if (!n) {
       return ozone::Status::NotFound("OM " + peer.id + " (" + peer.address +
-                              ") is not in this node's configuration");
+                                     ") is not in this node's configuration");
     }
     return n->rpc_address.ToString();
   };
@@ -182,26 +181,24 @@ Result<std::unique_ptr<OzoneManager>> OzoneManager::Create(const config::Configu
   BlockPrefetchOptions prefetch;
   prefetch.reserve = p.state->options().scm_block_prefetch_count;
   prefetch.max_age = p.state->options().scm_block_prefetch_max_age;
-  p.block_prefetcher = std::make_unique<PrefetchingScmBlockClient>(p.block_batcher.get(),
-                                                                   prefetch, &Clock::Real());
+  p.block_prefetcher =
+      std::make_unique<PrefetchingScmBlockClient>(p.block_batcher.get(), prefetch, &Clock::Real());
 
-  p.flow = std::make_unique<OmExecutionFlow>(&p.state->options(), &p.replicator,
-                                             &p.state->metadata(), &p.state->retry_cache(),
-                                             p.block_prefetcher.get(), &Clock::Real(),
-                                             &p.state->prepare(), &p.state->proposed());
+  p.flow = std::make_unique<OmExecutionFlow>(
+      &p.state->options(), &p.replicator, &p.state->metadata(), &p.state->retry_cache(),
+      p.block_prefetcher.get(), &Clock::Real(), &p.state->prepare(), &p.state->proposed());
 
   // Leader-only services (seed 002); OM has no safe mode.
   p.context.SetSafeMode(ha::SafeModeStatus::kOutOfSafeMode);
   p.config_store = std::make_unique<OmServiceConfigStore>(p.flow.get(), &p.state->metadata(),
                                                           &p.state->service_configs());
-  p.key_deleting = std::make_unique<KeyDeletingService>(&p.state->options(),
-                                                        &p.state->metadata(), p.flow.get(),
-                                                        p.scm.get());
+  p.key_deleting = std::make_unique<KeyDeletingService>(&p.state->options(), &p.state->metadata(),
+                                                        p.flow.get(), p.scm.get());
   p.open_key_cleanup = std::make_unique<OpenKeyCleanupService>(
       &p.state->options(), &p.state->metadata(), p.flow.get(), &Clock::Real());
-  p.lifecycle = std::make_unique<KeyLifecycleService>(&p.state->options(), &p.state->metadata(),
-                                                      p.flow.get(), p.config_store.get(),
-                                                      &Clock::Real());
+  p.lifecycle =
+      std::make_unique<KeyLifecycleService>(&p.state->options(), &p.state->metadata(), p.flow.get(),
+                                            p.config_store.get(), &Clock::Real());
   std::vector<std::shared_ptr<ha::BackgroundService>> background = {
       p.key_deleting->MakeBackgroundService(&p.context, &Clock::Real()),
       p.open_key_cleanup->MakeBackgroundService(&p.context),
@@ -217,8 +214,8 @@ ozone::Status OzoneManager::Parts::StartServers() {
   ring_admin = std::make_unique<OmRingAdmin>(&storage, ha.get());
   protocol_service = std::make_unique<OmProtocolService>(storage.self.node_id, gate.get(),
                                                          flow.get(), ring_admin.get());
-  membership_service = std::make_unique<OmMembershipService>(
-      &storage, reloader.get(), gate.get(), ha.get(), config.bootstrap_timeout);
+  membership_service = std::make_unique<OmMembershipService>(&storage, reloader.get(), gate.get(),
+                                                             ha.get(), config.bootstrap_timeout);
   decommission = std::make_unique<OmDecommission>(&storage, ha.get());
   configuration_service = std::make_unique<OmConfigurationService>(
       &storage, reloader.get(), [this] { return ha->Status().configuration; }, gate.get(),
@@ -257,10 +254,10 @@ ozone::Status OzoneManager::Parts::JoinRing() {
   spdlog::info("om {}: asking the leader to add this OM to the ring of {}", storage.self.node_id,
                storage.self.service_id);
   ozone::Status s = client.Call(BootstrapOmRequest::descriptor()
-                                     ->file()
-                                     ->FindServiceByName("OzoneManagerInterService")
-                                     ->FindMethodByName("Bootstrap"),
-                         req, &resp);
+                                    ->file()
+                                    ->FindServiceByName("OzoneManagerInterService")
+                                    ->FindMethodByName("Bootstrap"),
+                                req, &resp);
   if (!s.ok()) return s.WithContext("Bootstrapping OM " + storage.self.node_id + " failed");
   spdlog::info("om {}: joined the ring of {}", storage.self.node_id, storage.self.service_id);
   return ozone::Status::OK();
@@ -274,30 +271,30 @@ ozone::Status OzoneManager::Start() {
   std::vector<raft::PeerInfo> configured;
   for (const auto& n : p.storage.nodes.All()) {
     // Listeners (ozone.om.listener.nodes.<svc>) are members that never vote.
-    configured.push_back({n.node_id, n.RatisAddress().ToString(),
-                          p.storage.listeners.count(n.node_id) ? raft::PeerRole::kLearner
-                                                               : raft::PeerRole::kVoter});
+    configured.push_back(
+        {n.node_id, n.RatisAddress().ToString(),
+         p.storage.listeners.count(n.node_id) ? raft::PeerRole::kLearner : raft::PeerRole::kVoter});
   }
   bool join = false;
   if (!has_ring) {
     if (p.options.bootstrap) {
       if (p.storage.Others().empty()) {
         return ozone::Status::FailedPrecondition("OM " + p.storage.self.node_id +
-                                          " has no other OM configured to bootstrap from");
+                                                 " has no other OM configured to bootstrap from");
       }
       // Before anything starts: a refusal leaves the ring and this node as they were.
       if (!p.options.force_bootstrap) {
-        OZ_RETURN_IF_ERROR(OmBootstrapCheck::Run(
-            p.storage.self, p.storage.Others(),
-            OmBootstrapCheck::OverGrpc(c.bootstrap_check_timeout)));
+        OZ_RETURN_IF_ERROR(
+            OmBootstrapCheck::Run(p.storage.self, p.storage.Others(),
+                                  OmBootstrapCheck::OverGrpc(c.bootstrap_check_timeout)));
       }
       join = true;
     } else {
       // Ozone's non-bootstrap start: the group is every configured OM; each writes the same
       // first configuration (same ids, addresses and order), so their logs agree.
-      OZ_RETURN_IF_ERROR(ha::HaNode::Bootstrap(log_dir, raft::Configuration{configured})
-                             .WithContext("writing the first configuration of the ring into " +
-                                          log_dir));
+      OZ_RETURN_IF_ERROR(
+          ha::HaNode::Bootstrap(log_dir, raft::Configuration{configured})
+              .WithContext("writing the first configuration of the ring into " + log_dir));
       spdlog::info("om {}: formed the ring of {} with {} configured OMs", p.storage.self.node_id,
                    p.storage.self.service_id, configured.size());
     }
@@ -367,12 +364,13 @@ void OzoneManager::Parts::StartStatsLog() {
       ha::FlushStats f = state_machine->flush_stats();
       if (f.flushes == logged) continue;
       logged = f.flushes;
-      spdlog::info("om {}: flush stats: flushes={} flushed_entries={} max_entries_in_flush={} "
-                   "avg_entries_per_flush={:.2f} blocks_allocated_ahead_used={} "
-                   "blocks_allocated_ahead_target={}",
-                   storage.self.node_id, f.flushes, f.flushed_entries, f.max_entries_in_flush,
-                   f.AverageEntriesPerFlush(), block_prefetcher->served_from_reserve(),
-                   block_prefetcher->target());
+      spdlog::info(
+          "om {}: flush stats: flushes={} flushed_entries={} max_entries_in_flush={} "
+          "avg_entries_per_flush={:.2f} blocks_allocated_ahead_used={} "
+          "blocks_allocated_ahead_target={}",
+          storage.self.node_id, f.flushes, f.flushed_entries, f.max_entries_in_flush,
+          f.AverageEntriesPerFlush(), block_prefetcher->served_from_reserve(),
+          block_prefetcher->target());
     }
   });
 }
@@ -394,20 +392,12 @@ void OzoneManager::Parts::StopAll() {
   if (grpc_server) grpc_server->Stop();
 }
 
-void OzoneManager::Wait() {
-  Parts& p = *parts_;
-  std::unique_lock<std::mutex> l(p.stop_mu);
-  p.stop_cv.wait(l, [&p] { return p.finished; });
-}
+void OzoneManager::Wait() { parts_->stop.Wait(); }
 
 void OzoneManager::Stop() {
   if (!parts_) return;
   Parts& p = *parts_;
-  {
-    std::lock_guard<std::mutex> l(p.stop_mu);
-    if (p.stopped) return;
-    p.stopped = true;
-  }
+  if (!p.stop.TryBegin()) return;
   spdlog::info("om {}: stopping", p.storage.self.node_id);
   p.StopStatsLog();
   p.StopAll();
@@ -416,11 +406,7 @@ void OzoneManager::Stop() {
     if (!s.ok()) spdlog::warn("om: final flush failed: {}", s.ToString());
   }
   spdlog::info("om {}: stopped", p.storage.self.node_id);
-  {
-    std::lock_guard<std::mutex> l(p.stop_mu);
-    p.finished = true;
-  }
-  p.stop_cv.notify_all();
+  p.stop.Finish();
 }
 
 }  // namespace ozone::om

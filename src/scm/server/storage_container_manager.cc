@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "common/stop_latch.h"
 #include "common/version_file.h"
 #include "ha/db_state_machine.h"
 #include "ha/ha_context.h"
@@ -126,11 +127,7 @@ struct StorageContainerManager::Parts {
   std::unique_ptr<rpc::GrpcServer> datanode_server;  // opened by the gate
   std::unique_ptr<DatanodeServerGate> datanode_gate;
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool started = false;   // guarded by stop_mu
-  bool stopped = false;   // guarded by stop_mu: Stop() began
-  bool finished = false;  // guarded by stop_mu: Stop() ended
+  StopLatch stop;
 
   GetScmInfoResponse ScmInfo() const { return ScmInfoOf(*ha, storage, cluster_id, scm_uuid); }
   Status StartServers();
@@ -426,10 +423,6 @@ Status StorageContainerManager::Start() {
     return s;
   }
   p.datanode_gate->Start();
-  {
-    std::lock_guard<std::mutex> l(p.stop_mu);
-    p.started = true;
-  }
   spdlog::info("scm {}: started (scmUuid {}, cluster {}): ratis {}, block {}, client {}, grpc {}",
                p.storage.self.node_id, p.scm_uuid, p.cluster_id,
                p.storage.self.RatisAddress().ToString(),
@@ -450,20 +443,12 @@ void StorageContainerManager::Parts::StopAll() {
   if (grpc_server) grpc_server->Stop();
 }
 
-void StorageContainerManager::Wait() {
-  Parts& p = *parts_;
-  std::unique_lock<std::mutex> l(p.stop_mu);
-  p.stop_cv.wait(l, [&p] { return p.finished; });
-}
+void StorageContainerManager::Wait() { parts_->stop.Wait(); }
 
 void StorageContainerManager::Stop() {
   if (!parts_) return;
   Parts& p = *parts_;
-  {
-    std::lock_guard<std::mutex> l(p.stop_mu);
-    if (p.stopped) return;
-    p.stopped = true;
-  }
+  if (!p.stop.TryBegin()) return;
   spdlog::info("scm {}: stopping", p.storage.self.node_id);
   p.StopAll();
   if (p.state_machine) {
@@ -471,11 +456,7 @@ void StorageContainerManager::Stop() {
     if (!s.ok()) spdlog::warn("scm: final flush failed: {}", s.ToString());
   }
   spdlog::info("scm {}: stopped", p.storage.self.node_id);
-  {
-    std::lock_guard<std::mutex> l(p.stop_mu);
-    p.finished = true;
-  }
-  p.stop_cv.notify_all();
+  p.stop.Finish();
 }
 
 }  // namespace ozone::scm
