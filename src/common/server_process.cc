@@ -4,12 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
 namespace ozone::process {
 
-StopSignals::StopSignals() {
+StopSignals::StopSignals(bool second_signal_exits) : second_signal_exits_(second_signal_exits) {
   sigemptyset(&signals_);
   sigaddset(&signals_, SIGTERM);
   sigaddset(&signals_, SIGINT);
@@ -27,6 +28,10 @@ int StopSignals::RunUntilStopped(std::string_view name, const std::function<void
     received.store(sig);
     spdlog::info("{}: received signal {}, shutting down", name, sig);
     stop();
+    if (!second_signal_exits_) return;
+    sigwait(&signals_, &sig);
+    if (released.load()) return;
+    std::_Exit(128 + sig);
   });
   wait();
   // Stopped by a signal (the waiter returned) or from inside (the waiter still waits).

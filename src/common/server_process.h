@@ -17,8 +17,10 @@ namespace ozone::process {
 class StopSignals {
  public:
   // Blocks SIGTERM and SIGINT in the calling thread, and so in every thread it starts after: the
-  // signals then reach RunUntilStopped's waiting thread only.
-  StopSignals();
+  // signals then reach RunUntilStopped's waiting thread only. With `second_signal_exits`, a
+  // second signal while the stop is under way ends the process at once (exit 128 + the signal),
+  // as a user who presses Ctrl-C again expects of a command.
+  explicit StopSignals(bool second_signal_exits = false);
 
   // Calls `wait` (which returns once the server stopped) while a thread waits for a signal and
   // calls `stop` when one comes. Returns once both are done: the signal that came (SIGTERM,
@@ -30,6 +32,7 @@ class StopSignals {
 
  private:
   sigset_t signals_;
+  const bool second_signal_exits_;
 };
 
 // <metadata_dir>/../logs/ozone-<component>-<node_id>.log, its directory created; "" if it cannot

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <thread>
 
 namespace ozone::process {
 namespace {
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(ServerProcessTest, DefaultLogFileIsBesideTheMetadataDirectory) {
-  const fs::path root = fs::temp_directory_path() / ("server_process_test_" + std::to_string(getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("server_process_test_" + std::to_string(getpid()));
   fs::remove_all(root);
   const std::string file = DefaultServerLogFile((root / "metadata").string(), "om", "om2");
   EXPECT_EQ(file, (root / "logs" / "ozone-om-om2.log").string());
@@ -68,6 +70,24 @@ TEST(ServerProcessTest, ASignalCallsStopAndIsReturned) {
     EXPECT_EQ(stops, 1);
   }
   pthread_sigmask(SIG_SETMASK, &before, nullptr);
+}
+
+TEST(ServerProcessDeathTest, ASecondSignalEndsTheProcessWhenAsked) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        StopSignals signals(/*second_signal_exits=*/true);
+        std::atomic<bool> stopping{false};
+        signals.RunUntilStopped(
+            "test", [&] { stopping.store(true); },
+            [&] {
+              ::kill(::getpid(), SIGINT);
+              while (!stopping.load()) std::this_thread::yield();
+              ::kill(::getpid(), SIGINT);  // the stop hangs; a second Ctrl-C ends it
+              for (;;) ::pause();
+            });
+      },
+      ::testing::ExitedWithCode(128 + SIGINT), "");
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 namespace ozone::tools::freon {
 
 Status RunInterruptible(CommandContext& ctx, const InterruptibleRun& run) {
-  process::StopSignals signals;
+  process::StopSignals signals(/*second_signal_exits=*/true);
   std::atomic<bool> interrupted{false};
   Status status;
   const int sig = signals.RunUntilStopped(

@@ -1,7 +1,8 @@
 // A freon run that Ctrl-C (SIGINT) or SIGTERM stops with its report printed, as Ozone's
 // generators print theirs from a JVM shutdown hook: the workers finish the task at hand and
 // start no other, cleaning (--clean-objects) is skipped, the report shows what the run did, and
-// the command exits 128 + the signal (130 for Ctrl-C), as a JVM does.
+// the command exits 128 + the signal (130 for Ctrl-C), as a JVM does. A second signal ends the
+// command at once (a worker may wait long in a call to an OM that is down).
 //
 // Thread-safety: RunInterruptible is called on the command's thread before it starts any other
 // (threads inherit the blocked signals); `run` gets a flag that another thread may set at any
