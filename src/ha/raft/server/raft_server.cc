@@ -92,7 +92,17 @@ Status RaftServer::Init() {
     PostProtocol([this, peer] { core_->ReportUnreachable(peer); });
   };
   OZ_RETURN_IF_ERROR(runtime_->transport()->RegisterGroup(group_, std::move(handler)));
-  ticker_id_ = runtime_->AddTicker([this] { PostProtocol([this] { OnTick(); }); });
+  // At most one tick waits for the protocol strand. While the strand is blocked (its inline log
+  // write held up by a stalled disk), the ticks it misses are dropped: delivered afterwards as a
+  // burst, ahead of the messages that arrived meanwhile, they would time out the leader's
+  // check-quorum and the followers' elections although every server was there all along.
+  ticker_id_ = runtime_->AddTicker([this] {
+    if (tick_waiting_.exchange(true, std::memory_order_acq_rel)) return;
+    PostProtocol([this] {
+      tick_waiting_.store(false, std::memory_order_release);
+      OnTick();
+    });
+  });
   spdlog::info("raft {}: started group {} at index {} (term {}, applied {})", self_, group_,
                core_->last_index().value(), core_->term().value(), applied_.value());
   return Status::OK();

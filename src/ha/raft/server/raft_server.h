@@ -205,6 +205,7 @@ class RaftServer {
   std::shared_ptr<Strand> protocol_;
   std::shared_ptr<Strand> apply_;
   uint64_t ticker_id_ = 0;
+  std::atomic<bool> tick_waiting_{false};  // a tick is posted to the protocol strand
   std::atomic<bool> stopped_{false};
   std::atomic<bool> failed_{false};
 

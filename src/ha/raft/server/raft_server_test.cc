@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <future>
 #include <map>
 #include <thread>
 
@@ -29,11 +31,53 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
   return true;
 }
 
+// A disk that can stall: while closed, every log append of the servers sharing it blocks, as
+// when the one disk of a machine stops answering for a while.
+class DiskGate {
+ public:
+  void Close() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = true;
+  }
+  void Open() {
+    std::lock_guard<std::mutex> l(mu_);
+    closed_ = false;
+    cv_.notify_all();
+  }
+  // Until `n` appends wait at the closed gate. False on timeout.
+  bool WaitBlocked(int n) {
+    std::unique_lock<std::mutex> l(mu_);
+    return cv_.wait_for(l, 10s, [&] { return blocked_ >= n; });
+  }
+  void Pass() {
+    std::unique_lock<std::mutex> l(mu_);
+    ++blocked_;
+    cv_.notify_all();
+    cv_.wait(l, [&] { return !closed_; });
+    --blocked_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool closed_ = false;
+  int blocked_ = 0;
+};
+
+struct GatedLog : MemoryLogStore {
+  explicit GatedLog(DiskGate* gate) : gate(gate) {}
+  Status Append(const std::vector<Entry>& entries) override {
+    gate->Pass();
+    return MemoryLogStore::Append(entries);
+  }
+  DiskGate* gate;
+};
+
 struct Member {
   PeerId id;
   std::unique_ptr<Transport> transport;
   std::unique_ptr<RaftRuntime> runtime;
-  std::unique_ptr<MemoryLogStore> log;
+  std::unique_ptr<GatedLog> log;
   std::unique_ptr<KvStateMachine> sm;
   std::unique_ptr<RaftServer> server;
 };
@@ -48,6 +92,7 @@ class ServerCluster {
     }
   }
   ~ServerCluster() {
+    disk_.Open();  // a test that failed with the disk stalled
     for (auto& [id, m] : members_) StopMember(*m);
   }
 
@@ -70,7 +115,7 @@ class ServerCluster {
     RaftRuntimeOptions ro;
     ro.threads = 2;
     m->runtime = std::make_unique<RaftRuntime>(m->transport.get(), ro);
-    m->log = std::make_unique<MemoryLogStore>();
+    m->log = std::make_unique<GatedLog>(&disk_);
     m->sm = std::make_unique<KvStateMachine>([this](const SnapshotMeta& meta, const PeerInfo& l) {
       return members_.at(l.id)->sm->SnapshotAt(meta.index);
     });
@@ -98,6 +143,7 @@ class ServerCluster {
   Member& member(const PeerId& id) { return *members_.at(id); }
   RaftServer& server(const PeerId& id) { return *members_.at(id)->server; }
   LocalTransportHub& hub() { return hub_; }
+  DiskGate& disk() { return disk_; }
 
   // The id of the single leader that all running members agree on.
   std::optional<PeerId> StableLeader() {
@@ -122,6 +168,7 @@ class ServerCluster {
  private:
   RaftServerOptions options_;
   Configuration initial_;
+  DiskGate disk_;  // shared by every member's log, as one machine's disk
   LocalTransportHub hub_;
   std::map<PeerId, std::unique_ptr<Member>> members_;
 };
@@ -269,6 +316,40 @@ TEST(RaftServerTest, ARequestedSnapshotPurgesTheWholeLogItCovers) {
   // The ring goes on.
   ASSERT_TRUE(c.server(leader).Propose("put after snapshot").get().ok());
   EXPECT_EQ(c.member(leader).sm->Get("after"), "snapshot");
+}
+
+TEST(RaftServerTest, ADiskStallLongerThanAnElectionTimeoutStartsNoElection) {
+  // Every server persists an isolated append on its protocol strand. When the shared disk
+  // stalls, each strand is blocked in that write while its ticks keep coming; the time it could
+  // not act on must not arrive afterwards as a burst of ticks, which would time out the leader's
+  // check-quorum and the followers' elections before the messages received meanwhile are read.
+  ServerCluster c(3);
+  const PeerId leader = c.WaitForLeader();
+  const Term term = c.server(leader).GetStatus().term;
+  std::atomic<int> ticks{0};
+  const uint64_t ticker = c.member(leader).runtime->AddTicker([&] { ++ticks; });
+
+  c.disk().Close();
+  // From another thread: a proposal to an idle strand runs its round (and the append) inline.
+  auto proposal = std::async(std::launch::async,
+                             [&] { return c.server(leader).Propose("put stalled 1").get(); });
+  ASSERT_TRUE(c.disk().WaitBlocked(3));  // the leader's append and both followers'
+  const int stalled_at = ticks.load();
+  const int election_ticks = ServerCluster::DefaultOptions().raft.election_ticks;
+  ASSERT_TRUE(WaitUntil([&] { return ticks.load() >= stalled_at + 5 * election_ticks; }));
+  c.disk().Open();
+
+  ASSERT_EQ(proposal.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(proposal.get().ok());
+  // Time enough for a timed-out follower's election, or a leader's step-down, to show.
+  const int resumed_at = ticks.load();
+  ASSERT_TRUE(WaitUntil([&] { return ticks.load() >= resumed_at + 3 * election_ticks; }));
+  c.member(leader).runtime->RemoveTicker(ticker);
+  for (const char* id : {"n1", "n2", "n3"}) {
+    RaftStatus st = c.server(id).GetStatus();
+    EXPECT_EQ(st.term, term) << id;
+    EXPECT_EQ(st.leader, std::optional<PeerId>(leader)) << id;
+  }
 }
 
 TEST(RaftServerTest, ProposalsTimeOutWithoutAMajority) {
