@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cerrno>
+#include <mutex>
 
 #include "common/io/file_util.h"
 #include "common/latency_breakdown.h"
+#include "common/logging.h"
 
 namespace ozone::raft {
 
@@ -33,14 +35,14 @@ Status WriteFully(int fd, const char* p, size_t n, uint64_t offset, const std::s
 }  // namespace
 
 LogSegment::LogSegment(std::string dir, std::string name, int fd, LogIndex first, bool is_open,
-                       SegmentSizing sizing, SegmentIoCounters* counters)
+                       SegmentOptions options, SegmentIoCounters* counters)
     : dir_(std::move(dir)),
       name_(std::move(name)),
       fd_(fd),
       first_(first),
       is_open_(is_open),
       offsets_{static_cast<uint32_t>(kSegmentHeaderSize)},
-      sizing_(sizing),
+      options_(options),
       counters_(counters) {}
 
 Status LogSegment::DataSync() {
@@ -56,19 +58,20 @@ LogSegment::~LogSegment() {
 
 Result<std::unique_ptr<LogSegment>> LogSegment::Create(const std::string& dir,
                                                        const log_format::SegmentHeader& header,
-                                                       SegmentSizing sizing,
+                                                       SegmentOptions options,
                                                        SegmentIoCounters* counters) {
   const std::string name = log_format::OpenSegmentName(header.first_index);
   const std::string tmp = dir + "/" + name + ".tmp";
   int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno("create " + tmp, errno);
   std::unique_ptr<LogSegment> segment(new LogSegment(dir, name + ".tmp", fd, header.first_index,
-                                                     /*is_open=*/true, sizing, counters));
+                                                     /*is_open=*/true, options, counters));
   segment->prev_term_ = header.prev_term;
   char bytes[kSegmentHeaderSize];
   log_format::EncodeSegmentHeader(header, bytes);
   OZ_RETURN_IF_ERROR(WriteFully(fd, bytes, sizeof(bytes), 0, tmp));
   segment->file_size_ = kSegmentHeaderSize;
+  OZ_RETURN_IF_ERROR(segment->OpenDirect());
   OZ_RETURN_IF_ERROR(segment->PreallocateChunk());
   OZ_RETURN_IF_ERROR(segment->DataSync());
   OZ_RETURN_IF_ERROR(segment->Rename(name));
@@ -78,7 +81,7 @@ Result<std::unique_ptr<LogSegment>> LogSegment::Create(const std::string& dir,
 
 Result<std::unique_ptr<LogSegment>> LogSegment::OpenExisting(const std::string& dir,
                                                              const log_format::SegmentName& name,
-                                                             SegmentSizing sizing,
+                                                             SegmentOptions options,
                                                              SegmentIoCounters* counters) {
   const bool is_open = !name.last.has_value();
   const std::string file = is_open ? log_format::OpenSegmentName(name.first)
@@ -86,8 +89,28 @@ Result<std::unique_ptr<LogSegment>> LogSegment::OpenExisting(const std::string& 
   const std::string path = dir + "/" + file;
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("open " + path, errno);
-  return std::unique_ptr<LogSegment>(
-      new LogSegment(dir, file, fd, name.first, is_open, sizing, counters));
+  std::unique_ptr<LogSegment> segment(
+      new LogSegment(dir, file, fd, name.first, is_open, options, counters));
+  if (is_open) OZ_RETURN_IF_ERROR(segment->OpenDirect());
+  return segment;
+}
+
+Status LogSegment::OpenDirect() {
+  if (!options_.direct_io || direct_) return Status::OK();
+  auto direct = DirectAppender::Open(path());
+  if (direct.ok()) {
+    direct_ = std::move(*direct);
+    return Status::OK();
+  }
+  if (direct.status().code() != Status::Code::kNotSupported) {
+    return direct.status().WithContext(path());
+  }
+  static std::once_flag logged;
+  std::call_once(logged, [&] {
+    spdlog::info("Raft log: {} for {}: writing through the page cache, with fdatasync",
+                 direct.status().message(), dir_);
+  });
+  return Status::OK();
 }
 
 void LogSegment::SetRecovered(const log_format::SegmentHeader& header,
@@ -103,7 +126,7 @@ void LogSegment::SetRecovered(const log_format::SegmentHeader& header,
 Status LogSegment::Preallocate(uint64_t needed_end) {
   if (needed_end <= file_size_) return Status::OK();
   const uint64_t new_size =
-      std::max(needed_end, std::min(file_size_ + sizing_.chunk, sizing_.limit));
+      std::max(needed_end, std::min(file_size_ + options_.chunk, options_.limit));
   // Mode 0 extends the file size too, so that appends inside the preallocated space change no
   // size and an fdatasync flushes data only; the space reads as zeros.
   if (::fallocate(fd_, 0, static_cast<off_t>(file_size_),
@@ -116,23 +139,37 @@ Status LogSegment::Preallocate(uint64_t needed_end) {
       return Status::FromErrno("ftruncate " + path(), errno);
     }
   }
+  if (direct_) OZ_RETURN_IF_ERROR(direct_->ZeroFill(file_size_, new_size).WithContext(path()));
   file_size_ = new_size;
   return Status::OK();
 }
 
 Status LogSegment::PreallocateChunk() {
-  return sizing_.chunk > 0 ? Preallocate(file_size_ + 1) : Status::OK();
+  return options_.chunk > 0 ? Preallocate(file_size_ + 1) : Status::OK();
 }
 
 Status LogSegment::Write(std::string_view bytes) {
   assert(is_open_);
   if (bytes.empty()) return Status::OK();
-  OZ_RETURN_IF_ERROR(Preallocate(written_end_ + bytes.size()));
-  OZ_RETURN_IF_ERROR(WriteFully(fd_, bytes.data(), bytes.size(), written_end_, path()));
+  if (direct_) {
+    // The last block is written whole: the file must reach its end.
+    OZ_RETURN_IF_ERROR(Preallocate(DirectAppender::RoundUp(written_end_ + bytes.size())));
+    OZ_RETURN_IF_ERROR(direct_
+                           ->Append(written_end_, bytes,
+                                    [this](uint64_t offset, size_t n, char* out) {
+                                      return ReadAt(offset, n, out);
+                                    })
+                           .WithContext(path()));
+    counters_->direct_writes.fetch_add(1, std::memory_order_relaxed);
+    counters_->data_syncs.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    OZ_RETURN_IF_ERROR(Preallocate(written_end_ + bytes.size()));
+    OZ_RETURN_IF_ERROR(WriteFully(fd_, bytes.data(), bytes.size(), written_end_, path()));
+    unsynced_ = true;
+  }
   counters_->writes.fetch_add(1, std::memory_order_relaxed);
   counters_->bytes_written.fetch_add(bytes.size(), std::memory_order_relaxed);
   written_end_ += bytes.size();
-  unsynced_ = true;
   return Status::OK();
 }
 
@@ -148,6 +185,7 @@ Status LogSegment::TruncateFrom(LogIndex index) {
   const uint64_t new_end = offsets_[index - first_];
   offsets_.resize(index - first_ + 1);
   if (new_end >= written_end_) return Status::OK();  // only buffered records went
+  if (direct_) direct_->Forget();
   if (::ftruncate(fd_, static_cast<off_t>(new_end)) != 0) {
     return Status::FromErrno("ftruncate " + path(), errno);
   }
@@ -160,6 +198,7 @@ Status LogSegment::TruncateFrom(LogIndex index) {
 }
 
 Status LogSegment::ClearTail() {
+  if (direct_) direct_->Forget();
   if (::ftruncate(fd_, static_cast<off_t>(written_end_)) != 0) {
     return Status::FromErrno("ftruncate " + path(), errno);
   }
@@ -178,6 +217,7 @@ Status LogSegment::Close() {
   }
   OZ_RETURN_IF_ERROR(DataSync());
   unsynced_ = false;
+  direct_.reset();
   OZ_RETURN_IF_ERROR(Rename(log_format::ClosedSegmentName(first_, last_index())));
   is_open_ = false;
   return io::SyncDirectory(dir_);
@@ -187,6 +227,7 @@ Status LogSegment::Reopen() {
   assert(!is_open_);
   OZ_RETURN_IF_ERROR(Rename(log_format::OpenSegmentName(first_)));
   is_open_ = true;
+  OZ_RETURN_IF_ERROR(OpenDirect());
   return io::SyncDirectory(dir_);
 }
 

@@ -17,23 +17,28 @@
 #include <vector>
 
 #include "common/result.h"
+#include "ha/raft/log/direct_appender.h"
 #include "ha/raft/log/log_format.h"
 #include "ha/raft/types.h"
 
 namespace ozone::raft {
 
-// How a segment grows: preallocated `chunk` bytes at a time, never beyond `limit` (the maximum
-// segment size) unless a record needs it.
-struct SegmentSizing {
+// How a segment grows and is written: preallocated `chunk` bytes at a time, never beyond `limit`
+// (the maximum segment size) unless a record needs it; with `direct_io`, records are written by
+// a DirectAppender (durable when written) where the file system allows it.
+struct SegmentOptions {
   uint64_t chunk = 0;
   uint64_t limit = 0;
+  bool direct_io = false;
 };
 
 // I/O counted by the segments of one log (read by SegmentedLog::stats()).
 struct SegmentIoCounters {
   std::atomic<uint64_t> writes{0};         // pwrite calls
   std::atomic<uint64_t> bytes_written{0};  // bytes of records and headers written
-  std::atomic<uint64_t> data_syncs{0};     // fdatasync calls on segment files
+  std::atomic<uint64_t> data_syncs{0};     // fdatasync calls on segment files, and direct writes
+                                           // (each durable itself)
+  std::atomic<uint64_t> direct_writes{0};  // writes of records by a DirectAppender
   std::atomic<uint64_t> reads{0};          // pread calls serving Read
 };
 
@@ -44,13 +49,13 @@ class LogSegment {
   // the directory synced, so that an open segment never lacks its header.
   static Result<std::unique_ptr<LogSegment>> Create(const std::string& dir,
                                                     const log_format::SegmentHeader& header,
-                                                    SegmentSizing sizing,
+                                                    SegmentOptions options,
                                                     SegmentIoCounters* counters);
   // Opens an existing segment file (for recovery). Its records are not read here (see
   // ScanSegment); the segment holds no records until SetRecovered.
   static Result<std::unique_ptr<LogSegment>> OpenExisting(const std::string& dir,
                                                           const log_format::SegmentName& name,
-                                                          SegmentSizing sizing,
+                                                          SegmentOptions options,
                                                           SegmentIoCounters* counters);
   ~LogSegment();
   LogSegment(const LogSegment&) = delete;
@@ -89,9 +94,11 @@ class LogSegment {
   void AddRecord(uint32_t size) { offsets_.push_back(offsets_.back() + size); }
 
   // Writes `bytes` at written_end() (one pwrite), first extending the preallocation when the
-  // file is too short.
+  // file is too short. A segment writing directly (direct_io()) makes them durable at once.
   Status Write(std::string_view bytes);
-  // fdatasync, if anything was written since the last one.
+  // Whether Write goes through a DirectAppender (see SegmentOptions).
+  bool direct_io() const { return direct_ != nullptr; }
+  // fdatasync, if anything was written through the page cache since the last one.
   Status Sync();
   // Drops the records from `index` on (index may be last_index() + 1: nothing dropped). Records
   // still buffered by the caller are dropped from the offsets only; if written records go, the
@@ -115,7 +122,7 @@ class LogSegment {
 
  private:
   LogSegment(std::string dir, std::string name, int fd, LogIndex first, bool is_open,
-             SegmentSizing sizing, SegmentIoCounters* counters);
+             SegmentOptions options, SegmentIoCounters* counters);
   Status DataSync();
   // Grows the file (preallocated, reading as zeros) so that `needed_end` bytes fit, by at least
   // a chunk when it grows, within the limit when possible.
@@ -123,6 +130,9 @@ class LogSegment {
   // Grows the file by a chunk (the space after the records, after a create or a cut).
   Status PreallocateChunk();
   Status Rename(const std::string& new_name);
+  // Opens the DirectAppender of an open segment when the options ask for one; the page cache
+  // is used where the file system refuses direct I/O.
+  Status OpenDirect();
   Status ReadAt(uint64_t offset, size_t n, char* out) const;
 
   const std::string dir_;
@@ -137,8 +147,9 @@ class LogSegment {
   uint64_t written_end_ = log_format::kSegmentHeaderSize;
   uint64_t file_size_ = 0;
   bool unsynced_ = false;
-  const SegmentSizing sizing_;
+  const SegmentOptions options_;
   SegmentIoCounters* const counters_;
+  std::unique_ptr<DirectAppender> direct_;  // the open segment's, with options_.direct_io
 };
 
 }  // namespace ozone::raft

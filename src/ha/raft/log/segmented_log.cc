@@ -171,7 +171,7 @@ Status SegmentedLog::RecoverSegments(std::vector<SegmentName> names) {
     terms_.Reset(snapshot_.index, snapshot_.term);
   }
   for (const SegmentName& name : names) {
-    OZ_ASSIGN_OR_RETURN(auto segment, LogSegment::OpenExisting(dir_, name, Sizing(), &io_));
+    OZ_ASSIGN_OR_RETURN(auto segment, LogSegment::OpenExisting(dir_, name, SegmentOpts(), &io_));
     std::optional<Term> prev_term;
     if (segments_.empty()) {
       OZ_ASSIGN_OR_RETURN(log_format::SegmentHeader header, segment->ReadHeader());
@@ -215,11 +215,11 @@ Status SegmentedLog::RecoverSegments(std::vector<SegmentName> names) {
 }
 
 Result<std::unique_ptr<LogSegment>> SegmentedLog::NewSegment(LogIndex first, Term prev_term) {
-  return LogSegment::Create(dir_, log_format::SegmentHeader{first, prev_term}, Sizing(), &io_);
+  return LogSegment::Create(dir_, log_format::SegmentHeader{first, prev_term}, SegmentOpts(), &io_);
 }
 
-SegmentSizing SegmentedLog::Sizing() const {
-  return SegmentSizing{options_.preallocate_size, options_.max_segment_size};
+SegmentOptions SegmentedLog::SegmentOpts() const {
+  return SegmentOptions{options_.preallocate_size, options_.max_segment_size, options_.direct_io};
 }
 
 // --- Reads ---------------------------------------------------------------------------------
@@ -322,6 +322,7 @@ SegmentedLogStats SegmentedLog::stats() const {
   s.writes = io_.writes.load(std::memory_order_relaxed);
   s.bytes_written = io_.bytes_written.load(std::memory_order_relaxed);
   s.data_syncs = io_.data_syncs.load(std::memory_order_relaxed);
+  s.direct_writes = io_.direct_writes.load(std::memory_order_relaxed);
   s.state_file_writes = state_file_writes_.load(std::memory_order_relaxed);
   s.segments_closed = segments_closed_.load(std::memory_order_relaxed);
   s.segments_removed = segments_removed_.load(std::memory_order_relaxed);

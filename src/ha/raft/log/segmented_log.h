@@ -61,6 +61,11 @@ struct SegmentedLogOptions {
   // Append writes its buffered records to the file (without syncing) once they exceed this, so
   // memory stays bounded when many appends precede a Sync. Default: 1 MiB.
   size_t write_buffer_size = size_t{1} << 20;
+  // Writes records with direct I/O, each write durable when it returns (O_DIRECT and RWF_DSYNC:
+  // no page-cache copy, no separate fdatasync), as libraft does; the preallocated space is
+  // written with zeros first. Where the file system refuses direct I/O (tmpfs), writes go through
+  // the page cache with an fdatasync per batch, as when this is off. Default: true.
+  bool direct_io = true;
 };
 
 // I/O counters, for tests and metrics.
@@ -68,7 +73,8 @@ struct SegmentedLogStats {
   uint64_t appended_entries = 0;
   uint64_t writes = 0;             // pwrite calls on segment files
   uint64_t bytes_written = 0;      // bytes of records written
-  uint64_t data_syncs = 0;         // fdatasync calls on segment files
+  uint64_t data_syncs = 0;         // fdatasync calls on segment files, and direct writes
+  uint64_t direct_writes = 0;      // writes of records with direct I/O (durable when written)
   uint64_t state_file_writes = 0;  // hard state and snapshot metadata replacements
   uint64_t segments_closed = 0;
   uint64_t segments_removed = 0;  // by Purge, truncations and ResetToSnapshot
@@ -122,7 +128,7 @@ class SegmentedLog final : public LogStore {
   Status ResetLog(const SnapshotMeta& snapshot);
   Status RemoveSegmentsAfter(LogIndex index);
   Result<std::unique_ptr<LogSegment>> NewSegment(LogIndex first, Term prev_term);
-  SegmentSizing Sizing() const;
+  SegmentOptions SegmentOpts() const;
   void EvictCache();  // REQUIRES: mu_ held exclusively
 
   // Reader side; REQUIRES: mu_ held (shared or exclusive).
