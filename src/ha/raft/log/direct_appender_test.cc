@@ -112,10 +112,10 @@ TEST_F(DirectAppenderTest, ZeroFillWritesTheWholeBlocksInside) {
 }
 
 // The same appends, truncations, reopens and rollovers with direct I/O on and off.
-void Exercise(const std::string& dir, bool direct_io) {
+void Exercise(const std::string& dir, bool direct_io, uint64_t preallocate_size = 8 << 10) {
   SegmentedLogOptions o;
   o.max_segment_size = 24 << 10;
-  o.preallocate_size = 8 << 10;
+  o.preallocate_size = preallocate_size;
   o.cache_bytes = 0;  // reads go to the files
   o.direct_io = direct_io;
   {
@@ -146,16 +146,21 @@ void Exercise(const std::string& dir, bool direct_io) {
 TEST(SegmentedLogDirectIoTest, FilesAreTheSameWithAndWithoutDirectIo) {
   testutil::TempDir tmp;
   if (!DirectIoWorksIn(tmp.path())) GTEST_SKIP() << tmp.path() << " refuses O_DIRECT";
-  const std::string direct = tmp.Sub("direct"), cached = tmp.Sub("cached");
-  Exercise(direct, true);
-  Exercise(cached, false);
-  const auto files = SegmentFiles(direct);
-  ASSERT_GT(files.size(), 2u);  // it rolled over
-  ASSERT_EQ(files, SegmentFiles(cached));
-  for (const std::string& name : files) {
-    EXPECT_EQ(WithoutTrailingZeros(ReadFile(direct + "/" + name)),
-              WithoutTrailingZeros(ReadFile(cached + "/" + name)))
-        << name;
+  // With preallocation, and without (the direct writes then extend the file themselves).
+  for (uint64_t preallocate : {uint64_t{8} << 10, uint64_t{0}}) {
+    SCOPED_TRACE("preallocate_size " + std::to_string(preallocate));
+    const std::string direct = tmp.Sub("direct" + std::to_string(preallocate));
+    const std::string cached = tmp.Sub("cached" + std::to_string(preallocate));
+    Exercise(direct, true, preallocate);
+    Exercise(cached, false, preallocate);
+    const auto files = SegmentFiles(direct);
+    ASSERT_GT(files.size(), 2u);  // it rolled over
+    ASSERT_EQ(files, SegmentFiles(cached));
+    for (const std::string& name : files) {
+      EXPECT_EQ(WithoutTrailingZeros(ReadFile(direct + "/" + name)),
+                WithoutTrailingZeros(ReadFile(cached + "/" + name)))
+          << name;
+    }
   }
 }
 

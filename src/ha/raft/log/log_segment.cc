@@ -139,7 +139,11 @@ Status LogSegment::Preallocate(uint64_t needed_end) {
       return Status::FromErrno("ftruncate " + path(), errno);
     }
   }
-  if (direct_) OZ_RETURN_IF_ERROR(direct_->ZeroFill(file_size_, new_size).WithContext(path()));
+  // Preallocated space is zero-written for direct writes (a growth without preallocation is
+  // left to the writes themselves: zero-writing each block would cost a sync of its own).
+  if (direct_ && options_.chunk > 0) {
+    OZ_RETURN_IF_ERROR(direct_->ZeroFill(file_size_, new_size).WithContext(path()));
+  }
   file_size_ = new_size;
   return Status::OK();
 }
