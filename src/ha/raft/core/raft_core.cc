@@ -291,10 +291,14 @@ void RaftCore::Impl::Send(Message m) {
   msgs_.push_back(std::move(m));
 }
 
-void RaftCore::Impl::Respond(Message m) {
+void RaftCore::Impl::StampResponse(Message& m) const {
   m.from = self_;
   if (m.term == Term(0)) m.term = term_;
   m.commit = std::max(m.commit, commit_);
+}
+
+void RaftCore::Impl::Respond(Message m) {
+  StampResponse(m);
   if (HardStateDirty() || log_.HasUnhandedEntries()) {
     // Depends on state the next Ready hands out: released when that Ready is durable.
     msgs_after_persist_.push_back(std::move(m));
@@ -304,6 +308,23 @@ void RaftCore::Impl::Respond(Message m) {
   } else {
     msgs_.push_back(std::move(m));
   }
+}
+
+bool RaftCore::Impl::TermDurable() const {
+  if (HardStateDirty()) return false;
+  for (const PendingPersist& p : pending_persist_) {
+    if (p.hard_state) return false;
+  }
+  return true;
+}
+
+void RaftCore::Impl::RespondOnceTermDurable(Message m) {
+  if (!TermDurable()) {
+    Respond(std::move(m));
+    return;
+  }
+  StampResponse(m);
+  msgs_.push_back(std::move(m));
 }
 
 void RaftCore::Impl::Emit(Event::Type type, Status status) {
@@ -344,6 +365,7 @@ Ready RaftCore::Impl::TakeReady() {
       p.last_index = rd.entries.back().index;
       p.last_term = rd.entries.back().term;
     }
+    p.hard_state = rd.hard_state.has_value();
     p.messages = std::move(msgs_after_persist_);
     pending_persist_.push_back(std::move(p));
   } else if (!pending_persist_.empty()) {

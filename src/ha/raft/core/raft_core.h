@@ -10,7 +10,9 @@
 //     TransferLeadership(), OnPersisted(), OnApplied(), OnSnapshotTaken(), OnSnapshotInstalled();
 //   - while HasReady(): rd = TakeReady(), then
 //       send rd.messages at once (they never depend on writes not yet durable: responses that
-//       do are held back by the core until OnPersisted releases them);
+//       do are held back by the core until OnPersisted releases them; a heartbeat's response
+//       depends only on the term, so a follower whose entries are still being written answers
+//       it at once and a stalled disk does not cost its leader the check-quorum);
 //       persist rd.hard_state and rd.entries (in order, after earlier Readies'), then call
 //       OnPersisted(rd.id) when they are durable (only if rd.NeedsPersist());
 //       apply rd.committed in order, then call OnApplied(last applied index);

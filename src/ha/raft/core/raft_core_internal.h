@@ -67,6 +67,7 @@ class RaftCore::Impl {
     uint64_t id;
     LogIndex last_index;
     Term last_term;
+    bool hard_state = false;        // carries a term or vote change
     std::vector<Message> messages;  // released once durable
   };
   struct ReadRound {
@@ -127,7 +128,13 @@ class RaftCore::Impl {
 
   // --- output ---
   void Send(Message m);     // now
+  void StampResponse(Message& m) const;
   void Respond(Message m);  // once local state it depends on is durable
+  // A response that depends only on the term (a heartbeat's): sent at once unless a term or vote
+  // change is not yet durable, not held behind entries being written. A follower whose disk
+  // stalls keeps answering its leader's heartbeats, so the leader's check-quorum holds.
+  void RespondOnceTermDurable(Message m);
+  bool TermDurable() const;
   void Emit(Event::Type type, Status status = Status::OK());
   bool HardStateDirty() const { return term_ != emitted_term_ || vote_ != emitted_vote_; }
 

@@ -91,7 +91,7 @@ void RaftCore::Impl::HandleHeartbeat(const Message& m) {
   r.type = MessageType::kHeartbeatResponse;
   r.to = m.from;
   r.context = m.context;
-  Respond(std::move(r));
+  RespondOnceTermDurable(std::move(r));
 }
 
 void RaftCore::Impl::HandleInstallSnapshot(const Message& m) {

@@ -79,6 +79,66 @@ TEST(RaftCoreTest, ResponsesWaitUntilEntriesAreDurable) {
   EXPECT_EQ(after.messages[0].index, append.entries.back().index);
 }
 
+TEST(RaftCoreTest, AFollowerWhoseWriteStallsKeepsAnsweringHeartbeats) {
+  // Both followers' disks stall on an append: they keep answering the leader's heartbeats (their
+  // term is durable), so the leader's check-quorum holds; the appends' own acknowledgements wait.
+  CoreTestCluster c(3);
+  ASSERT_TRUE(c.Elect("n1"));
+  RaftCore& leader = c.core("n1");
+  ASSERT_TRUE(leader.Propose(MakePayload("a")).ok());
+  std::vector<Message> to_followers = leader.TakeReady().messages;
+  for (int round = 0; round < 3 * c.options().election_ticks; ++round) {
+    for (Message& m : to_followers) {
+      RaftCore& f = c.core(m.to);
+      f.Step(std::move(m));
+      while (f.HasReady()) {
+        Ready frd = f.TakeReady();  // never persisted: the write stalls
+        for (Message& r : frd.messages) {
+          EXPECT_NE(r.type, MessageType::kAppendResponse);
+          if (r.type == MessageType::kHeartbeatResponse) leader.Step(std::move(r));
+        }
+      }
+    }
+    leader.Tick();
+    to_followers.clear();
+    while (leader.HasReady()) {
+      for (Message& m : leader.TakeReady().messages) {
+        if (m.type == MessageType::kHeartbeat) to_followers.push_back(std::move(m));
+      }
+    }
+    ASSERT_FALSE(to_followers.empty()) << "round " << round;
+  }
+  EXPECT_EQ(leader.role(), Role::kLeader);
+  EXPECT_EQ(leader.term(), Term(2));
+}
+
+TEST(RaftCoreTest, AHeartbeatResponseWaitsForANewTermToBeDurable) {
+  CoreTestCluster c(3);
+  c.Isolate("n2");  // still at term 1 when the leader of term 2 is elected
+  ASSERT_TRUE(c.Elect("n1"));
+  RaftCore& leader = c.core("n1");
+  ASSERT_EQ(c.core("n2").term(), Term(1));
+  Message hb;
+  leader.Tick();
+  while (leader.HasReady()) {
+    for (Message& m : leader.TakeReady().messages) {
+      if (m.type == MessageType::kHeartbeat && m.to == "n2") hb = m;
+    }
+  }
+  ASSERT_EQ(hb.type, MessageType::kHeartbeat);
+  RaftCore& f = c.core("n2");
+  f.Step(hb);
+  Ready rd = f.TakeReady();
+  ASSERT_TRUE(rd.hard_state.has_value());
+  EXPECT_EQ(rd.hard_state->term, Term(2));
+  for (const Message& m : rd.messages) EXPECT_NE(m.type, MessageType::kHeartbeatResponse);
+  f.OnPersisted(rd.id);
+  Ready after = f.TakeReady();
+  ASSERT_EQ(after.messages.size(), 1u);
+  EXPECT_EQ(after.messages[0].type, MessageType::kHeartbeatResponse);
+  EXPECT_EQ(after.messages[0].term, Term(2));
+}
+
 TEST(RaftCoreTest, VoteIsPersistedBeforeRequestsGoOut) {
   CoreTestCluster c(3);
   RaftCore& n1 = c.core("n1");
