@@ -43,6 +43,10 @@ TEST(StrandTest, StrandsShareThePoolFairly) {
   auto b = std::make_shared<Strand>(&pool);
   std::promise<void> b_ran;
   std::atomic<bool> a_done{false};
+  // The pool's one thread waits at a gate until everything is posted: otherwise it could run all
+  // of a's tasks before b's is even posted (this test failed so in a CI run).
+  std::promise<void> gate;
+  pool.Post([opened = gate.get_future().share()] { opened.wait(); });
   // a floods the pool; b still gets a turn before a finishes.
   for (int i = 0; i < 10000; ++i) a->Post([] {});
   a->Post([&] { a_done = true; });
@@ -50,6 +54,7 @@ TEST(StrandTest, StrandsShareThePoolFairly) {
     EXPECT_FALSE(a_done.load());
     b_ran.set_value();
   });
+  gate.set_value();
   b_ran.get_future().wait();
   a->Drain();
   EXPECT_TRUE(a->RunningInThisThread() == false);
