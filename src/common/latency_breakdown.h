@@ -3,8 +3,9 @@
 // stage marked for the same request, as p50 / p90 over a window of requests.
 //
 // LatencyBreakdown is the arithmetic. ProbeMark / ProbeEnd are the process-wide probe that the
-// write path marks; with OZONE_LATENCY_PROBE=1 in an OM's environment, the leader logs one
-// `latency breakdown` line per 3,000 answered writes (see bench/README.md, "OM key create").
+// write path marks; with OZONE_LATENCY_PROBE=1 in an OM's environment (or a raft_node's, whose
+// load generator marks its proposals), the leader logs one `latency breakdown` line per 3,000
+// answered writes (see bench/README.md).
 //
 // Under concurrent requests the marks of different requests interleave and the figures mean
 // nothing; that is a limit of the tool, not an error.

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "common/latency_breakdown.h"
+
 namespace ozone::raft {
 
 namespace {
@@ -55,8 +57,10 @@ Result<std::string> RunLoad(RaftServer& server, const LoadSpec& spec) {
       ++outstanding;
     }
     auto t0 = Clock::now();
+    ProbeMark(WriteStage::kRequestRead);  // OZONE_LATENCY_PROBE: the leader's stages, as in the OM
     server.ProposeAsync(Command(n++, spec.entry_bytes), [&, t0](Result<std::string> r) {
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+      ProbeEnd();
       {
         std::lock_guard<std::mutex> l(mu);
         if (r.ok()) {
