@@ -8,6 +8,7 @@
 
 #include "ha/raft/log/log_test_util.h"
 #include "ha/raft/log/segmented_log.h"
+#include "tests/testutil/gate.h"
 #include "tests/testutil/subprocess.h"
 
 namespace ozone::raft {
@@ -24,21 +25,9 @@ class GatedLogStore final : public LogStore {
  public:
   explicit GatedLogStore(LogStore* inner) : inner_(inner) {}
 
-  // The next Sync waits (after announcing it) until Open().
-  void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = true;
-  }
-  void Open() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closed_ = false;
-    cv_.notify_all();
-  }
-  // Waits until a Sync is held at the gate.
-  void AwaitHeld() {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return held_; });
-  }
+  // While closed, a Sync waits at the gate (AwaitHeld sees it there) until it opens.
+  testutil::Gate gate;
+
   void FailNextSync(Status s) {
     std::lock_guard<std::mutex> lock(mu_);
     sync_failure_ = std::move(s);
@@ -67,14 +56,12 @@ class GatedLogStore final : public LogStore {
   }
   Status Sync() override {
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(mu_);
       ++syncs_;
-      if (closed_) {
-        held_ = true;
-        cv_.notify_all();
-        cv_.wait(lock, [&] { return !closed_; });
-        held_ = false;
-      }
+    }
+    gate.Pass();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
       if (!sync_failure_.ok()) {
         Status s = std::move(sync_failure_);
         sync_failure_ = Status::OK();
@@ -96,9 +83,6 @@ class GatedLogStore final : public LogStore {
  private:
   LogStore* const inner_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool closed_ = false;
-  bool held_ = false;
   int syncs_ = 0;
   int appends_ = 0;
   Status sync_failure_;
@@ -182,12 +166,12 @@ TEST_F(LogWriterTest, GroupCommitsQueuedRequestsWithOneSync) {
   const uint64_t syncs_before = log_->stats().data_syncs;
   const uint64_t writes_before = log_->stats().writes;
 
-  gated.Close();
+  gated.gate.Close();
   // The writer is idle: the first request is executed by the thread submitting it.
   std::thread first([&] {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
   });
-  gated.AwaitHeld();  // the first batch is inside its Sync
+  ASSERT_TRUE(gated.gate.AwaitHeld());  // the first batch is inside its Sync
 
   // Four submitters; a mutex hands out indexes and submits under it, as the protocol thread
   // would, so that submission order is index order.
@@ -208,7 +192,7 @@ TEST_F(LogWriterTest, GroupCommitsQueuedRequestsWithOneSync) {
   }
   for (auto& t : submitters) t.join();
   EXPECT_TRUE(done.ids().empty()) << "nothing is durable yet";
-  gated.Open();
+  gated.gate.Open();
   first.join();
   done.Wait(201);
 
@@ -238,15 +222,15 @@ TEST_F(LogWriterTest, LargeQueuesAreSplitIntoBatchesOfMaxBatchBytes) {
   LogWriterOptions options;
   options.max_batch_bytes = 10 * MakeEntries(1, 1, 1)[0].ByteSize();
   LogWriter writer(&gated, options);
-  gated.Close();
+  gated.gate.Close();
   std::thread first([&] {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
   });
-  gated.AwaitHeld();
+  ASSERT_TRUE(gated.gate.AwaitHeld());
   for (uint64_t i = 2; i <= 101; ++i) {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(i, i, 1), done.Record(i)).ok());
   }
-  gated.Open();
+  gated.gate.Open();
   first.join();
   done.Wait(101);
   EXPECT_EQ(writer.stats().batches, 11u);  // 1, then 100 in batches of 10
@@ -261,11 +245,11 @@ TEST_F(LogWriterTest, PurgeAndResetStayOrderedWithAppends) {
   GatedLogStore gated(log->get());
   Completions done;
   LogWriter writer(&gated);
-  gated.Close();
+  gated.gate.Close();
   std::thread first([&] {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
   });
-  gated.AwaitHeld();
+  ASSERT_TRUE(gated.gate.AwaitHeld());
   // All of these run as one batch: each only works after the one before it.
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 100, 1), done.Record(2)).ok());
   ASSERT_TRUE(writer.Purge(LogIndex(100), done.Record(3)).ok());
@@ -273,7 +257,7 @@ TEST_F(LogWriterTest, PurgeAndResetStayOrderedWithAppends) {
   const SnapshotMeta snapshot{LogIndex(500), Term(3), Configuration{}};
   ASSERT_TRUE(writer.ResetToSnapshot(snapshot, done.Record(5)).ok());
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(501, 510, 4), done.Record(6)).ok());
-  gated.Open();
+  gated.gate.Open();
   first.join();
   done.Wait(6);
   for (const Status& s : done.statuses()) EXPECT_TRUE(s.ok()) << s;
@@ -307,10 +291,10 @@ TEST_F(LogWriterTest, IdleWriterPersistsOnTheSubmittingThread) {
   EXPECT_EQ(gated.syncs(), 1);
   EXPECT_EQ(writer.stats().batches, 1u);
 
-  gated.Close();
+  gated.gate.Close();
   std::thread leader(
       [&] { ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), nullptr).ok()); });
-  gated.AwaitHeld();
+  ASSERT_TRUE(gated.gate.AwaitHeld());
   Completions done;
   ASSERT_TRUE(writer
                   .Persist(std::nullopt, MakeEntries(3, 3, 1),
@@ -320,7 +304,7 @@ TEST_F(LogWriterTest, IdleWriterPersistsOnTheSubmittingThread) {
                            })
                   .ok());
   EXPECT_TRUE(done.ids().empty()) << "queued behind the batch in progress";
-  gated.Open();
+  gated.gate.Open();
   leader.join();
   done.Wait(1);
   EXPECT_NE(second_ran_on, caller);
@@ -333,7 +317,7 @@ TEST_F(LogWriterTest, IdleWriterPersistsOnTheSubmittingThread) {
 TEST_F(LogWriterTest, WriterThreadLeadLeavesTheSyncToTheWriter) {
   GatedLogStore gated(log_.get());
   LogWriter writer(&gated);
-  gated.Close();  // a submitter executing the request would hang in Sync
+  gated.gate.Close();  // a submitter executing the request would hang in Sync
   Completions done;
   std::thread::id ran_on;
   ASSERT_TRUE(writer
@@ -345,14 +329,14 @@ TEST_F(LogWriterTest, WriterThreadLeadLeavesTheSyncToTheWriter) {
                       },
                       LogWriter::Lead::kWriterThread)
                   .ok());
-  gated.AwaitHeld();
+  ASSERT_TRUE(gated.gate.AwaitHeld());
   // Later requests, of either kind, queue behind it and share the next sync.
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), done.Record(2)).ok());
   ASSERT_TRUE(writer
                   .Persist(std::nullopt, MakeEntries(3, 3, 1), done.Record(3),
                            LogWriter::Lead::kWriterThread)
                   .ok());
-  gated.Open();
+  gated.gate.Open();
   done.Wait(3);
   EXPECT_NE(ran_on, std::this_thread::get_id());
   EXPECT_EQ(done.ids(), (std::vector<uint64_t>{1, 2, 3}));
@@ -393,18 +377,18 @@ TEST_F(LogWriterTest, StopAbortFailsQueuedRequests) {
   GatedLogStore gated(log_.get());
   Completions done;
   LogWriter writer(&gated);
-  gated.Close();
+  gated.gate.Close();
   std::thread first([&] {
     ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(1, 1, 1), done.Record(1)).ok());
   });
-  gated.AwaitHeld();
+  ASSERT_TRUE(gated.gate.AwaitHeld());
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(2, 2, 1), done.Record(2)).ok());
   ASSERT_TRUE(writer.Persist(std::nullopt, MakeEntries(3, 3, 1), done.Record(3)).ok());
   std::thread stopper([&] { writer.Stop(LogWriter::StopMode::kAbort); });
   // Stop has begun once submissions are refused; requests accepted until then are aborted too.
   uint64_t next = 4;
   while (writer.Persist(std::nullopt, MakeEntries(next, next, 1), done.Record(next)).ok()) ++next;
-  gated.Open();
+  gated.gate.Open();
   first.join();
   stopper.join();
   const auto statuses = done.statuses();

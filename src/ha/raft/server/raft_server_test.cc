@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <future>
 #include <map>
 #include <thread>
@@ -13,6 +12,7 @@
 #include "ha/raft/testing/kv_state_machine.h"
 #include "ha/raft/testing/memory_log_store.h"
 #include "ha/raft/transport/local_transport_hub.h"
+#include "tests/testutil/gate.h"
 
 namespace ozone::raft {
 namespace {
@@ -33,36 +33,7 @@ bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 
 // A disk that can stall: while closed, every log append of the servers sharing it blocks, as
 // when the one disk of a machine stops answering for a while.
-class DiskGate {
- public:
-  void Close() {
-    std::lock_guard<std::mutex> l(mu_);
-    closed_ = true;
-  }
-  void Open() {
-    std::lock_guard<std::mutex> l(mu_);
-    closed_ = false;
-    cv_.notify_all();
-  }
-  // Until `n` appends wait at the closed gate. False on timeout.
-  bool WaitBlocked(int n) {
-    std::unique_lock<std::mutex> l(mu_);
-    return cv_.wait_for(l, 10s, [&] { return blocked_ >= n; });
-  }
-  void Pass() {
-    std::unique_lock<std::mutex> l(mu_);
-    ++blocked_;
-    cv_.notify_all();
-    cv_.wait(l, [&] { return !closed_; });
-    --blocked_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool closed_ = false;
-  int blocked_ = 0;
-};
+using DiskGate = testutil::Gate;
 
 struct GatedLog : MemoryLogStore {
   explicit GatedLog(DiskGate* gate) : gate(gate) {}
@@ -333,7 +304,7 @@ TEST(RaftServerTest, ADiskStallLongerThanAnElectionTimeoutStartsNoElection) {
   // From another thread: a proposal to an idle strand runs its round (and the append) inline.
   auto proposal = std::async(std::launch::async,
                              [&] { return c.server(leader).Propose("put stalled 1").get(); });
-  ASSERT_TRUE(c.disk().WaitBlocked(3));  // the leader's append and both followers'
+  ASSERT_TRUE(c.disk().AwaitHeld(3));  // the leader's append and both followers'
   const int stalled_at = ticks.load();
   const int election_ticks = ServerCluster::DefaultOptions().raft.election_ticks;
   ASSERT_TRUE(WaitUntil([&] { return ticks.load() >= stalled_at + 5 * election_ticks; }));
