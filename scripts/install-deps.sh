@@ -17,7 +17,7 @@ PACKAGES=(
 )
 
 # Only for `make bench`: the baselines measured side by side (../shared/peers).
-BENCH_PACKAGES=(libraft-dev libuv1-dev etcd-server etcd-client python3)
+BENCH_PACKAGES=(libraft-dev libuv1-dev etcd-server etcd-client python3 linux-perf)
 if [ "${1:-}" = "--bench" ]; then
   PACKAGES+=("${BENCH_PACKAGES[@]}")
 fi
