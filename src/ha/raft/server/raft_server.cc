@@ -120,6 +120,15 @@ void RaftServer::Stop() {
     if (protocol_) protocol_->Drain();
     if (apply_) apply_->Drain();
   }
+  // What a follower held back for its next tick is applied as it would have been (no strand runs
+  // now: the protocol strand's state is ours).
+  if (apply_ && !apply_work_.empty() && !failed_) {
+    apply_->Dispatch(
+        [this, work = std::move(apply_work_)]() mutable { RunApplyWork(std::move(work)); },
+        /*then_max=*/0);
+    apply_->Drain();
+    apply_work_.clear();
+  }
   std::map<LogIndex, Pending> proposals;
   std::map<uint64_t, PendingRead> asked;
   std::multimap<LogIndex, PendingRead> waiting;
@@ -199,7 +208,16 @@ void RaftServer::ProcessReady() {
   // Published before the round's events are delivered: a listener that reads the status when
   // told of a change (a new configuration, a new leader) sees it.
   if (any) UpdateStatus();
-  FlushApplyWork();
+  if (!MayDeferApply()) FlushApplyWork();
+}
+
+bool RaftServer::MayDeferApply() {
+  if (!options_.defer_follower_apply || apply_work_urgent_ ||
+      apply_work_entries_ >= options_.max_deferred_apply || core_->role() != Role::kFollower) {
+    return false;
+  }
+  std::lock_guard<std::mutex> l(pending_mu_);
+  return proposals_.empty() && reads_waiting_.empty();
 }
 
 void RaftServer::FlushApplyWork() {
@@ -208,14 +226,18 @@ void RaftServer::FlushApplyWork() {
   // apply below, which may run inline: the next commit does not wait for this state machine.
   runtime_->transport()->FlushHeldSends();
   // Inline when the apply strand is idle (a thread wakeup saved on the commit path).
-  DispatchApply([this, work = std::move(apply_work_)]() mutable {
-    for (ApplyWork& w : work) {
-      ApplyEntries(std::move(w.committed));
-      DeliverEvents(std::move(w.events));
-    }
-    ServeReads();
-  });
+  DispatchApply([this, work = std::move(apply_work_)]() mutable { RunApplyWork(std::move(work)); });
   apply_work_.clear();
+  apply_work_entries_ = 0;
+  apply_work_urgent_ = false;
+}
+
+void RaftServer::RunApplyWork(std::vector<ApplyWork> work) {
+  for (ApplyWork& w : work) {
+    ApplyEntries(std::move(w.committed));
+    DeliverEvents(std::move(w.events));
+  }
+  ServeReads();
 }
 
 namespace {
@@ -225,6 +247,7 @@ thread_local const void* t_persisting = nullptr;
 }  // namespace
 
 void RaftServer::OnTick() {
+  FlushApplyWork();  // what a follower held back this tick
   core_->Tick();
   if (++ticks_ % kExpiryTicks == 0) ExpireRequests();
   ScheduleProcessReady();
@@ -331,6 +354,8 @@ void RaftServer::HandleReady(Ready rd) {
     ProbeMark(WriteStage::kCommitted);
   }
   if (!rd.committed.empty() || !rd.events.empty() || !rd.read_states.empty()) {
+    apply_work_entries_ += rd.committed.size();
+    if (!rd.events.empty() || !rd.read_states.empty()) apply_work_urgent_ = true;
     apply_work_.push_back(ApplyWork{std::move(rd.committed), std::move(rd.events)});
   }
   if (rd.snapshot_to_install) {

@@ -57,6 +57,16 @@ struct RaftServerOptions {
   // Peers to reach before the log says where they are: a server that joins an existing group
   // learns the configuration from the leader, but must be able to answer it first.
   std::vector<PeerInfo> known_peers;
+  // A follower applies the entries it learns are committed once per tick, in one batch, instead
+  // of after every round of messages. No client waits for a follower's apply (proposals and
+  // reads complete on the leader), and on a loaded machine it competes for the CPU with the
+  // commit path of the next entries (the leader's write and its acknowledgements). A follower
+  // applies at once when `max_deferred_apply` entries wait, when it stops being a follower, when
+  // an event is to be delivered, or when a request of its own (a read, a proposal made while it
+  // led) waits for them; and what it holds is applied before Stop returns. Default: true.
+  bool defer_follower_apply = true;
+  // The most committed entries a follower holds back (see defer_follower_apply). Default: 1024.
+  size_t max_deferred_apply = 1024;
   // Called once when the replica cannot go on (its log or state machine failed): it must not
   // skip an entry, so it stops. Runs on a server thread. Default: log and abort the process.
   std::function<void(const Status&)> on_fatal;
@@ -161,6 +171,12 @@ class RaftServer {
              StateMachine* state_machine, RaftServerOptions options);
   Status Init();
 
+  // Committed entries and events for the apply strand, from one Ready.
+  struct ApplyWork {
+    std::vector<Entry> committed;
+    std::vector<Event> events;
+  };
+
   // --- protocol strand ---
   void OnMessages(std::vector<Message> messages);
   void OnTick();
@@ -168,6 +184,10 @@ class RaftServer {
   void HandleReady(Ready rd);
   // Hands what the handled Readies committed (and their events) to the apply strand, in order.
   void FlushApplyWork();
+  // Whether a follower may hold the apply work until the next tick (defer_follower_apply).
+  bool MayDeferApply();
+  // Applies `work` in order (apply strand).
+  void RunApplyWork(std::vector<ApplyWork> work);
   void SendMessage(Message m);
   std::string AddressOf(const PeerId& peer) const;
   void UpdateStatus();
@@ -226,12 +246,11 @@ class RaftServer {
   // What the Readies of one ProcessReady round committed, applied after the round: a Ready whose
   // entries were made durable on this thread is acknowledged to the core at once, so the message
   // it releases (a follower's append acknowledgement) goes out in the same round, before the
-  // apply of earlier entries rather than behind it.
-  struct ApplyWork {
-    std::vector<Entry> committed;
-    std::vector<Event> events;
-  };
+  // apply of earlier entries rather than behind it. A follower may hold it longer (see
+  // RaftServerOptions::defer_follower_apply).
   std::vector<ApplyWork> apply_work_;
+  size_t apply_work_entries_ = 0;           // committed entries in apply_work_
+  bool apply_work_urgent_ = false;          // apply_work_ holds events or serves reads
   std::optional<uint64_t> persisted_here_;  // a Ready id made durable inside Persist
   int ticks_ = 0;
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <future>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "ha/raft/testing/kv_state_machine.h"
@@ -55,8 +56,11 @@ struct Member {
 
 class ServerCluster {
  public:
-  explicit ServerCluster(int voters, RaftServerOptions options = DefaultOptions())
-      : options_(std::move(options)) {
+  // The members numbered in `tickless` never tick: they never campaign, and hold what they defer
+  // (RaftServerOptions::defer_follower_apply) until it reaches the threshold.
+  explicit ServerCluster(int voters, RaftServerOptions options = DefaultOptions(),
+                         std::set<int> tickless = {})
+      : options_(std::move(options)), tickless_(std::move(tickless)) {
     for (int i = 1; i <= voters; ++i) initial_.peers.push_back(Peer(i));
     for (int i = 1; i <= voters; ++i) {
       Add(i, /*bootstrap=*/true);
@@ -85,6 +89,7 @@ class ServerCluster {
     m->transport = *hub_.CreateEndpoint(m->id);
     RaftRuntimeOptions ro;
     ro.threads = 2;
+    if (tickless_.count(i)) ro.tick_interval = std::chrono::hours(24);
     m->runtime = std::make_unique<RaftRuntime>(m->transport.get(), ro);
     m->log = std::make_unique<GatedLog>(&disk_);
     m->sm = std::make_unique<KvStateMachine>([this](const SnapshotMeta& meta, const PeerInfo& l) {
@@ -138,6 +143,7 @@ class ServerCluster {
 
  private:
   RaftServerOptions options_;
+  std::set<int> tickless_;
   Configuration initial_;
   DiskGate disk_;  // shared by every member's log, as one machine's disk
   LocalTransportHub hub_;
@@ -164,6 +170,55 @@ TEST(RaftServerTest, ReplicatesProposalsToEveryServer) {
     EXPECT_EQ(c.member(n).sm->Get("k3"), "v193") << n;
   }
   EXPECT_EQ(c.member(leader).sm->leader_ready_events(), 1u);
+}
+
+TEST(RaftServerTest, AFollowerHoldsItsAppliesUntilItsTickTheThresholdOrItsStop) {
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.max_deferred_apply = 20;
+  ServerCluster c(3, o, /*tickless=*/{3});
+  PeerId leader = c.WaitForLeader();
+  ASSERT_NE(leader, "n3");
+  PeerId ticking_follower = leader == "n1" ? "n2" : "n1";
+  auto propose = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      auto r = c.server(leader).Propose("put k" + std::to_string(i) + " v");
+      EXPECT_TRUE(r.get().ok());
+    }
+    return c.member(leader).sm->applied();
+  };
+  auto knows_committed = [&](LogIndex index) {
+    return WaitUntil([&] { return c.server("n3").GetStatus().commit >= index; });
+  };
+
+  // A few entries: the follower that ticks applies them; n3 knows they are committed but holds
+  // them, as it would until its next tick.
+  LogIndex last = propose(3);
+  EXPECT_TRUE(c.member(ticking_follower).sm->WaitApplied(last, 5s));
+  ASSERT_TRUE(knows_committed(last));
+  EXPECT_FALSE(c.member("n3").sm->WaitApplied(last, 300ms));
+
+  // Past the threshold it applies without a tick: it never holds 20.
+  last = propose(20);
+  EXPECT_TRUE(WaitUntil([&] { return c.member("n3").sm->applied().value() + 20 > last.value(); }))
+      << "n3 applied " << c.member("n3").sm->applied().value() << " of " << last.value();
+
+  // What it holds when it stops (at least these two: it held fewer than 6 before them) is
+  // applied before Stop returns.
+  last = propose(2);
+  ASSERT_TRUE(knows_committed(last));
+  EXPECT_LT(c.member("n3").sm->applied(), last);
+  c.StopMember(c.member("n3"));
+  EXPECT_EQ(c.member("n3").sm->applied(), last);
+}
+
+TEST(RaftServerTest, AFollowerAppliesAtOnceWhenItMustNotDefer) {
+  RaftServerOptions o = ServerCluster::DefaultOptions();
+  o.defer_follower_apply = false;
+  ServerCluster c(3, o, /*tickless=*/{3});
+  PeerId leader = c.WaitForLeader();
+  ASSERT_NE(leader, "n3");
+  ASSERT_TRUE(c.server(leader).Propose("put x 1").get().ok());
+  EXPECT_TRUE(c.member("n3").sm->WaitApplied(c.member(leader).sm->applied(), 5s));
 }
 
 TEST(RaftServerTest, FollowersAnswerNotLeaderWithTheLeader) {
